@@ -1,0 +1,306 @@
+//! ISO 3166-1 alpha-2 country codes and sets of them.
+//!
+//! The list of codes is compiled in from `src/data/iso3166-1-alpha2.csv` (see `src/data/SOURCE.md`).
+//! A [`CountrySet`] is a bitset over every two-letter code, so a membership test is one shift and
+//! one mask, whatever the size of the set.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+const ISO_TABLE: &str = include_str!("data/iso3166-1-alpha2.csv");
+
+/// Two letters `A..=Z` give 676 slots; 11 words of 64 bits hold them.
+const WORDS: usize = 11;
+
+/// The assigned ISO 3166-1 alpha-2 codes, as a bitset built at compile time from the table.
+const ASSIGNED: [u64; WORDS] = assigned_codes();
+
+#[allow(
+    clippy::indexing_slicing,
+    reason = "const fn over a compile-time table; an out-of-range index fails the build"
+)]
+const fn assigned_codes() -> [u64; WORDS] {
+    let bytes = ISO_TABLE.as_bytes();
+    let mut set = [0u64; WORDS];
+    let mut i = 0;
+    // Skip the header line.
+    while bytes[i] != b'\n' {
+        i += 1;
+    }
+    i += 1;
+    while i + 2 < bytes.len() {
+        let (a, b) = (bytes[i], bytes[i + 1]);
+        assert!(a.is_ascii_uppercase() && b.is_ascii_uppercase() && bytes[i + 2] == b',');
+        let slot = ((a - b'A') as usize) * 26 + (b - b'A') as usize;
+        set[slot / 64] |= 1 << (slot % 64);
+        while i < bytes.len() && bytes[i] != b'\n' {
+            i += 1;
+        }
+        i += 1;
+    }
+    set
+}
+
+/// Why a text is not a country code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CountryError {
+    /// Not two ASCII letters.
+    #[error("`{0}` is not a country code: ISO 3166-1 alpha-2 codes are two letters")]
+    Malformed(String),
+    /// Two letters, but not an assigned ISO 3166-1 code.
+    #[error("`{0}` is not an assigned ISO 3166-1 alpha-2 country code")]
+    Unassigned(String),
+}
+
+/// An assigned ISO 3166-1 alpha-2 country code, upper-case.
+///
+/// ```
+/// use export_control::CountryCode;
+/// let kz: CountryCode = " kz".parse()?;
+/// assert_eq!(kz.as_str(), "KZ");
+/// assert_eq!(kz.name(), Some("Kazakhstan"));
+/// assert!("XX".parse::<CountryCode>().is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CountryCode([u8; 2]);
+
+impl CountryCode {
+    /// The code, two upper-case letters.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+
+    /// The short English name (CLDR display name), if the table has one.
+    pub fn name(&self) -> Option<&'static str> {
+        ISO_TABLE.lines().skip(1).find_map(|line| {
+            let (code, name) = line.split_once(',')?;
+            (code == self.as_str()).then_some(name)
+        })
+    }
+
+    /// Index of this code's slot in a [`CountrySet`].
+    fn slot(self) -> usize {
+        usize::from(self.0[0] - b'A') * 26 + usize::from(self.0[1] - b'A')
+    }
+
+    /// Every assigned code, in alphabetical order.
+    pub fn all() -> impl Iterator<Item = CountryCode> {
+        ISO_TABLE.lines().skip(1).filter_map(|line| line.get(..2)?.parse().ok())
+    }
+}
+
+impl FromStr for CountryCode {
+    type Err = CountryError;
+    fn from_str(s: &str) -> Result<Self, CountryError> {
+        let trimmed = s.trim();
+        let &[a, b] = trimmed.as_bytes() else {
+            return Err(CountryError::Malformed(s.to_owned()));
+        };
+        if !a.is_ascii_alphabetic() || !b.is_ascii_alphabetic() {
+            return Err(CountryError::Malformed(s.to_owned()));
+        }
+        let code = CountryCode([a.to_ascii_uppercase(), b.to_ascii_uppercase()]);
+        let slot = code.slot();
+        let assigned = ASSIGNED
+            .get(slot / 64)
+            .is_some_and(|w| w & (1 << (slot % 64)) != 0);
+        if assigned {
+            Ok(code)
+        } else {
+            Err(CountryError::Unassigned(trimmed.to_owned()))
+        }
+    }
+}
+
+impl fmt::Display for CountryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for CountryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CountryCode({:?})", self.as_str())
+    }
+}
+
+impl Serialize for CountryCode {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CountryCode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// A set of countries: a bitset over all two-letter codes.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct CountrySet([u64; WORDS]);
+
+impl CountrySet {
+    /// The empty set.
+    pub const fn new() -> Self {
+        CountrySet([0; WORDS])
+    }
+
+    /// Adds a country.
+    pub fn insert(&mut self, code: CountryCode) {
+        let slot = code.slot();
+        if let Some(word) = self.0.get_mut(slot / 64) {
+            *word |= 1 << (slot % 64);
+        }
+    }
+
+    /// Whether the set holds `code`.
+    pub fn contains(&self, code: CountryCode) -> bool {
+        let slot = code.slot();
+        self.0.get(slot / 64).is_some_and(|w| w & (1 << (slot % 64)) != 0)
+    }
+
+    /// Adds every member of `other`.
+    pub fn union_with(&mut self, other: &CountrySet) {
+        for (a, b) in self.0.iter_mut().zip(other.0.iter()) {
+            *a |= b;
+        }
+    }
+
+    /// Whether the two sets share a member.
+    pub fn intersects(&self, other: &CountrySet) -> bool {
+        self.0.iter().zip(other.0.iter()).any(|(a, b)| a & b != 0)
+    }
+
+    /// Whether every member of `self` is in `other`.
+    pub fn is_subset(&self, other: &CountrySet) -> bool {
+        self.0.iter().zip(other.0.iter()).all(|(a, b)| a & !b == 0)
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|w| *w == 0)
+    }
+
+    /// The number of members.
+    pub fn len(&self) -> usize {
+        self.0.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    /// The members in alphabetical order.
+    pub fn iter(&self) -> impl Iterator<Item = CountryCode> + '_ {
+        (0..WORDS * 64).filter_map(move |slot| {
+            let word = self.0.get(slot / 64)?;
+            if word & (1 << (slot % 64)) == 0 {
+                return None;
+            }
+            let a = u8::try_from(slot / 26).ok()?;
+            let b = u8::try_from(slot % 26).ok()?;
+            Some(CountryCode([b'A' + a, b'A' + b]))
+        })
+    }
+}
+
+impl FromIterator<CountryCode> for CountrySet {
+    fn from_iter<I: IntoIterator<Item = CountryCode>>(iter: I) -> Self {
+        let mut set = CountrySet::new();
+        for code in iter {
+            set.insert(code);
+        }
+        set
+    }
+}
+
+impl fmt::Debug for CountrySet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.iter().map(|c| c.to_string())).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn table_has_every_assigned_code() {
+        assert_eq!(CountryCode::all().count(), 249);
+        for code in ["KZ", "RU", "BY", "AM", "KG", "TW", "HK", "MO", "NA", "GB", "US"] {
+            assert!(code.parse::<CountryCode>().is_ok(), "{code}");
+        }
+    }
+
+    #[test]
+    fn unassigned_and_malformed_codes_are_rejected() {
+        assert_eq!(
+            "EU".parse::<CountryCode>(),
+            Err(CountryError::Unassigned("EU".into()))
+        );
+        assert_eq!(
+            "UK".parse::<CountryCode>(),
+            Err(CountryError::Unassigned("UK".into()))
+        );
+        assert!(matches!(
+            "RUS".parse::<CountryCode>(),
+            Err(CountryError::Malformed(_))
+        ));
+        assert!(matches!(
+            "R1".parse::<CountryCode>(),
+            Err(CountryError::Malformed(_))
+        ));
+        assert!(matches!(
+            "".parse::<CountryCode>(),
+            Err(CountryError::Malformed(_))
+        ));
+        assert!(matches!(
+            "ÄB".parse::<CountryCode>(),
+            Err(CountryError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn codes_are_upper_cased_and_named() {
+        let ru: CountryCode = "ru".parse().unwrap();
+        assert_eq!(ru.as_str(), "RU");
+        assert_eq!(ru.name(), Some("Russia"));
+    }
+
+    #[test]
+    fn set_operations() {
+        let eaeu: CountrySet = ["AM", "BY", "KZ", "KG", "RU"]
+            .iter()
+            .map(|c| c.parse().unwrap())
+            .collect();
+        assert_eq!(eaeu.len(), 5);
+        assert!(eaeu.contains("KZ".parse().unwrap()));
+        assert!(!eaeu.contains("CN".parse().unwrap()));
+        let listed: Vec<String> = eaeu.iter().map(|c| c.to_string()).collect();
+        assert_eq!(listed, ["AM", "BY", "KG", "KZ", "RU"]);
+        let ru: CountrySet = std::iter::once("RU".parse().unwrap()).collect();
+        assert!(ru.is_subset(&eaeu));
+        assert!(!eaeu.is_subset(&ru));
+        assert!(ru.intersects(&eaeu));
+        assert!(!CountrySet::new().intersects(&eaeu));
+    }
+
+    proptest! {
+        #[test]
+        fn set_holds_exactly_what_was_inserted(picks in proptest::collection::vec(0usize..249, 0..40)) {
+            let all: Vec<CountryCode> = CountryCode::all().collect();
+            let chosen: Vec<CountryCode> = picks.iter().map(|&i| all[i]).collect();
+            let set: CountrySet = chosen.iter().copied().collect();
+            for code in &all {
+                prop_assert_eq!(set.contains(*code), chosen.contains(code));
+            }
+            let mut sorted = chosen.clone();
+            sorted.sort();
+            sorted.dedup();
+            prop_assert_eq!(set.iter().collect::<Vec<_>>(), sorted);
+        }
+    }
+}

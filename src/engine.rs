@@ -1,0 +1,330 @@
+//! The engine: a rule book compiled for checking, and the check itself.
+//!
+//! [`Engine::new`] compiles once: each rule's effective window (its own inside its rule set's),
+//! the exporting country it is limited to (its rule set's jurisdiction, unless the rule set
+//! applies to any exporter) and the HS-prefix index. [`Engine::check`] is then a pure function
+//! of the record and the compiled rules; the engine is `Send + Sync` and holds no global state.
+
+use chrono::NaiveDate;
+
+use crate::country::CountryCode;
+use crate::error::LoadError;
+use crate::eval::{self, Truth};
+use crate::index::HsIndex;
+use crate::read::{Record, RecordError};
+use crate::rule::{Decision, Rule, RuleSet, Scope, Window};
+use crate::rulebook::Rulebook;
+use crate::shipment::Shipment;
+use crate::source::Digest;
+use crate::verdict::{Because, Outcome, RuleMatch, Verdict};
+
+/// How to check.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CheckOptions {
+    /// Take the rules in force on this date instead of the record's date.
+    pub as_of: Option<NaiveDate>,
+    /// Also list rules whose conditions hold but that are not in force on the date
+    /// ([`Outcome::NotInForce`]); they do not change the verdict.
+    pub include_not_in_force: bool,
+}
+
+impl CheckOptions {
+    /// Options that take the rules in force on `date`.
+    pub fn as_of(date: NaiveDate) -> CheckOptions {
+        CheckOptions {
+            as_of: Some(date),
+            ..CheckOptions::default()
+        }
+    }
+}
+
+/// A rule as compiled: where to find it and what limits it before its conditions.
+#[derive(Debug, Clone)]
+struct Compiled {
+    set: usize,
+    rule: usize,
+    window: Window,
+    exporter: Option<CountryCode>,
+}
+
+/// A compiled rule book, ready to check shipments.
+///
+/// ```
+/// use export_control::{Decision, Engine, Shipment};
+/// let engine = Engine::from_path("rules")?;
+/// let mut s = Shipment::new("S-1", "2023-11-15".parse()?, "8542.31".parse()?, "KZ".parse()?, "RU".parse()?);
+/// s.origin = Some("US".parse()?);
+/// let verdict = engine.check(&s);
+/// assert_eq!(verdict.verdict, Decision::Prohibited);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Engine {
+    book: Rulebook,
+    compiled: Vec<Compiled>,
+    index: HsIndex,
+}
+
+/// The result of checking one record read from a file: its verdict, or why it could not be read.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Checked {
+    /// The record was read and checked.
+    Verdict {
+        /// The record.
+        record: Record,
+        /// Its verdict.
+        verdict: Verdict,
+    },
+    /// The record could not be read; it is never taken as allowed.
+    Invalid(RecordError),
+}
+
+impl Engine {
+    /// Compiles a rule book.
+    pub fn new(book: Rulebook) -> Engine {
+        let mut compiled = Vec::new();
+        for (set_number, set) in book.rule_sets().iter().enumerate() {
+            for (rule_number, rule) in set.rules().iter().enumerate() {
+                compiled.push(Compiled {
+                    set: set_number,
+                    rule: rule_number,
+                    window: set.window().intersect(&rule.window()),
+                    exporter: match set.scope() {
+                        Scope::Jurisdiction => Some(set.jurisdiction()),
+                        Scope::AnyExporter => None,
+                    },
+                });
+            }
+        }
+        let index = HsIndex::build(book.rules().map(|(_, rule)| &rule.when));
+        Engine {
+            book,
+            compiled,
+            index,
+        }
+    }
+
+    /// Loads and compiles the rule file or directory at `path` (see [`Rulebook::load`]).
+    pub fn from_path(path: impl AsRef<std::path::Path>) -> Result<Engine, LoadError> {
+        Rulebook::load(path).map(Engine::new)
+    }
+
+    /// The rule book it checks against.
+    pub fn rulebook(&self) -> &Rulebook {
+        &self.book
+    }
+
+    /// The digest of the rule book; every verdict carries it.
+    pub fn digest(&self) -> Digest {
+        self.book.digest()
+    }
+
+    /// Checks a shipment against the rules in force on its date.
+    pub fn check(&self, shipment: &Shipment) -> Verdict {
+        self.check_with(shipment, &CheckOptions::default())
+    }
+
+    /// Checks a shipment with options.
+    pub fn check_with(&self, shipment: &Shipment, options: &CheckOptions) -> Verdict {
+        let mut state = CheckState::new(shipment, options);
+        self.index.for_each_candidate(&shipment.hs_code, |number| {
+            self.consider(number as usize, &mut state);
+        });
+        state.finish(self.digest())
+    }
+
+    /// Checks a shipment by evaluating every rule, without the index. Slow; it exists so tests
+    /// and benchmarks can compare the index against a plain scan.
+    #[doc(hidden)]
+    pub fn check_by_scan(&self, shipment: &Shipment, options: &CheckOptions) -> Verdict {
+        let mut state = CheckState::new(shipment, options);
+        for number in 0..self.compiled.len() {
+            self.consider(number, &mut state);
+        }
+        state.finish(self.digest())
+    }
+
+    /// Checks shipments one after the other; one verdict per shipment, in order.
+    pub fn check_all<'a>(
+        &'a self,
+        shipments: impl IntoIterator<Item = &'a Shipment> + 'a,
+        options: &'a CheckOptions,
+    ) -> impl Iterator<Item = Verdict> + 'a {
+        shipments
+            .into_iter()
+            .map(move |shipment| self.check_with(shipment, options))
+    }
+
+    /// Checks records as a reader yields them: one result per record, in order, with records
+    /// that could not be read passed through as [`Checked::Invalid`].
+    pub fn check_records<'a, I>(
+        &'a self,
+        records: I,
+        options: &'a CheckOptions,
+    ) -> impl Iterator<Item = Checked> + 'a
+    where
+        I: IntoIterator<Item = Result<Record, RecordError>> + 'a,
+    {
+        records.into_iter().map(move |record| match record {
+            Ok(record) => {
+                let verdict = self.check_with(&record.shipment, options);
+                Checked::Verdict { record, verdict }
+            }
+            Err(error) => Checked::Invalid(error),
+        })
+    }
+
+    fn rule(&self, c: &Compiled) -> Option<(&RuleSet, &Rule)> {
+        let set = self.book.rule_sets().get(c.set)?;
+        Some((set, set.rules().get(c.rule)?))
+    }
+
+    /// Evaluates one rule on the record and records what it did.
+    fn consider(&self, number: usize, state: &mut CheckState<'_>) {
+        let Some(compiled) = self.compiled.get(number) else {
+            return;
+        };
+        let s = state.shipment;
+        if compiled.exporter.is_some_and(|e| e != s.export_country) {
+            return;
+        }
+        let in_force = compiled.window.contains(state.date);
+        if !in_force && !state.options.include_not_in_force {
+            return;
+        }
+        let Some((set, rule)) = self.rule(compiled) else {
+            return;
+        };
+        let when = eval::truth(&rule.when, s);
+        if when == Truth::False {
+            return;
+        }
+        // It matched or could not be told: now build the explanation.
+        let mut because = Vec::new();
+        if let Some(exporter) = compiled.exporter {
+            because.push(Because {
+                field: "export_country".into(),
+                value: Some(exporter.to_string()),
+                condition: format!("is the jurisdiction of rule set `{}`", set.id()),
+            });
+        }
+        because.push(Because {
+            field: if state.options.as_of.is_some() {
+                "as_of".into()
+            } else {
+                "date".into()
+            },
+            value: Some(state.date.to_string()),
+            condition: if in_force {
+                format!("is in force: {}", compiled.window)
+            } else {
+                format!("is outside the window: in force {}", compiled.window)
+            },
+        });
+        eval::explain(&rule.when, s, &mut because);
+
+        let mut exemption = Vec::new();
+        let unless = rule
+            .unless
+            .as_ref()
+            .map(|u| eval::explain(u, s, &mut exemption));
+        let licence = (rule.verdict == Decision::LicenseRequired)
+            .then(|| {
+                let pattern = rule.accepted_licences.as_ref()?;
+                s.licences.iter().find(|l| pattern.is_match(l)).cloned()
+            })
+            .flatten();
+
+        let (outcome, effect) = if !in_force {
+            (Outcome::NotInForce, Decision::Allowed)
+        } else if when == Truth::Unknown || unless == Some(Truth::Unknown) {
+            (Outcome::Undetermined, Decision::Review)
+        } else if unless == Some(Truth::True) {
+            (Outcome::Exempted, Decision::Allowed)
+        } else if licence.is_some() {
+            (Outcome::Licensed, Decision::Allowed)
+        } else {
+            (Outcome::Fired, rule.verdict)
+        };
+        if outcome != Outcome::Exempted && unless != Some(Truth::Unknown) {
+            exemption.clear();
+        }
+        state.push(RuleMatch {
+            rule: rule.id().to_owned(),
+            ruleset: set.id().to_owned(),
+            version: set.version().to_owned(),
+            status: set.status(),
+            verdict: rule.verdict,
+            outcome,
+            effect,
+            title: rule.title().to_owned(),
+            citation: rule
+                .citation()
+                .map_or_else(|| set.citations().join("; "), str::to_owned),
+            source: format!("{}:{}", rule.location().file(), rule.location().line()),
+            because,
+            exemption,
+            licence: if outcome == Outcome::Licensed {
+                licence
+            } else {
+                None
+            },
+            labels: rule.labels().to_vec(),
+        });
+    }
+}
+
+/// What a check has found so far.
+struct CheckState<'a> {
+    shipment: &'a Shipment,
+    options: &'a CheckOptions,
+    date: NaiveDate,
+    verdict: Decision,
+    matches: Vec<RuleMatch>,
+}
+
+impl<'a> CheckState<'a> {
+    fn new(shipment: &'a Shipment, options: &'a CheckOptions) -> Self {
+        CheckState {
+            shipment,
+            options,
+            date: options.as_of.unwrap_or(shipment.date),
+            verdict: Decision::Allowed,
+            matches: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, m: RuleMatch) {
+        self.verdict = self.verdict.max(m.effect);
+        self.matches.push(m);
+    }
+
+    fn finish(mut self, digest: Digest) -> Verdict {
+        self.matches.sort_by(|a, b| {
+            b.effect
+                .cmp(&a.effect)
+                .then(b.verdict.cmp(&a.verdict))
+                .then_with(|| a.rule.cmp(&b.rule))
+        });
+        Verdict {
+            verdict: self.verdict,
+            as_of: self.date,
+            matches: self.matches,
+            ruleset_digest: digest,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_is_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Engine>();
+        assert_send_sync::<Verdict>();
+    }
+}

@@ -1,0 +1,265 @@
+//! Errors of the load layer: reading rule files and turning them into a validated rule book.
+//!
+//! Loading gathers every problem it finds instead of stopping at the first, so a rule author sees
+//! the whole list at once. Each [`RuleError`] names the file, line and column, the key and the
+//! offending value; [`RuleError::kind`] is what a program matches on.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::source::Location;
+
+/// Why a rule book could not be loaded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// A file or directory could not be read.
+    #[error("cannot read `{}`: {source}", path.display())]
+    Io {
+        /// The path that failed.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+    /// A file is not UTF-8 text.
+    #[error("`{}` is not UTF-8 text (first bad byte at offset {offset})", path.display())]
+    NotUtf8 {
+        /// The file.
+        path: PathBuf,
+        /// Byte offset of the first invalid sequence.
+        offset: usize,
+    },
+    /// The paths held no rule set at all.
+    #[error("no rule set found in {paths}: rule sets are `.toml` files other than `groups.toml` and `*.tests.toml`")]
+    NoRuleSets {
+        /// The paths searched, as given.
+        paths: String,
+    },
+    /// One or more rule files are wrong; every problem found is listed.
+    #[error("{0}")]
+    Invalid(RuleErrors),
+}
+
+impl LoadError {
+    /// The problems in the rule files, when that is why loading failed.
+    pub fn rule_errors(&self) -> &[RuleError] {
+        match self {
+            LoadError::Invalid(errors) => errors.as_slice(),
+            _ => &[],
+        }
+    }
+}
+
+/// Every problem found in the rule files, sorted by file, line and column.
+#[derive(Debug, Clone)]
+pub struct RuleErrors(Vec<RuleError>);
+
+impl RuleErrors {
+    pub(crate) fn new(mut errors: Vec<RuleError>) -> RuleErrors {
+        errors.sort_by(|a, b| {
+            (a.location.file(), a.location.line(), a.location.column()).cmp(&(
+                b.location.file(),
+                b.location.line(),
+                b.location.column(),
+            ))
+        });
+        RuleErrors(errors)
+    }
+
+    /// The problems, in file order.
+    pub fn as_slice(&self) -> &[RuleError] {
+        &self.0
+    }
+}
+
+impl fmt::Display for RuleErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.0.len();
+        write!(
+            f,
+            "{n} error{} in rule files",
+            if n == 1 { "" } else { "s" }
+        )?;
+        for error in &self.0 {
+            write!(f, "\n{error}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One problem in a rule file, at a place.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{location}: {kind}")]
+pub struct RuleError {
+    kind: RuleErrorKind,
+    location: Location,
+    help: Option<String>,
+    text: Arc<str>,
+}
+
+impl RuleError {
+    pub(crate) fn new(kind: RuleErrorKind, location: Location, text: Arc<str>) -> RuleError {
+        RuleError {
+            kind,
+            location,
+            help: None,
+            text,
+        }
+    }
+
+    pub(crate) fn with_help(mut self, help: impl Into<String>) -> RuleError {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// What is wrong.
+    pub fn kind(&self) -> &RuleErrorKind {
+        &self.kind
+    }
+
+    /// Where it is.
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+
+    /// A hint at the fix, such as the key that was probably meant.
+    pub fn help(&self) -> Option<&str> {
+        self.help.as_deref()
+    }
+
+    /// The whole text of the file the problem is in, for rendering the line.
+    pub fn source_text(&self) -> &str {
+        &self.text
+    }
+}
+
+/// What is wrong in a rule file. Keys are written as dotted paths (`rule.when.destination`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RuleErrorKind {
+    /// The file is not valid TOML.
+    #[error("invalid TOML: {message}")]
+    Syntax {
+        /// The parser's message.
+        message: String,
+    },
+    /// A key the format does not know (usually a typo).
+    #[error("unknown key `{key}` in `{table}`")]
+    UnknownKey {
+        /// The key as written.
+        key: String,
+        /// The table it is in.
+        table: String,
+    },
+    /// A required key is absent.
+    #[error("missing key `{key}` in `{table}`")]
+    MissingKey {
+        /// The key that must be given.
+        key: String,
+        /// The table that lacks it.
+        table: String,
+    },
+    /// A value of the wrong TOML type.
+    #[error("`{key}` must be {expected}, found {found}")]
+    WrongType {
+        /// The key.
+        key: String,
+        /// The type wanted, in words.
+        expected: &'static str,
+        /// The type found.
+        found: &'static str,
+    },
+    /// A value of the right type that is not allowed.
+    #[error("`{key}` has invalid value `{value}`: {reason}")]
+    InvalidValue {
+        /// The key.
+        key: String,
+        /// The value as written.
+        value: String,
+        /// Why it is not allowed.
+        reason: String,
+    },
+    /// Not an ISO 3166-1 alpha-2 country code.
+    #[error("`{key}`: {reason}")]
+    InvalidCountry {
+        /// The key.
+        key: String,
+        /// The value as written.
+        value: String,
+        /// Why it is not a code.
+        reason: String,
+    },
+    /// Not an HS code prefix.
+    #[error("`{key}`: invalid HS prefix: {reason}")]
+    InvalidHsPrefix {
+        /// The key.
+        key: String,
+        /// The value as written.
+        value: String,
+        /// Why it is not a prefix.
+        reason: String,
+    },
+    /// A regular expression that does not compile.
+    #[error("`{key}`: invalid regular expression `{value}`: {reason}")]
+    InvalidRegex {
+        /// The key.
+        key: String,
+        /// The pattern as written.
+        value: String,
+        /// The regex compiler's reason.
+        reason: String,
+    },
+    /// A group name not defined in any groups file.
+    #[error("`{key}`: unknown country group `{name}`")]
+    UnknownGroup {
+        /// The key.
+        key: String,
+        /// The group named.
+        name: String,
+    },
+    /// A rule id used twice in the loaded rule book.
+    #[error("duplicate rule id `{id}` (first defined at {first})")]
+    DuplicateRuleId {
+        /// The id.
+        id: String,
+        /// Where it was first defined.
+        first: Location,
+    },
+    /// A rule set id used twice in the loaded rule book.
+    #[error("duplicate rule set id `{id}` (first defined at {first})")]
+    DuplicateRuleSetId {
+        /// The id.
+        id: String,
+        /// Where it was first defined.
+        first: Location,
+    },
+    /// A country group defined twice.
+    #[error("duplicate country group `{name}` (first defined at {first})")]
+    DuplicateGroup {
+        /// The group name.
+        name: String,
+        /// Where it was first defined.
+        first: Location,
+    },
+    /// A group that contains itself through other groups.
+    #[error("country group `{name}` contains itself")]
+    GroupCycle {
+        /// The group name.
+        name: String,
+    },
+    /// An effective window whose end is before its start.
+    #[error("effective window ends ({until}) before it starts ({from})")]
+    WindowEndsBeforeStart {
+        /// The first day.
+        from: chrono::NaiveDate,
+        /// The last day.
+        until: chrono::NaiveDate,
+    },
+    /// A condition table with no condition in it, which would match every record.
+    #[error("`{key}` holds no condition: a rule must say what it matches")]
+    EmptyCondition {
+        /// The key of the empty table.
+        key: String,
+    },
+}

@@ -1,0 +1,417 @@
+//! Evaluating conditions on a record, in three-valued logic, and explaining the result.
+//!
+//! A condition is true, false, or unknown: unknown when the record lacks a field it tests, or a
+//! value is in another currency or unit than the rule's. `all` is false if any part is false,
+//! else unknown if any is unknown; `any` is true if any part is true, else unknown if any is
+//! unknown; `not` keeps unknown. A rule whose conditions are unknown sends the record to review:
+//! the engine fails closed.
+//!
+//! [`truth`] answers without allocating, for the hot path; [`explain`] runs only for rules that
+//! matched and lists the leaves that decided the result, each describing the record's value as
+//! it is ("hs_code 8542310000 starts with 854231", "origin US is not in [KZ]").
+
+use std::fmt::Write as _;
+
+use crate::country::CountryCode;
+use crate::rule::{
+    AmountField, AttrTest, Condition, CountryField, CountryItem, CountryList, Leaf, PartyField,
+    Test, same_text,
+};
+use crate::shipment::Shipment;
+use crate::verdict::Because;
+
+/// The value of a condition on a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Truth {
+    False,
+    True,
+    Unknown,
+}
+
+impl Truth {
+    fn not(self) -> Truth {
+        match self {
+            Truth::True => Truth::False,
+            Truth::False => Truth::True,
+            Truth::Unknown => Truth::Unknown,
+        }
+    }
+
+    fn from_bool(b: bool) -> Truth {
+        if b { Truth::True } else { Truth::False }
+    }
+}
+
+/// The truth of a condition, without explanation.
+pub(crate) fn truth(condition: &Condition, s: &Shipment) -> Truth {
+    match condition {
+        Condition::All(parts) => {
+            let mut result = Truth::True;
+            for part in parts {
+                match truth(part, s) {
+                    Truth::False => return Truth::False,
+                    Truth::Unknown => result = Truth::Unknown,
+                    Truth::True => {}
+                }
+            }
+            result
+        }
+        Condition::Any(parts) => {
+            let mut result = Truth::False;
+            for part in parts {
+                match truth(part, s) {
+                    Truth::True => return Truth::True,
+                    Truth::Unknown => result = Truth::Unknown,
+                    Truth::False => {}
+                }
+            }
+            result
+        }
+        Condition::Not(inner) => truth(inner, s).not(),
+        Condition::Leaf(leaf) => leaf_truth(&leaf.test, s),
+    }
+}
+
+/// The truth of a condition, pushing onto `out` the leaves that decided it.
+pub(crate) fn explain(condition: &Condition, s: &Shipment, out: &mut Vec<Because>) -> Truth {
+    match condition {
+        Condition::All(parts) | Condition::Any(parts) => {
+            let is_all = matches!(condition, Condition::All(_));
+            let results: Vec<(Truth, Vec<Because>)> = parts
+                .iter()
+                .map(|part| {
+                    let mut reasons = Vec::new();
+                    let t = explain(part, s, &mut reasons);
+                    (t, reasons)
+                })
+                .collect();
+            let has = |t: Truth| results.iter().any(|(r, _)| *r == t);
+            // `None` shows every part: for an `all` that is unknown, the parts that held are
+            // part of the story too.
+            let (decisive, result) = if is_all {
+                if has(Truth::False) {
+                    (Some(Truth::False), Truth::False)
+                } else if has(Truth::Unknown) {
+                    (None, Truth::Unknown)
+                } else {
+                    (None, Truth::True)
+                }
+            } else if has(Truth::True) {
+                (Some(Truth::True), Truth::True)
+            } else if has(Truth::Unknown) {
+                (Some(Truth::Unknown), Truth::Unknown)
+            } else {
+                (None, Truth::False)
+            };
+            for (t, reasons) in results {
+                if decisive.is_none_or(|d| d == t) {
+                    out.extend(reasons);
+                }
+            }
+            result
+        }
+        Condition::Not(inner) => explain(inner, s, out).not(),
+        Condition::Leaf(leaf) => {
+            let t = leaf_truth(&leaf.test, s);
+            out.push(because(leaf, s, t));
+            t
+        }
+    }
+}
+
+fn country_of(field: CountryField, s: &Shipment) -> Option<CountryCode> {
+    match field {
+        CountryField::Origin => s.origin,
+        CountryField::ExportCountry => Some(s.export_country),
+        CountryField::Destination => Some(s.destination),
+        CountryField::Transit | CountryField::Route => None,
+    }
+}
+
+fn party_of(field: PartyField, s: &Shipment) -> Option<&str> {
+    match field {
+        PartyField::Consignor => s.consignor.as_deref(),
+        PartyField::Consignee => s.consignee.as_deref(),
+        PartyField::EndUser => s.end_user.as_deref(),
+    }
+}
+
+fn amount_of(field: AmountField, s: &Shipment) -> (Option<rust_decimal::Decimal>, Option<&str>) {
+    match field {
+        AmountField::Value => (s.value, s.currency.as_deref()),
+        AmountField::Quantity => (s.quantity, s.unit.as_deref()),
+    }
+}
+
+/// The countries a list-valued country field holds (transit, or the whole route).
+fn route_countries(field: CountryField, s: &Shipment) -> impl Iterator<Item = CountryCode> + '_ {
+    let ends = (field == CountryField::Route).then_some([s.export_country, s.destination]);
+    s.transit.iter().copied().chain(ends.into_iter().flatten())
+}
+
+fn leaf_truth(test: &Test, s: &Shipment) -> Truth {
+    match test {
+        Test::Hs { include, except } => Truth::from_bool(
+            include.iter().any(|i| s.hs_code.starts_with(&i.prefix))
+                && !except.iter().any(|i| s.hs_code.starts_with(&i.prefix)),
+        ),
+        Test::Country {
+            field,
+            negated,
+            list,
+        } => {
+            let found = match field {
+                CountryField::Transit | CountryField::Route => {
+                    Some(route_countries(*field, s).any(|c| list.set.contains(c)))
+                }
+                _ => country_of(*field, s).map(|c| list.set.contains(c)),
+            };
+            match found {
+                None => Truth::Unknown,
+                Some(found) => Truth::from_bool(found != *negated),
+            }
+        }
+        Test::PartyName { field, names } => match party_of(*field, s) {
+            None => Truth::Unknown,
+            Some(name) => Truth::from_bool(names.iter().any(|n| same_text(n, name))),
+        },
+        Test::PartyRegex { field, regex } => match party_of(*field, s) {
+            None => Truth::Unknown,
+            Some(name) => Truth::from_bool(regex.is_match(name)),
+        },
+        Test::EndUserDiffers(want) => match (s.end_user.as_deref(), s.consignee.as_deref()) {
+            (Some(end_user), Some(consignee)) => {
+                Truth::from_bool(!same_text(end_user, consignee) == *want)
+            }
+            _ => Truth::Unknown,
+        },
+        Test::Amount {
+            field,
+            bounds,
+            unit,
+        } => match amount_of(*field, s) {
+            (Some(amount), Some(record_unit)) if record_unit == unit => {
+                Truth::from_bool(bounds.iter().all(|(op, limit)| op.holds(amount, *limit)))
+            }
+            _ => Truth::Unknown,
+        },
+        Test::Description(regex) => match &s.description {
+            None => Truth::Unknown,
+            Some(d) => Truth::from_bool(regex.is_match(d)),
+        },
+        Test::Licence(regex) => Truth::from_bool(s.licences.iter().any(|l| regex.is_match(l))),
+        Test::Attribute {
+            name,
+            test,
+            missing_is_no_match,
+        } => match s.attributes.get(name) {
+            None if *missing_is_no_match => Truth::False,
+            None => Truth::Unknown,
+            Some(value) => Truth::from_bool(match test {
+                AttrTest::Equals(expected) => same_text(expected, value),
+                AttrTest::In(list) => list.iter().any(|e| same_text(e, value)),
+                AttrTest::Matches(regex) => regex.is_match(value),
+            }),
+        },
+    }
+}
+
+/// How many items of a long list an explanation shows.
+const SHOWN_ITEMS: usize = 8;
+
+fn short_list<T: std::fmt::Display>(items: &[T]) -> String {
+    let mut text = String::from("[");
+    for (i, item) in items.iter().take(SHOWN_ITEMS).enumerate() {
+        if i > 0 {
+            text.push_str(", ");
+        }
+        let _ = write!(text, "{item}");
+    }
+    if items.len() > SHOWN_ITEMS {
+        let _ = write!(text, ", and {} more", items.len() - SHOWN_ITEMS);
+    }
+    text.push(']');
+    text
+}
+
+/// HS items as written: group names once, prefixes written directly as themselves.
+fn hs_list(items: &[crate::rule::HsItem]) -> String {
+    let mut written: Vec<String> = Vec::new();
+    for item in items {
+        let text = match &item.group {
+            Some(group) => group.to_string(),
+            None => item.prefix.to_string(),
+        };
+        if !written.contains(&text) {
+            written.push(text);
+        }
+    }
+    short_list(&written)
+}
+
+fn in_list(list: &CountryList, code: CountryCode) -> String {
+    match list.item_for(code) {
+        Some(CountryItem::Group(name, _)) if list.items.len() == 1 => format!("is in group {name}"),
+        Some(CountryItem::Group(name, _)) => format!("is in {list}, by group {name}"),
+        _ => format!("is in {list}"),
+    }
+}
+
+fn because(leaf: &Leaf, s: &Shipment, t: Truth) -> Because {
+    let holds = t == Truth::True;
+    let (field, value, condition): (String, Option<String>, String) = match &leaf.test {
+        Test::Hs { include, except } => {
+            let code = s.hs_code;
+            let hit = include.iter().find(|i| code.starts_with(&i.prefix));
+            let excluded = except.iter().find(|i| code.starts_with(&i.prefix));
+            let condition = match (hit, excluded) {
+                (Some(p), None) => format!("starts with {p}"),
+                (Some(p), Some(x)) => format!("starts with {p} but also with {x}, which is excluded"),
+                (None, _) => format!("does not start with any of {}", hs_list(include)),
+            };
+            ("hs_code".into(), Some(code.to_string()), condition)
+        }
+        Test::Country {
+            field,
+            negated,
+            list,
+        } => match field {
+            CountryField::Transit | CountryField::Route => {
+                let countries: Vec<CountryCode> = route_countries(*field, s).collect();
+                let hit = countries.iter().find(|c| list.set.contains(**c));
+                let condition = match hit {
+                    Some(c) => format!("passes through {c}, which {}", in_list(list, *c)),
+                    None if countries.is_empty() => format!("has no country in {list}"),
+                    None => format!("has no country in {list}"),
+                };
+                let value = if countries.is_empty() {
+                    None
+                } else {
+                    Some(short_list(&countries))
+                };
+                (field.name().into(), value, condition)
+            }
+            _ => match country_of(*field, s) {
+                None => (
+                    field.name().into(),
+                    None,
+                    format!(
+                        "is missing: cannot tell whether it is {}in {list}",
+                        if *negated { "not " } else { "" }
+                    ),
+                ),
+                Some(c) => {
+                    let condition = if list.set.contains(c) {
+                        in_list(list, c)
+                    } else {
+                        format!("is not in {list}")
+                    };
+                    (field.name().into(), Some(c.to_string()), condition)
+                }
+            },
+        },
+        Test::PartyName { field, names } => {
+            let value = party_of(*field, s).map(str::to_owned);
+            let condition = match (&value, holds) {
+                (None, _) => format!("is missing: cannot tell whether it is one of {}", short_list(names)),
+                (Some(v), true) => format!(
+                    "is the listed party `{}`",
+                    names.iter().find(|n| same_text(n, v)).map_or("", String::as_str)
+                ),
+                (Some(_), false) => format!("is not one of {}", short_list(names)),
+            };
+            (field.name().into(), value, condition)
+        }
+        Test::PartyRegex { field, regex } => {
+            let value = party_of(*field, s).map(str::to_owned);
+            (field.name().into(), value.clone(), regex_phrase(value.as_deref(), regex))
+        }
+        Test::EndUserDiffers(want) => {
+            let condition = match (s.end_user.as_deref(), s.consignee.as_deref()) {
+                (Some(_), Some(c)) => {
+                    let differs = (t == Truth::True) == *want;
+                    if differs {
+                        format!("differs from the consignee `{c}`")
+                    } else {
+                        format!("is the consignee `{c}`")
+                    }
+                }
+                (None, _) => "is missing: cannot compare it with the consignee".into(),
+                (Some(_), None) => "cannot be compared: the consignee is missing".into(),
+            };
+            ("end_user".into(), s.end_user.clone(), condition)
+        }
+        Test::Amount {
+            field,
+            bounds,
+            unit,
+        } => {
+            let rule_text = bounds
+                .iter()
+                .map(|(op, limit)| format!("{} {limit} {unit}", op.symbol()))
+                .collect::<Vec<_>>()
+                .join(" and ");
+            let (amount, record_unit) = amount_of(*field, s);
+            let condition = match (amount, record_unit) {
+                (None, _) => format!("is missing: cannot compare with {rule_text}"),
+                (Some(_), Some(u)) if u != unit => format!(
+                    "cannot be compared with {rule_text}: the record's {} is {u}, the rule's {unit}",
+                    field.unit_name()
+                ),
+                _ if holds => format!("is {rule_text}"),
+                _ => format!("is not {rule_text}"),
+            };
+            let value = amount.map(|a| match record_unit {
+                Some(u) => format!("{a} {u}"),
+                None => a.to_string(),
+            });
+            (field.name().into(), value, condition)
+        }
+        Test::Description(regex) => (
+            "description".into(),
+            s.description.clone(),
+            regex_phrase(s.description.as_deref(), regex),
+        ),
+        Test::Licence(regex) => {
+            let hit = s.licences.iter().find(|l| regex.is_match(l));
+            let condition = match hit {
+                Some(l) => format!("include `{l}`, which matches /{}/", regex.as_str()),
+                None => format!("include none matching /{}/", regex.as_str()),
+            };
+            let value = (!s.licences.is_empty()).then(|| short_list(&s.licences));
+            ("licences".into(), value, condition)
+        }
+        Test::Attribute {
+            name,
+            test,
+            missing_is_no_match,
+        } => {
+            let value = s.attributes.get(name).cloned();
+            let condition = match (test, &value) {
+                (_, None) if *missing_is_no_match => "is missing, which counts as no match".into(),
+                (AttrTest::Matches(regex), v) => regex_phrase(v.as_deref(), regex),
+                (_, None) => "is missing: cannot tell whether it passes the rule's test".into(),
+                (AttrTest::Equals(e), Some(_)) if holds => format!("equals `{e}`"),
+                (AttrTest::Equals(e), Some(_)) => format!("does not equal `{e}`"),
+                (AttrTest::In(list), Some(_)) if holds => format!("is in {}", short_list(list)),
+                (AttrTest::In(list), Some(_)) => format!("is not in {}", short_list(list)),
+            };
+            (format!("attributes.{name}"), value, condition)
+        }
+    };
+    Because {
+        field,
+        value,
+        condition,
+    }
+}
+
+fn regex_phrase(value: Option<&str>, regex: &regex::Regex) -> String {
+    match value {
+        None => format!("is missing: cannot tell whether it matches /{}/", regex.as_str()),
+        Some(v) => match regex.find(v) {
+            Some(m) => format!("matches /{}/ at `{}`", regex.as_str(), m.as_str()),
+            None => format!("does not match /{}/", regex.as_str()),
+        },
+    }
+}

@@ -1,0 +1,125 @@
+//! The HS-prefix index: which rules a record's HS code can reach.
+//!
+//! A rule whose conditions require an HS code prefix at the top level (every rule of the shipped
+//! rule sets) is filed under each of its prefixes in a trie over the ten digits; any other rule
+//! goes on a fallback list that every check visits. Looking up a code walks at most ten nodes and
+//! collects the rules filed along the path, so the cost of a check grows with the number of rules
+//! that could match, not with the number of rules loaded.
+//!
+//! The index only narrows the candidates: each candidate is still evaluated in full, so a rule the
+//! index files too widely costs time, never a wrong verdict. The property test in
+//! `tests/integration/props.rs` checks indexed checks against a scan of every rule.
+
+use crate::hs::{HsCode, HsPrefix};
+use crate::rule::{Condition, Test};
+
+/// No child: the root is node 0 and is never anyone's child.
+const NONE: u32 = 0;
+
+#[derive(Debug, Clone, Default)]
+struct Node {
+    children: [u32; 10],
+    rules: Vec<u32>,
+}
+
+/// A trie over HS digits from prefixes to rule numbers, plus the rules it cannot file.
+#[derive(Debug, Clone)]
+pub(crate) struct HsIndex {
+    nodes: Vec<Node>,
+    fallback: Vec<u32>,
+}
+
+/// The HS prefixes a condition requires at its top level, if it requires any.
+pub(crate) fn required_prefixes(condition: &Condition) -> Option<Vec<HsPrefix>> {
+    match condition {
+        Condition::Leaf(leaf) => match &leaf.test {
+            Test::Hs { include, .. } => Some(include.iter().map(|i| i.prefix).collect()),
+            _ => None,
+        },
+        Condition::All(parts) => parts.iter().find_map(required_prefixes),
+        Condition::Any(_) | Condition::Not(_) => None,
+    }
+}
+
+impl HsIndex {
+    /// Files each rule (numbered by position) under the prefixes its condition requires.
+    pub fn build<'a>(conditions: impl IntoIterator<Item = &'a Condition>) -> HsIndex {
+        let mut index = HsIndex {
+            nodes: vec![Node::default()],
+            fallback: Vec::new(),
+        };
+        for (number, condition) in conditions.into_iter().enumerate() {
+            let number = u32::try_from(number).unwrap_or(u32::MAX);
+            match required_prefixes(condition) {
+                Some(prefixes) => {
+                    // A prefix inside another of the same rule adds nothing: file the shorter
+                    // only, so a rule is reached at most once along any path.
+                    let mut prefixes = prefixes;
+                    prefixes.sort();
+                    prefixes.dedup();
+                    for prefix in &prefixes {
+                        let covered = prefixes
+                            .iter()
+                            .any(|other| other != prefix && prefix.is_within(other));
+                        if !covered {
+                            index.insert(prefix, number);
+                        }
+                    }
+                }
+                None => index.fallback.push(number),
+            }
+        }
+        index
+    }
+
+    fn insert(&mut self, prefix: &HsPrefix, rule: u32) {
+        let mut node = 0usize;
+        for digit in prefix.digits() {
+            let d = usize::from(digit - b'0');
+            let child = self
+                .nodes
+                .get(node)
+                .and_then(|n| n.children.get(d))
+                .copied()
+                .unwrap_or(NONE);
+            node = if child == NONE {
+                let new = self.nodes.len();
+                self.nodes.push(Node::default());
+                if let Some(slot) = self.nodes.get_mut(node).and_then(|n| n.children.get_mut(d)) {
+                    *slot = u32::try_from(new).unwrap_or(u32::MAX);
+                }
+                new
+            } else {
+                child as usize
+            };
+        }
+        if let Some(n) = self.nodes.get_mut(node) {
+            n.rules.push(rule);
+        }
+    }
+
+    /// Calls `visit` with every rule number the code can reach: the fallback list, then the rules
+    /// filed along the code's path, shortest prefix first. Each rule is visited at most once.
+    #[inline]
+    pub fn for_each_candidate(&self, code: &HsCode, mut visit: impl FnMut(u32)) {
+        for &rule in &self.fallback {
+            visit(rule);
+        }
+        let mut node = 0usize;
+        for digit in code.digits() {
+            let d = usize::from(digit.wrapping_sub(b'0'));
+            let Some(&child) = self.nodes.get(node).and_then(|n| n.children.get(d)) else {
+                return;
+            };
+            if child == NONE {
+                return;
+            }
+            node = child as usize;
+            if let Some(n) = self.nodes.get(node) {
+                for &rule in &n.rules {
+                    visit(rule);
+                }
+            }
+        }
+    }
+}

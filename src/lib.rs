@@ -1,0 +1,72 @@
+//! Declarative export-control rule files in, explainable shipment verdicts out.
+//!
+//! `export_control` loads rule files written by compliance officers (TOML, one file per legal
+//! measure: Kazakhstan's 2022-23 arms export suspension, its reported ban on exporting 106
+//! dual-use goods to Russia, red-flag guidance...) and checks shipment records against them.
+//! Each [`Verdict`] says which rule, from which file and line, citing which act, matched which
+//! fields of the record with which values, and carries the digest of the rules that decided it.
+//!
+//! ```
+//! use export_control::{Decision, Engine, Shipment};
+//!
+//! let engine = Engine::from_path("rules")?;
+//! let shipment: Shipment = serde_json::from_str(r#"{
+//!     "id": "KZ-2023-0042", "date": "2023-11-15", "hs_code": "8542.31.0000",
+//!     "origin": "US", "export_country": "KZ", "destination": "RU"
+//! }"#)?;
+//! let verdict = engine.check(&shipment);
+//!
+//! assert_eq!(verdict.verdict, Decision::Prohibited);
+//! let rule_sets: Vec<&str> = verdict.decisive().map(|m| m.ruleset.as_str()).collect();
+//! assert!(rule_sets.contains(&"kz-106-dual-use-ru"));
+//! println!("{verdict}"); // plain-text explanation
+//! println!("{}", serde_json::to_string_pretty(&verdict)?); // or JSON
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The flow, one module per step: rule files ([`source`]) are parsed with every value located
+//! (`parse`) into the validated model ([`rule`]), gathered and checked as a whole
+//! ([`Rulebook`]), compiled into an HS-prefix index by the [`Engine`], evaluated in
+//! three-valued logic (`eval`) into a [`Verdict`] with its explanation ([`verdict`]).
+//! Shipment files are read by [`read`].
+//!
+//! The engine fails closed: a record it cannot evaluate is never allowed. A record that cannot
+//! be read is an error naming its line and field; a rule that needs a field the record lacks
+//! sends the record to review. See `docs/rule-format.md` for the rule file format and
+//! `DESIGN.md` for the reasons behind the design.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+pub mod country;
+mod engine;
+pub mod error;
+mod eval;
+pub mod hs;
+mod index;
+mod parse;
+pub mod read;
+pub mod rule;
+mod rulebook;
+pub mod shipment;
+pub mod source;
+pub mod verdict;
+
+pub use country::{CountryCode, CountrySet};
+pub use engine::{CheckOptions, Checked, Engine};
+pub use error::{LoadError, RuleError, RuleErrorKind};
+pub use hs::{HsCode, HsPrefix};
+pub use read::{Record, RecordError};
+pub use rule::{Decision, Rule, RuleSet, Status};
+pub use rulebook::Rulebook;
+pub use shipment::Shipment;
+pub use source::{Digest, Location, Source};
+pub use verdict::{Because, Outcome, RuleMatch, Verdict};

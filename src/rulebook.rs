@@ -1,0 +1,196 @@
+//! The rule book: every rule set and country group loaded together, validated as a whole.
+//!
+//! Loading reads the groups files first (rules name groups), then each rule set, then checks what
+//! only the whole can show: rule ids and rule set ids unique across all files. Every problem in
+//! every file is gathered into one [`LoadError::Invalid`]. Rule sets are kept sorted by id, so
+//! nothing depends on the order files were given in.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::error::{LoadError, RuleError, RuleErrorKind, RuleErrors};
+use crate::parse;
+use crate::rule::{Group, Rule, RuleSet};
+use crate::source::{self, Digest, Location, Source, SourceKind};
+
+/// Every rule set and country group loaded, validated, with the digest of their files.
+#[derive(Debug, Clone)]
+pub struct Rulebook {
+    sets: Vec<RuleSet>,
+    groups: BTreeMap<String, Group>,
+    sources: Vec<Source>,
+    digest: Digest,
+}
+
+impl Rulebook {
+    /// Loads a rule file or every rule file under a directory.
+    ///
+    /// A single file brings the `groups.toml` beside it.
+    pub fn load(path: impl AsRef<Path>) -> Result<Rulebook, LoadError> {
+        Rulebook::load_paths(&[path])
+    }
+
+    /// Loads several files and directories as one rule book.
+    pub fn load_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Rulebook, LoadError> {
+        let mut files: Vec<(PathBuf, PathBuf)> = Vec::new();
+        for root in paths {
+            let root = root.as_ref();
+            for file in source::discover(root)? {
+                files.push((file, root.to_owned()));
+            }
+        }
+        // The same file reached through two paths is read once.
+        let mut seen = std::collections::BTreeSet::new();
+        let mut sources = Vec::with_capacity(files.len());
+        for (file, root) in files {
+            let canonical = file.canonicalize().unwrap_or_else(|_| file.clone());
+            if seen.insert(canonical) {
+                sources.push(source::read(&file, &root)?);
+            }
+        }
+        if !sources.iter().any(|s| s.kind() == SourceKind::RuleSet) {
+            return Err(LoadError::NoRuleSets {
+                paths: paths
+                    .iter()
+                    .map(|p| format!("`{}`", p.as_ref().display()))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+        Rulebook::from_sources(sources)
+    }
+
+    /// Builds a rule book from files held in memory; names decide their kind (see [`Source`]).
+    ///
+    /// ```
+    /// use export_control::{Rulebook, Source};
+    /// let text = r#"
+    /// [ruleset]
+    /// id = "demo"
+    /// title = "Demo"
+    /// authority = "Nobody"
+    /// jurisdiction = "KZ"
+    /// citations = ["none"]
+    /// sources = ["https://example.org"]
+    /// version = "1"
+    /// status = "draft"
+    ///
+    /// [[rule]]
+    /// id = "demo-arms"
+    /// verdict = "prohibited"
+    /// title = "Arms"
+    /// when = { hs_code = ["93"] }
+    /// "#;
+    /// let book = Rulebook::from_sources(vec![Source::new("demo.toml", text)])?;
+    /// assert_eq!(book.rule_sets()[0].rules()[0].id(), "demo-arms");
+    /// # Ok::<(), export_control::LoadError>(())
+    /// ```
+    pub fn from_sources(sources: Vec<Source>) -> Result<Rulebook, LoadError> {
+        let mut errors: Vec<RuleError> = Vec::new();
+        let group_files: Vec<&Source> = sources
+            .iter()
+            .filter(|s| s.kind() == SourceKind::Groups)
+            .collect();
+        let groups = parse::groups(&group_files, &mut errors);
+        let group_sets = parse::group_sets(&groups);
+
+        let mut sets: Vec<RuleSet> = Vec::new();
+        for source in sources.iter().filter(|s| s.kind() == SourceKind::RuleSet) {
+            if let Some(set) = parse::rule_set(source, &group_sets, &mut errors) {
+                sets.push(set);
+            }
+        }
+        if sets.is_empty() && errors.is_empty() {
+            return Err(LoadError::NoRuleSets {
+                paths: sources
+                    .iter()
+                    .map(|s| format!("`{}`", s.name()))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+        sets.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.file().cmp(b.file())));
+        check_unique_ids(&sets, &sources, &mut errors);
+        if !errors.is_empty() {
+            return Err(LoadError::Invalid(RuleErrors::new(errors)));
+        }
+        let digest = Digest::of(&sources);
+        Ok(Rulebook {
+            sets,
+            groups,
+            sources,
+            digest,
+        })
+    }
+
+    /// The rule sets, sorted by id.
+    pub fn rule_sets(&self) -> &[RuleSet] {
+        &self.sets
+    }
+
+    /// The country and HS code groups, by name.
+    pub fn groups(&self) -> &BTreeMap<String, Group> {
+        &self.groups
+    }
+
+    /// The files loaded (rule sets, groups and any test files found beside them).
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+
+    /// The SHA-256 digest of the rule set and groups files: the identity of the rules that
+    /// decide a verdict.
+    pub fn digest(&self) -> Digest {
+        self.digest
+    }
+
+    /// A rule by id, with its rule set.
+    pub fn rule(&self, id: &str) -> Option<(&RuleSet, &Rule)> {
+        self.sets
+            .iter()
+            .find_map(|set| set.rules.iter().find(|r| r.id == id).map(|r| (set, r)))
+    }
+
+    /// Every rule with its rule set, rule sets in id order and rules in file order.
+    pub fn rules(&self) -> impl Iterator<Item = (&RuleSet, &Rule)> {
+        self.sets
+            .iter()
+            .flat_map(|set| set.rules.iter().map(move |r| (set, r)))
+    }
+}
+
+fn check_unique_ids(sets: &[RuleSet], sources: &[Source], errors: &mut Vec<RuleError>) {
+    let mut set_ids: BTreeMap<&str, &Location> = BTreeMap::new();
+    let mut rule_ids: BTreeMap<&str, &Location> = BTreeMap::new();
+    let duplicate = |kind: RuleErrorKind, at: &Location| {
+        let text = sources
+            .iter()
+            .find(|s| s.name() == at.file())
+            .map_or_else(|| std::sync::Arc::from(""), Source::shared_text);
+        RuleError::new(kind, at.clone(), text)
+    };
+    for set in sets {
+        if let Some(first) = set_ids.insert(&set.id, &set.location) {
+            errors.push(duplicate(
+                RuleErrorKind::DuplicateRuleSetId {
+                    id: set.id.clone(),
+                    first: first.clone(),
+                },
+                &set.location,
+            ));
+            set_ids.insert(&set.id, first);
+        }
+        for rule in &set.rules {
+            if let Some(first) = rule_ids.insert(&rule.id, &rule.location) {
+                errors.push(duplicate(
+                    RuleErrorKind::DuplicateRuleId {
+                        id: rule.id.clone(),
+                        first: first.clone(),
+                    },
+                    &rule.location,
+                ));
+                rule_ids.insert(&rule.id, first);
+            }
+        }
+    }
+}

@@ -1,0 +1,326 @@
+//! Rule files on disk or in memory: finding them, naming them, locating byte offsets, digesting.
+//!
+//! A directory tree holds three kinds of TOML files, told apart by name:
+//! `groups.toml` (country groups), `*.tests.toml` (rule test cases, not rule sets) and every other
+//! `*.toml` (one rule set each). Files are taken in sorted path order so a load never depends on
+//! the order a file system lists them in.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Serialize, Serializer};
+use sha2::{Digest as _, Sha256};
+
+use crate::error::LoadError;
+
+/// The file name of a country groups file.
+pub const GROUPS_FILE: &str = "groups.toml";
+/// The suffix of a rule test file.
+pub const TESTS_SUFFIX: &str = ".tests.toml";
+
+/// What a rule file holds, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SourceKind {
+    /// One rule set.
+    RuleSet,
+    /// Country groups shared by every rule set.
+    Groups,
+    /// Test cases for rule sets.
+    Tests,
+}
+
+impl SourceKind {
+    /// The kind a file of this name holds; `None` for files that are not TOML.
+    pub fn of(name: &str) -> Option<SourceKind> {
+        let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
+        if file == GROUPS_FILE {
+            Some(SourceKind::Groups)
+        } else if file.ends_with(TESTS_SUFFIX) {
+            Some(SourceKind::Tests)
+        } else if file.ends_with(".toml") {
+            Some(SourceKind::RuleSet)
+        } else {
+            None
+        }
+    }
+}
+
+/// The text of one rule file and the names it goes by.
+#[derive(Debug, Clone)]
+pub struct Source {
+    name: Arc<str>,
+    key: String,
+    text: Arc<str>,
+    kind: SourceKind,
+}
+
+impl Source {
+    /// A file held in memory. `name` is shown in errors and explanations and decides the kind
+    /// (`groups.toml`, `*.tests.toml`, or a rule set).
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Source {
+        let name: String = name.into();
+        let kind = SourceKind::of(&name).unwrap_or(SourceKind::RuleSet);
+        Source {
+            key: name.replace('\\', "/"),
+            name: name.into(),
+            text: Arc::from(text.into()),
+            kind,
+        }
+    }
+
+    /// The name shown in errors and explanations (the path as found, e.g. `rules/kz-arms.toml`).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The file's text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// What the file holds.
+    pub fn kind(&self) -> SourceKind {
+        self.kind
+    }
+
+    pub(crate) fn shared_text(&self) -> Arc<str> {
+        Arc::clone(&self.text)
+    }
+
+    /// The location of a byte range of this file.
+    pub(crate) fn locate(&self, span: Range<usize>) -> Location {
+        let (line, column) = line_column(&self.text, span.start);
+        Location {
+            file: Arc::clone(&self.name),
+            line,
+            column,
+            span,
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub(crate) fn line_column(text: &str, offset: usize) -> (u32, u32) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+    (
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(column).unwrap_or(u32::MAX),
+    )
+}
+
+/// A place in a rule file: file name, 1-based line and column, and the byte span.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Location {
+    file: Arc<str>,
+    line: u32,
+    column: u32,
+    span: Range<usize>,
+}
+
+impl Location {
+    /// The file, as named when it was loaded.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+    /// The line, from 1.
+    pub fn line(&self) -> u32 {
+        self.line
+    }
+    /// The column in characters, from 1.
+    pub fn column(&self) -> u32 {
+        self.column
+    }
+    /// The byte range in the file.
+    pub fn span(&self) -> Range<usize> {
+        self.span.clone()
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// Files to load: what a path names, in sorted order.
+///
+/// A file path gives that file plus any `groups.toml` beside it (rules name groups defined
+/// there); a directory gives every `.toml` file below it.
+pub(crate) fn discover(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    let meta = std::fs::metadata(path).map_err(|source| LoadError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let mut found = Vec::new();
+    if meta.is_dir() {
+        walk(path, &mut found)?;
+    } else {
+        found.push(path.to_owned());
+        if SourceKind::of(&path.to_string_lossy()) != Some(SourceKind::Groups) {
+            let beside = path.with_file_name(GROUPS_FILE);
+            if beside.is_file() {
+                found.push(beside);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), LoadError> {
+    let io = |source| LoadError::Io {
+        path: dir.to_owned(),
+        source,
+    };
+    let mut entries = std::fs::read_dir(dir)
+        .map_err(io)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(io)?;
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            walk(&path, found)?;
+        } else if SourceKind::of(&path.to_string_lossy()).is_some() {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Reads a file found by [`discover`]. `root` is the path the caller gave; the digest key is the
+/// path relative to it, so the same tree digests the same wherever it lies.
+pub(crate) fn read(path: &Path, root: &Path) -> Result<Source, LoadError> {
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| LoadError::NotUtf8 {
+        path: path.to_owned(),
+        offset: e.utf8_error().valid_up_to(),
+    })?;
+    let mut source = Source::new(path.to_string_lossy(), text);
+    let base = if root.is_dir() {
+        root
+    } else {
+        root.parent().unwrap_or(root)
+    };
+    if let Ok(relative) = path.strip_prefix(base) {
+        source.key = relative.to_string_lossy().replace('\\', "/");
+    }
+    Ok(source)
+}
+
+/// The SHA-256 digest of a loaded rule book: every rule set and groups file, by relative name
+/// and content, in sorted order. Test files are not part of it: they do not change a verdict.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Digest([u8; 32]);
+
+impl Digest {
+    pub(crate) fn of(sources: &[Source]) -> Digest {
+        let mut parts: Vec<&Source> = sources
+            .iter()
+            .filter(|s| s.kind != SourceKind::Tests)
+            .collect();
+        parts.sort_by(|a, b| a.key.cmp(&b.key));
+        let mut hasher = Sha256::new();
+        for source in parts {
+            for field in [source.key.as_bytes(), source.text.as_bytes()] {
+                hasher.update((field.len() as u64).to_le_bytes());
+                hasher.update(field);
+            }
+        }
+        Digest(hasher.finalize().into())
+    }
+
+    /// The digest as `sha256:` followed by 64 lower-case hex digits.
+    pub fn to_hex(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl fmt::Display for Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("sha256:")?;
+        for byte in self.0 {
+            write!(f, "{byte:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Digest({self})")
+    }
+}
+
+impl Serialize for Digest {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Digest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        let hex = text
+            .strip_prefix("sha256:")
+            .filter(|h| h.len() == 64 && h.is_ascii())
+            .ok_or_else(|| serde::de::Error::custom("expected `sha256:` and 64 hex digits"))?;
+        let mut bytes = [0u8; 32];
+        for (i, byte) in bytes.iter_mut().enumerate() {
+            let pair = hex.get(2 * i..2 * i + 2).unwrap_or_default();
+            *byte = u8::from_str_radix(pair, 16).map_err(serde::de::Error::custom)?;
+        }
+        Ok(Digest(bytes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_by_name() {
+        assert_eq!(SourceKind::of("rules/groups.toml"), Some(SourceKind::Groups));
+        assert_eq!(
+            SourceKind::of("rules/kz-arms.tests.toml"),
+            Some(SourceKind::Tests)
+        );
+        assert_eq!(SourceKind::of("rules/kz-arms.toml"), Some(SourceKind::RuleSet));
+        assert_eq!(SourceKind::of("rules/README.md"), None);
+    }
+
+    #[test]
+    fn line_and_column() {
+        let text = "ab\ncdé\nf";
+        assert_eq!(line_column(text, 0), (1, 1));
+        assert_eq!(line_column(text, 3), (2, 1));
+        assert_eq!(line_column(text, 7), (2, 4));
+        assert_eq!(line_column(text, 8), (3, 1));
+        assert_eq!(line_column(text, 100), (3, 2));
+    }
+
+    #[test]
+    fn digest_ignores_order_and_tests_but_not_content_or_names() {
+        let a = Source::new("a.toml", "x = 1");
+        let b = Source::new("b.toml", "y = 2");
+        let t = Source::new("a.tests.toml", "z = 3");
+        let d1 = Digest::of(&[a.clone(), b.clone()]);
+        assert_eq!(d1, Digest::of(&[b.clone(), a.clone(), t]));
+        assert_ne!(d1, Digest::of(&[a.clone(), Source::new("b.toml", "y = 3")]));
+        assert_ne!(d1, Digest::of(&[a, Source::new("c.toml", "y = 2")]));
+        let hex = d1.to_string();
+        assert!(hex.starts_with("sha256:") && hex.len() == 71);
+        let json = serde_json::to_string(&d1).unwrap();
+        assert_eq!(serde_json::from_str::<Digest>(&json).unwrap(), d1);
+    }
+}

@@ -1,0 +1,178 @@
+//! Verdicts and their explanations.
+//!
+//! A [`Verdict`] says what may happen to a shipment and why: for every rule that played a part,
+//! which rule of which rule set (version, status, file and line, citation), what it did
+//! ([`Outcome`]) and, field by field, the record's value and what in the rule it met
+//! ([`Because`]). It carries the digest of the rule book that decided it.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::rule::{Decision, Status};
+use crate::source::Digest;
+
+/// The answer for one shipment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Verdict {
+    /// The most severe effect of the rules that matched; `allowed` when none did.
+    pub verdict: Decision,
+    /// The date the rules were taken as of (the record's date unless the caller gave one).
+    pub as_of: NaiveDate,
+    /// Every rule that played a part, most severe effect first, then by rule id.
+    pub matches: Vec<RuleMatch>,
+    /// The digest of the rule book that decided it.
+    pub ruleset_digest: Digest,
+}
+
+impl Verdict {
+    /// The rules that raised the verdict above `allowed`.
+    pub fn decisive(&self) -> impl Iterator<Item = &RuleMatch> {
+        self.matches.iter().filter(|m| m.effect > Decision::Allowed)
+    }
+
+    /// Whether nothing stops the shipment.
+    pub fn is_allowed(&self) -> bool {
+        self.verdict == Decision::Allowed
+    }
+}
+
+/// What a rule did for this record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Outcome {
+    /// Its conditions held: it gives its verdict.
+    Fired,
+    /// Its conditions held but an `unless` exception did too.
+    Exempted,
+    /// A `license_required` rule whose licence the record carries.
+    Licensed,
+    /// A condition could not be evaluated on this record (a missing field, a different
+    /// currency): the record goes to review.
+    Undetermined,
+    /// Its conditions held, but it is not in force on the date (shown only on request).
+    NotInForce,
+}
+
+impl Outcome {
+    /// The name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Fired => "fired",
+            Outcome::Exempted => "exempted",
+            Outcome::Licensed => "licensed",
+            Outcome::Undetermined => "undetermined",
+            Outcome::NotInForce => "not_in_force",
+        }
+    }
+}
+
+/// One rule's part in a verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RuleMatch {
+    /// The rule's id.
+    pub rule: String,
+    /// Its rule set's id.
+    pub ruleset: String,
+    /// The rule set's version.
+    pub version: String,
+    /// The rule set's legal standing.
+    pub status: Status,
+    /// The verdict the rule gives when it fires.
+    pub verdict: Decision,
+    /// What it did for this record.
+    pub outcome: Outcome,
+    /// What it contributes to the record's verdict.
+    pub effect: Decision,
+    /// The rule's title.
+    pub title: String,
+    /// The clause of the act it implements, else the rule set's citations.
+    pub citation: String,
+    /// The rule's file and line: `rules/kz-arms.toml:12`.
+    pub source: String,
+    /// Field by field, why its conditions held (or could not be told).
+    pub because: Vec<Because>,
+    /// For `exempted`: the exception's conditions that held. For an exception that could not be
+    /// told: what was missing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exemption: Vec<Because>,
+    /// For `licensed`: the licence that met the requirement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub licence: Option<String>,
+    /// The rule's labels (`tier = "1"`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<(String, String)>,
+}
+
+/// One condition, as it stood on the record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Because {
+    /// The record's field (`hs_code`, `destination`, `attributes.buyer_type`...).
+    pub field: String,
+    /// The record's value, `None` when it has none.
+    pub value: Option<String>,
+    /// What in the rule it met: `starts with 854231`, `is in [RU, BY]`.
+    pub condition: String,
+}
+
+impl fmt::Display for Because {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.value {
+            Some(value) => write!(f, "{} {} {}", self.field, value, self.condition),
+            None => write!(f, "{} {}", self.field, self.condition),
+        }
+    }
+}
+
+impl fmt::Display for RuleMatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.outcome {
+            Outcome::Fired => format!("{} by", self.verdict),
+            Outcome::Exempted => format!("exempted from {}", self.verdict),
+            Outcome::Licensed => format!("licensed under {}", self.verdict),
+            Outcome::Undetermined => format!("review (cannot tell; would be {}) by", self.verdict),
+            Outcome::NotInForce => format!("not in force: would be {} by", self.verdict),
+        };
+        writeln!(
+            f,
+            "{what} `{}` ({} v{}, {}) at {}",
+            self.rule, self.ruleset, self.version, self.status, self.source
+        )?;
+        writeln!(f, "    {}", self.title)?;
+        writeln!(f, "    cites: {}", self.citation)?;
+        for because in &self.because {
+            writeln!(f, "    - {because}")?;
+        }
+        if let Some(licence) = &self.licence {
+            writeln!(f, "    licence `{licence}` meets the requirement")?;
+        }
+        for because in &self.exemption {
+            writeln!(f, "    exemption: {because}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Verdict {
+    /// Short plain text: the verdict, then each rule that played a part.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{} (as of {}; rules {})",
+            self.verdict.as_str().to_uppercase(),
+            self.as_of,
+            self.ruleset_digest
+        )?;
+        if self.matches.is_empty() {
+            writeln!(f, "  no rule matched")?;
+        }
+        for m in &self.matches {
+            write!(f, "  {m}")?;
+        }
+        Ok(())
+    }
+}
