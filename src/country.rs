@@ -89,7 +89,10 @@ impl CountryCode {
 
     /// Every assigned code, in alphabetical order.
     pub fn all() -> impl Iterator<Item = CountryCode> {
-        ISO_TABLE.lines().skip(1).filter_map(|line| line.get(..2)?.parse().ok())
+        ISO_TABLE
+            .lines()
+            .skip(1)
+            .filter_map(|line| line.get(..2)?.parse().ok())
     }
 }
 
@@ -162,7 +165,9 @@ impl CountrySet {
     /// Whether the set holds `code`.
     pub fn contains(&self, code: CountryCode) -> bool {
         let slot = code.slot();
-        self.0.get(slot / 64).is_some_and(|w| w & (1 << (slot % 64)) != 0)
+        self.0
+            .get(slot / 64)
+            .is_some_and(|w| w & (1 << (slot % 64)) != 0)
     }
 
     /// Adds every member of `other`.
@@ -218,7 +223,9 @@ impl FromIterator<CountryCode> for CountrySet {
 
 impl fmt::Debug for CountrySet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_set().entries(self.iter().map(|c| c.to_string())).finish()
+        f.debug_set()
+            .entries(self.iter().map(|c| c.to_string()))
+            .finish()
     }
 }
 
@@ -230,7 +237,9 @@ mod tests {
     #[test]
     fn table_has_every_assigned_code() {
         assert_eq!(CountryCode::all().count(), 249);
-        for code in ["KZ", "RU", "BY", "AM", "KG", "TW", "HK", "MO", "NA", "GB", "US"] {
+        for code in [
+            "KZ", "RU", "BY", "AM", "KG", "TW", "HK", "MO", "NA", "GB", "US",
+        ] {
             assert!(code.parse::<CountryCode>().is_ok(), "{code}");
         }
     }

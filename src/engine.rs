@@ -69,6 +69,10 @@ pub struct Engine {
 /// The result of checking one record read from a file: its verdict, or why it could not be read.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "the large variant is the common one; boxing it would allocate for every record"
+)]
 pub enum Checked {
     /// The record was read and checked.
     Verdict {

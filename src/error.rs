@@ -31,7 +31,9 @@ pub enum LoadError {
         offset: usize,
     },
     /// The paths held no rule set at all.
-    #[error("no rule set found in {paths}: rule sets are `.toml` files other than `groups.toml` and `*.tests.toml`")]
+    #[error(
+        "no rule set found in {paths}: rule sets are `.toml` files other than `groups.toml` and `*.tests.toml`"
+    )]
     NoRuleSets {
         /// The paths searched, as given.
         paths: String,

@@ -181,7 +181,7 @@ fn leaf_truth(test: &Test, s: &Shipment) -> Truth {
         },
         Test::EndUserDiffers(want) => match (s.end_user.as_deref(), s.consignee.as_deref()) {
             (Some(end_user), Some(consignee)) => {
-                Truth::from_bool(!same_text(end_user, consignee) == *want)
+                Truth::from_bool(same_text(end_user, consignee) != *want)
             }
             _ => Truth::Unknown,
         },
@@ -266,7 +266,9 @@ fn because(leaf: &Leaf, s: &Shipment, t: Truth) -> Because {
             let excluded = except.iter().find(|i| code.starts_with(&i.prefix));
             let condition = match (hit, excluded) {
                 (Some(p), None) => format!("starts with {p}"),
-                (Some(p), Some(x)) => format!("starts with {p} but also with {x}, which is excluded"),
+                (Some(p), Some(x)) => {
+                    format!("starts with {p} but also with {x}, which is excluded")
+                }
                 (None, _) => format!("does not start with any of {}", hs_list(include)),
             };
             ("hs_code".into(), Some(code.to_string()), condition)
@@ -313,10 +315,16 @@ fn because(leaf: &Leaf, s: &Shipment, t: Truth) -> Because {
         Test::PartyName { field, names } => {
             let value = party_of(*field, s).map(str::to_owned);
             let condition = match (&value, holds) {
-                (None, _) => format!("is missing: cannot tell whether it is one of {}", short_list(names)),
+                (None, _) => format!(
+                    "is missing: cannot tell whether it is one of {}",
+                    short_list(names)
+                ),
                 (Some(v), true) => format!(
                     "is the listed party `{}`",
-                    names.iter().find(|n| same_text(n, v)).map_or("", String::as_str)
+                    names
+                        .iter()
+                        .find(|n| same_text(n, v))
+                        .map_or("", String::as_str)
                 ),
                 (Some(_), false) => format!("is not one of {}", short_list(names)),
             };
@@ -324,7 +332,11 @@ fn because(leaf: &Leaf, s: &Shipment, t: Truth) -> Because {
         }
         Test::PartyRegex { field, regex } => {
             let value = party_of(*field, s).map(str::to_owned);
-            (field.name().into(), value.clone(), regex_phrase(value.as_deref(), regex))
+            (
+                field.name().into(),
+                value.clone(),
+                regex_phrase(value.as_deref(), regex),
+            )
         }
         Test::EndUserDiffers(want) => {
             let condition = match (s.end_user.as_deref(), s.consignee.as_deref()) {
@@ -408,7 +420,10 @@ fn because(leaf: &Leaf, s: &Shipment, t: Truth) -> Because {
 
 fn regex_phrase(value: Option<&str>, regex: &regex::Regex) -> String {
     match value {
-        None => format!("is missing: cannot tell whether it matches /{}/", regex.as_str()),
+        None => format!(
+            "is missing: cannot tell whether it matches /{}/",
+            regex.as_str()
+        ),
         Some(v) => match regex.find(v) {
             Some(m) => format!("matches /{}/ at `{}`", regex.as_str(), m.as_str()),
             None => format!("does not match /{}/", regex.as_str()),

@@ -121,7 +121,10 @@ impl HsCode {
 
     /// The digits as bytes `b'0'..=b'9'`.
     pub(crate) fn digits(&self) -> &[u8] {
-        self.0.bytes.get(..usize::from(self.0.len)).unwrap_or_default()
+        self.0
+            .bytes
+            .get(..usize::from(self.0.len))
+            .unwrap_or_default()
     }
 }
 
@@ -167,7 +170,10 @@ impl HsPrefix {
 
     /// The digits as bytes `b'0'..=b'9'`.
     pub(crate) fn digits(&self) -> &[u8] {
-        self.0.bytes.get(..usize::from(self.0.len)).unwrap_or_default()
+        self.0
+            .bytes
+            .get(..usize::from(self.0.len))
+            .unwrap_or_default()
     }
 }
 
@@ -213,8 +219,17 @@ mod tests {
 
     #[test]
     fn separators_are_dropped() {
-        for text in ["8542.31.0000", "8542 31 000 0", "8542310000", " 854231 0000 "] {
-            assert_eq!(text.parse::<HsCode>().unwrap().as_str(), "8542310000", "{text}");
+        for text in [
+            "8542.31.0000",
+            "8542 31 000 0",
+            "8542310000",
+            " 854231 0000 ",
+        ] {
+            assert_eq!(
+                text.parse::<HsCode>().unwrap().as_str(),
+                "8542310000",
+                "{text}"
+            );
         }
     }
 

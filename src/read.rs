@@ -200,7 +200,8 @@ impl<R: io::Read> io::Read for LineCounter<R> {
         for (i, byte) in buf.iter().take(n).enumerate() {
             match byte {
                 b'\n' => {
-                    self.pending.push_back((self.read + i as u64, self.blank_so_far));
+                    self.pending
+                        .push_back((self.read + i as u64, self.blank_so_far));
                     self.blank_so_far = true;
                 }
                 b'\r' => {}
@@ -286,7 +287,7 @@ pub fn csv<R: io::Read>(reader: R) -> Result<CsvRecords<R>, ReadError> {
     })
 }
 
-/// The records of a CSV file; see [`csv`].
+/// The records of a CSV file; see [`csv()`].
 pub struct CsvRecords<R> {
     inner: ::csv::Reader<LineCounter<R>>,
     columns: Vec<String>,
@@ -319,7 +320,12 @@ impl<R: io::Read> CsvRecords<R> {
         }
         let id = builder.id().map(str::to_owned);
         if self.record.as_slice().len() > MAX_RECORD_BYTES {
-            return Err(fail(id, RecordErrorKind::TooLong { limit: MAX_RECORD_BYTES }));
+            return Err(fail(
+                id,
+                RecordErrorKind::TooLong {
+                    limit: MAX_RECORD_BYTES,
+                },
+            ));
         }
         if self.record.len() != self.columns.len() {
             return Err(fail(
@@ -426,7 +432,13 @@ impl<R: BufRead> Iterator for JsonLines<R> {
                 .read_until(b'\n', &mut self.buffer);
             self.line += 1;
             let line = self.line;
-            let fail = |kind| Some(Err(RecordError { line, id: None, kind }));
+            let fail = |kind| {
+                Some(Err(RecordError {
+                    line,
+                    id: None,
+                    kind,
+                }))
+            };
             match read {
                 Ok(0) => {
                     self.done = true;
@@ -601,7 +613,11 @@ mod tests {
         assert_eq!(first.shipment.transit.len(), 2);
         assert_eq!(first.shipment.licences, ["L1", "L2"]);
         assert_eq!(
-            first.shipment.attributes.get("buyer_type").map(String::as_str),
+            first
+                .shipment
+                .attributes
+                .get("buyer_type")
+                .map(String::as_str),
             Some("government")
         );
         let bad_date = results[1].as_ref().unwrap_err();
@@ -654,7 +670,10 @@ mod tests {
         bytes.extend_from_slice(b"B2,2023-01-01,930190,KZ,CN,ok\n");
         let results: Vec<_> = csv(&bytes[..]).unwrap().collect();
         assert_eq!(results.len(), 2);
-        assert_eq!(results[0].as_ref().unwrap_err().field(), Some("description"));
+        assert_eq!(
+            results[0].as_ref().unwrap_err().field(),
+            Some("description")
+        );
         assert!(results[1].is_ok());
     }
 

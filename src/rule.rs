@@ -325,7 +325,10 @@ pub(crate) enum Condition {
 
 /// One test on one field of a record, as written at `location` under `key`.
 #[derive(Debug, Clone)]
-#[allow(dead_code, reason = "key and location are read by the linter (issue 4)")]
+#[allow(
+    dead_code,
+    reason = "key and location are read by the linter (issue 4)"
+)]
 pub(crate) struct Leaf {
     pub key: &'static str,
     pub test: Test,
@@ -505,7 +508,10 @@ pub(crate) enum Test {
         list: CountryList,
     },
     /// The party's name equals one of these (case and space insensitive).
-    PartyName { field: PartyField, names: Vec<String> },
+    PartyName {
+        field: PartyField,
+        names: Vec<String>,
+    },
     /// The party's name matches the regex.
     PartyRegex { field: PartyField, regex: Regex },
     /// The end user differs from the consignee (`false`: they are the same).

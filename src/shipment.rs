@@ -230,7 +230,11 @@ impl ShipmentBuilder {
         let name = name.trim();
         if let FieldValue::Map(entries) = value {
             if name != "attributes" {
-                return Err(FieldError::invalid(name, "{...}", "expected a value, not an object"));
+                return Err(FieldError::invalid(
+                    name,
+                    "{...}",
+                    "expected a value, not an object",
+                ));
             }
             for (k, v) in entries {
                 self.set_attribute(&k, &v)?;
@@ -258,7 +262,11 @@ impl ShipmentBuilder {
                 .filter(|s| !s.is_empty())
                 .collect(),
             FieldValue::List(_) => {
-                return Err(FieldError::invalid(name, "[...]", "expected one value, not a list"));
+                return Err(FieldError::invalid(
+                    name,
+                    "[...]",
+                    "expected one value, not a list",
+                ));
             }
         };
         for item in &items {
@@ -333,7 +341,11 @@ impl ShipmentBuilder {
     fn set_attribute(&mut self, name: &str, value: &str) -> Result<(), FieldError> {
         let name = name.trim();
         if name.is_empty() {
-            return Err(FieldError::invalid("attributes", value, "an attribute needs a name"));
+            return Err(FieldError::invalid(
+                "attributes",
+                value,
+                "an attribute needs a name",
+            ));
         }
         if value.len() > MAX_FIELD_BYTES {
             return Err(FieldError::invalid(
@@ -366,7 +378,9 @@ impl ShipmentBuilder {
             hs_code: self.hs_code.ok_or_else(|| missing("hs_code"))?,
             description: self.description,
             origin: self.origin,
-            export_country: self.export_country.ok_or_else(|| missing("export_country"))?,
+            export_country: self
+                .export_country
+                .ok_or_else(|| missing("export_country"))?,
             destination: self.destination.ok_or_else(|| missing("destination"))?,
             transit: self.transit,
             consignor: self.consignor,
@@ -387,7 +401,8 @@ fn is_list(name: &str) -> bool {
 }
 
 fn parse_country(field: &str, text: &str) -> Result<CountryCode, FieldError> {
-    text.parse().map_err(|e| FieldError::invalid(field, text, e))
+    text.parse()
+        .map_err(|e| FieldError::invalid(field, text, e))
 }
 
 /// An ISO 8601 date, or the date of an ISO 8601 date-time.
@@ -471,9 +486,13 @@ impl TryFrom<RawShipment> for Shipment {
         let mut builder = ShipmentBuilder::default();
         for (name, field) in raw.0 {
             let value = match &field {
-                RawField::List(items) => {
-                    FieldValue::List(items.iter().filter_map(RawField::text).map(Cow::Owned).collect())
-                }
+                RawField::List(items) => FieldValue::List(
+                    items
+                        .iter()
+                        .filter_map(RawField::text)
+                        .map(Cow::Owned)
+                        .collect(),
+                ),
                 RawField::Map(entries) => FieldValue::Map(
                     entries
                         .iter()
@@ -537,14 +556,21 @@ mod tests {
         assert_eq!(s.quantity, Some(Decimal::from(1000)));
         assert_eq!(s.unit.as_deref(), Some("pcs"));
         assert_eq!(s.licences, ["KZ-1", "KZ-2"]);
-        assert_eq!(s.attributes.get("buyer_type").map(String::as_str), Some("government"));
+        assert_eq!(
+            s.attributes.get("buyer_type").map(String::as_str),
+            Some("government")
+        );
         assert_eq!(s.origin, None);
     }
 
     #[test]
     fn required_fields_are_named() {
         for missing in REQUIRED_FIELDS {
-            let fields: Vec<_> = BASE.iter().copied().filter(|(k, _)| *k != missing).collect();
+            let fields: Vec<_> = BASE
+                .iter()
+                .copied()
+                .filter(|(k, _)| *k != missing)
+                .collect();
             assert_eq!(
                 build(&fields).unwrap_err(),
                 FieldError::Missing {
@@ -588,7 +614,11 @@ mod tests {
 
     #[test]
     fn date_times_give_their_date() {
-        for text in ["2023-11-15T23:30:00Z", "2023-11-15T10:00:00+06:00", "2023-11-15 10:00:00"] {
+        for text in [
+            "2023-11-15T23:30:00Z",
+            "2023-11-15T10:00:00+06:00",
+            "2023-11-15 10:00:00",
+        ] {
             assert_eq!(parse_date("date", text).unwrap().to_string(), "2023-11-15");
         }
     }
@@ -614,7 +644,10 @@ mod tests {
         assert_eq!(s.value, Some("12.5".parse().unwrap()));
         assert_eq!(s.transit.len(), 1);
         assert_eq!(s.attributes.get("lot").map(String::as_str), Some("3"));
-        assert_eq!(s.attributes.get("buyer_type").map(String::as_str), Some("government"));
+        assert_eq!(
+            s.attributes.get("buyer_type").map(String::as_str),
+            Some("government")
+        );
         let bad = r#"{"id": "x", "date": "2023-01-02", "hs_code": "93", "export_country": "KZ", "destination": "CN"}"#;
         let err = serde_json::from_str::<Shipment>(bad).unwrap_err();
         assert!(err.to_string().contains("hs_code"), "{err}");

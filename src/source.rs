@@ -290,12 +290,18 @@ mod tests {
 
     #[test]
     fn kinds_by_name() {
-        assert_eq!(SourceKind::of("rules/groups.toml"), Some(SourceKind::Groups));
+        assert_eq!(
+            SourceKind::of("rules/groups.toml"),
+            Some(SourceKind::Groups)
+        );
         assert_eq!(
             SourceKind::of("rules/kz-arms.tests.toml"),
             Some(SourceKind::Tests)
         );
-        assert_eq!(SourceKind::of("rules/kz-arms.toml"), Some(SourceKind::RuleSet));
+        assert_eq!(
+            SourceKind::of("rules/kz-arms.toml"),
+            Some(SourceKind::RuleSet)
+        );
         assert_eq!(SourceKind::of("rules/README.md"), None);
     }
 

@@ -289,7 +289,9 @@ impl ConditionReader<'_> {
                             RuleErrorKind::InvalidValue {
                                 key: table.key_path(key),
                                 value: text.clone(),
-                                reason: format!("`{name}` is a country group, not an HS code group"),
+                                reason: format!(
+                                    "`{name}` is a country group, not an HS code group"
+                                ),
                             },
                             item.span(),
                         );
@@ -478,7 +480,8 @@ impl ConditionReader<'_> {
         let unit = table.string(diag, field.unit_name(), true);
         if let Some(unit) = &unit
             && field == AmountField::Value
-            && !(unit.get_ref().len() == 3 && unit.get_ref().chars().all(|c| c.is_ascii_alphabetic()))
+            && !(unit.get_ref().len() == 3
+                && unit.get_ref().chars().all(|c| c.is_ascii_alphabetic()))
         {
             diag.push(
                 RuleErrorKind::InvalidValue {

@@ -60,10 +60,10 @@ struct RawGroup {
 /// Whether a name may name a group.
 pub(crate) fn is_group_name(name: &str) -> bool {
     name.len() >= 3
+        && name.starts_with(|c: char| c.is_ascii_uppercase())
         && name
             .chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
-        && name.chars().any(|c| c.is_ascii_uppercase())
 }
 
 /// Reads every groups file and expands nested groups.
@@ -148,8 +148,8 @@ fn read_file(diag: &mut Diagnostics<'_>, file: usize, out: &mut Vec<RawGroup>) {
                     RuleErrorKind::InvalidValue {
                         key: path.clone(),
                         value: name_text.clone(),
-                        reason: "a group name has three or more characters `A-Z`, `0-9`, `_` \
-                                 (two letters are a country code)"
+                        reason: "a group name starts with a letter and has three or more \
+                                 characters `A-Z`, `0-9`, `_` (two letters are a country code)"
                             .into(),
                     },
                     name.span(),
@@ -200,7 +200,12 @@ fn expand(
         }
         return None;
     }
-    let key = format!("{}.{}.{}", group.kind.table(), group.name, group.kind.list_key());
+    let key = format!(
+        "{}.{}.{}",
+        group.kind.table(),
+        group.name,
+        group.kind.list_key()
+    );
     let mut countries = CountrySet::new();
     let mut codes: Vec<HsPrefix> = Vec::new();
     let mut ok = true;
@@ -217,21 +222,35 @@ fn expand(
                 }
                 Some(_) => {
                     ok = false;
-                    push(diags, group.file, item, RuleErrorKind::InvalidValue {
-                        key: key.clone(),
-                        value: text.clone(),
-                        reason: format!(
-                            "`{text}` is not a {} group",
-                            if group.kind == Kind::Countries { "country" } else { "HS code" }
-                        ),
-                    });
+                    push(
+                        diags,
+                        group.file,
+                        item,
+                        RuleErrorKind::InvalidValue {
+                            key: key.clone(),
+                            value: text.clone(),
+                            reason: format!(
+                                "`{text}` is not a {} group",
+                                if group.kind == Kind::Countries {
+                                    "country"
+                                } else {
+                                    "HS code"
+                                }
+                            ),
+                        },
+                    );
                 }
                 None => {
                     ok = false;
-                    push(diags, group.file, item, RuleErrorKind::UnknownGroup {
-                        key: key.clone(),
-                        name: text.clone(),
-                    });
+                    push(
+                        diags,
+                        group.file,
+                        item,
+                        RuleErrorKind::UnknownGroup {
+                            key: key.clone(),
+                            name: text.clone(),
+                        },
+                    );
                 }
             }
             continue;
@@ -241,22 +260,32 @@ fn expand(
                 Ok(code) => countries.insert(code),
                 Err(e) => {
                     ok = false;
-                    push(diags, group.file, item, RuleErrorKind::InvalidCountry {
-                        key: key.clone(),
-                        value: text.clone(),
-                        reason: e.to_string(),
-                    });
+                    push(
+                        diags,
+                        group.file,
+                        item,
+                        RuleErrorKind::InvalidCountry {
+                            key: key.clone(),
+                            value: text.clone(),
+                            reason: e.to_string(),
+                        },
+                    );
                 }
             },
             Kind::HsCodes => match text.parse::<HsPrefix>() {
                 Ok(prefix) => codes.push(prefix),
                 Err(e) => {
                     ok = false;
-                    push(diags, group.file, item, RuleErrorKind::InvalidHsPrefix {
-                        key: key.clone(),
-                        value: text.clone(),
-                        reason: e.to_string(),
-                    });
+                    push(
+                        diags,
+                        group.file,
+                        item,
+                        RuleErrorKind::InvalidHsPrefix {
+                            key: key.clone(),
+                            value: text.clone(),
+                            reason: e.to_string(),
+                        },
+                    );
                 }
             },
         }

@@ -8,7 +8,6 @@ mod condition;
 mod groups;
 mod walk;
 
-
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
@@ -54,7 +53,10 @@ const RULE_KEYS: &[&str] = &[
 ];
 
 /// Parses a file's TOML, reporting a syntax error at its place.
-pub(crate) fn parse_toml<'i>(diag: &mut Diagnostics<'_>, text: &'i str) -> Option<Spanned<DeTable<'i>>> {
+pub(crate) fn parse_toml<'i>(
+    diag: &mut Diagnostics<'_>,
+    text: &'i str,
+) -> Option<Spanned<DeTable<'i>>> {
     if text.len() > MAX_FILE_BYTES {
         diag.push(
             RuleErrorKind::InvalidValue {
@@ -283,7 +285,9 @@ fn read_rule(
                 reason: format!("only a `license_required` rule accepts licences, not a `{v}` one"),
             },
             spec.span(),
-            Some("a licence does not lift a prohibition; to exempt some records use `unless`".into()),
+            Some(
+                "a licence does not lift a prohibition; to exempt some records use `unless`".into(),
+            ),
         ),
         _ => {}
     }
@@ -402,4 +406,3 @@ pub(crate) fn one_of<T: Copy>(
     );
     None
 }
-

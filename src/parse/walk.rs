@@ -39,7 +39,12 @@ impl<'s> Diagnostics<'s> {
         self.push_with_help(kind, span, None);
     }
 
-    pub fn push_with_help(&mut self, kind: RuleErrorKind, span: Range<usize>, help: Option<String>) {
+    pub fn push_with_help(
+        &mut self,
+        kind: RuleErrorKind,
+        span: Range<usize>,
+        help: Option<String>,
+    ) {
         let error = RuleError::new(kind, self.source.locate(span), self.source.shared_text());
         self.errors.push(match help {
             Some(help) => error.with_help(help),
@@ -62,7 +67,10 @@ pub(crate) fn type_name(value: &DeValue<'_>) -> &'static str {
 }
 
 /// The allowed key closest to `key`, if close enough to be a likely typo.
-pub(crate) fn closest<'a>(key: &str, allowed: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    key: &str,
+    allowed: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     allowed
         .into_iter()
         .map(|candidate| (strsim::damerau_levenshtein(key, candidate), candidate))
@@ -122,7 +130,9 @@ impl<'t, 'i> Table<'t, 'i> {
 
     /// Every key present, with its span, in file order.
     pub fn keys(&self) -> impl Iterator<Item = (&'t str, Range<usize>, &'t Spanned<DeValue<'i>>)> {
-        self.entries.iter().map(|(k, v)| (k.get_ref().as_ref(), k.span(), v))
+        self.entries
+            .iter()
+            .map(|(k, v)| (k.get_ref().as_ref(), k.span(), v))
     }
 
     /// The dotted path of one of this table's keys.

@@ -1,0 +1,196 @@
+//! The bad-rules corpus: each file under `tests/fixtures/bad-rules/` holds exactly one mistake
+//! and says on its first line which error it must give, and where:
+//! `# expect: <Kind> <line>:<column> <text the error mentions>`.
+
+use std::path::Path;
+
+use export_control::{LoadError, Rulebook, Source};
+
+use crate::common::groups_source;
+
+fn expectation(text: &str) -> (String, u32, u32, String) {
+    let line = text.lines().next().unwrap();
+    let rest = line
+        .strip_prefix("# expect: ")
+        .expect("first line is `# expect: ...`");
+    let mut parts = rest.splitn(3, ' ');
+    let kind = parts.next().unwrap().to_owned();
+    let (l, c) = parts.next().unwrap().split_once(':').unwrap();
+    let mention = parts.next().unwrap_or("").to_owned();
+    (kind, l.parse().unwrap(), c.parse().unwrap(), mention)
+}
+
+#[test]
+fn each_bad_file_gives_its_one_precise_error() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad-rules");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 25, "the corpus has {} files", files.len());
+    let mut failures = Vec::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let (kind, line, column, mention) = expectation(&text);
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let result = Rulebook::from_sources(vec![groups_source(), Source::new(&name, &text)]);
+        let errors = match result {
+            Err(LoadError::Invalid(errors)) => errors,
+            Err(other) => {
+                failures.push(format!("{name}: unexpected load error {other}"));
+                continue;
+            }
+            Ok(_) => {
+                failures.push(format!("{name}: loaded without error"));
+                continue;
+            }
+        };
+        let errors = errors.as_slice();
+        if errors.len() != 1 {
+            let all: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+            failures.push(format!("{name}: {} errors: {all:#?}", errors.len()));
+            continue;
+        }
+        let error = &errors[0];
+        let got_kind = format!("{:?}", error.kind());
+        let got = (error.location().line(), error.location().column());
+        let message = error.to_string();
+        if !got_kind.starts_with(&kind)
+            || got != (line, column)
+            || !message.contains(&mention)
+            || error.location().file() != name
+        {
+            failures.push(format!(
+                "{name}: expected {kind} at {line}:{column} mentioning `{mention}`, got {message} ({got_kind})"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn a_misspelled_key_names_the_key_it_meant() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad-rules");
+    let text = std::fs::read_to_string(dir.join("unknown-key-in-when.toml")).unwrap();
+    let err =
+        Rulebook::from_sources(vec![groups_source(), Source::new("x.toml", text)]).unwrap_err();
+    let error = &err.rule_errors()[0];
+    assert_eq!(error.help(), Some("did you mean `destination`?"));
+    let text = std::fs::read_to_string(dir.join("unknown-group.toml")).unwrap();
+    let err =
+        Rulebook::from_sources(vec![groups_source(), Source::new("x.toml", text)]).unwrap_err();
+    assert_eq!(err.rule_errors()[0].help(), Some("did you mean `EAEU`?"));
+}
+
+#[test]
+fn every_problem_of_every_file_is_reported_at_once() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad-rules");
+    let mut sources = vec![groups_source()];
+    for name in [
+        "unknown-key-in-when.toml",
+        "invalid-country.toml",
+        "bad-regex.toml",
+    ] {
+        let text = std::fs::read_to_string(dir.join(name)).unwrap();
+        // Give each its own rule set id so only the planted mistakes remain.
+        let text = text.replace("id = \"bad\"", &format!("id = \"bad-{name}\""));
+        let text = text.replace("id = \"r1\"", &format!("id = \"r1-{name}\""));
+        sources.push(Source::new(name, text));
+    }
+    let err = Rulebook::from_sources(sources).unwrap_err();
+    let files: Vec<&str> = err
+        .rule_errors()
+        .iter()
+        .map(|e| e.location().file())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "bad-regex.toml",
+            "invalid-country.toml",
+            "unknown-key-in-when.toml"
+        ]
+    );
+}
+
+#[test]
+fn duplicate_ids_across_files_point_at_both() {
+    let a = crate::common::rule_set(
+        "set-a",
+        "",
+        "[[rule]]\nid = \"same\"\nverdict = \"review\"\ntitle = \"t\"\nwhen = { hs_code = [\"93\"] }\n",
+    );
+    let b = crate::common::rule_set(
+        "set-b",
+        "",
+        "[[rule]]\nid = \"same\"\nverdict = \"review\"\ntitle = \"t\"\nwhen = { hs_code = [\"94\"] }\n",
+    );
+    let err = Rulebook::from_sources(vec![
+        Source::new("a.toml", a.clone()),
+        Source::new("b.toml", b),
+    ])
+    .unwrap_err();
+    let errors = err.rule_errors();
+    assert_eq!(errors.len(), 1);
+    let message = errors[0].to_string();
+    assert!(
+        message.starts_with("b.toml:11:1: duplicate rule id `same` (first defined at a.toml:11:1)"),
+        "{message}"
+    );
+    let err = Rulebook::from_sources(vec![
+        Source::new("a.toml", a.clone()),
+        Source::new("c.toml", a),
+    ])
+    .unwrap_err();
+    assert!(matches!(
+        err.rule_errors()[0].kind(),
+        export_control::RuleErrorKind::DuplicateRuleSetId { .. }
+    ));
+}
+
+#[test]
+fn groups_file_errors_are_located_too() {
+    let groups = "[country_group.EAEU]\ntitle = \"x\"\nmembers = [\"AM\", \"ZZ\"]\nsources = [\"s\"]\n\
+                  [country_group.LOOP]\ntitle = \"x\"\nmembers = [\"LOOP\"]\nsources = [\"s\"]\n\
+                  [country_group.RU]\ntitle = \"x\"\nmembers = [\"RU\"]\nsources = [\"s\"]\n";
+    let set = crate::common::rule_set(
+        "s",
+        "",
+        "[[rule]]\nid = \"r\"\nverdict = \"review\"\ntitle = \"t\"\nwhen = { hs_code = [\"93\"] }\n",
+    );
+    let err = Rulebook::from_sources(vec![
+        Source::new("groups.toml", groups),
+        Source::new("s.toml", set),
+    ])
+    .unwrap_err();
+    let got: Vec<String> = err.rule_errors().iter().map(|e| e.to_string()).collect();
+    assert_eq!(got.len(), 3, "{got:#?}");
+    assert!(
+        got[0].starts_with("groups.toml:3:18: `country_group.EAEU.members`"),
+        "{got:#?}"
+    );
+    assert!(
+        got[1].starts_with("groups.toml:5:16: country group `LOOP` contains itself"),
+        "{got:#?}"
+    );
+    assert!(
+        got[2].starts_with("groups.toml:9:16: `country_group.RU` has invalid value"),
+        "{got:#?}"
+    );
+}
+
+#[test]
+fn io_and_empty_directories_are_errors() {
+    assert!(matches!(
+        Rulebook::load("/nonexistent/rules"),
+        Err(LoadError::Io { .. })
+    ));
+    let dir = std::env::temp_dir().join(format!("ec-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    assert!(matches!(
+        Rulebook::load(&dir),
+        Err(LoadError::NoRuleSets { .. })
+    ));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,0 +1,52 @@
+//! Helpers shared by the integration tests.
+
+use export_control::{Engine, Rulebook, Shipment, Source};
+
+/// The shipped rules directory.
+pub const RULES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/rules");
+
+/// The shipped groups file, for fixtures that name groups.
+pub fn groups_source() -> Source {
+    let path = format!("{RULES}/groups.toml");
+    Source::new("groups.toml", std::fs::read_to_string(path).unwrap())
+}
+
+/// The engine over the shipped rules.
+pub fn shipped() -> Engine {
+    Engine::from_path(RULES).unwrap()
+}
+
+/// An engine over rule texts held in memory (plus the shipped groups).
+pub fn engine_of(files: &[(&str, &str)]) -> Engine {
+    let mut sources = vec![groups_source()];
+    sources.extend(files.iter().map(|(name, text)| Source::new(*name, *text)));
+    Engine::new(Rulebook::from_sources(sources).unwrap())
+}
+
+/// A shipment from `key=value` pairs; the five required fields must be among them.
+pub fn shipment(fields: &[(&str, &str)]) -> Shipment {
+    let mut map = serde_json::Map::new();
+    for (k, v) in fields {
+        let value = if *k == "transit" || *k == "licences" {
+            serde_json::Value::Array(
+                v.split(';')
+                    .filter(|s| !s.is_empty())
+                    .map(|s| serde_json::Value::String(s.to_owned()))
+                    .collect(),
+            )
+        } else {
+            serde_json::Value::String((*v).to_owned())
+        };
+        map.insert((*k).to_owned(), value);
+    }
+    serde_json::from_value(serde_json::Value::Object(map)).unwrap()
+}
+
+/// A rule set file around the given `[[rule]]` tables.
+pub fn rule_set(id: &str, extra_meta: &str, rules: &str) -> String {
+    format!(
+        "[ruleset]\nid = \"{id}\"\ntitle = \"Test set {id}\"\nauthority = \"Test\"\n\
+         jurisdiction = \"KZ\"\ncitations = [\"Test act\"]\nsources = [\"https://example.org\"]\n\
+         version = \"1\"\nstatus = \"draft\"\n{extra_meta}\n{rules}"
+    )
+}

@@ -1,0 +1,8 @@
+//! Integration tests: one binary, one module per concern.
+
+mod bad_rules;
+mod common;
+mod golden;
+mod props;
+mod read;
+mod rules;

@@ -1,0 +1,261 @@
+//! Properties over generated rule sets and records: the index never changes an answer, the
+//! order of rule files never matters, adding a rule never lowers a verdict, verdicts round-trip
+//! through JSON.
+
+use export_control::{CheckOptions, Engine, Rulebook, Shipment, Source};
+use proptest::prelude::*;
+
+use crate::common::{groups_source, shipment};
+
+const PREFIXES: &[&str] = &[
+    "85",
+    "8542",
+    "854231",
+    "8542.39",
+    "93",
+    "9301",
+    "8806",
+    "880610",
+    "CHPL_TIER_1",
+];
+const COUNTRIES: &[&str] = &["RU", "BY", "KZ", "CN", "DE", "EAEU", "US"];
+const CODES: &[&str] = &[
+    "8542310000",
+    "854239",
+    "930190",
+    "880610",
+    "847130",
+    "950300",
+    "85423100",
+];
+
+#[derive(Debug, Clone)]
+struct GenRule {
+    verdict: usize,
+    hs: Option<Vec<usize>>,
+    destination: Option<(bool, Vec<usize>)>,
+    origin: Option<(bool, Vec<usize>)>,
+    transit_any: Option<Vec<usize>>,
+    window: Option<(u32, u32)>,
+    unless_origin: Option<usize>,
+    value_gt: Option<u32>,
+    licence: bool,
+}
+
+fn gen_rule() -> impl Strategy<Value = GenRule> {
+    let idx = |n: usize| proptest::collection::vec(0..n, 1..3);
+    (
+        0usize..3,
+        proptest::option::weighted(0.8, idx(PREFIXES.len())),
+        proptest::option::of((any::<bool>(), idx(COUNTRIES.len()))),
+        proptest::option::of((any::<bool>(), idx(COUNTRIES.len()))),
+        proptest::option::weighted(0.2, idx(COUNTRIES.len())),
+        proptest::option::of((0u32..36, 0u32..36)),
+        proptest::option::weighted(0.2, 0..COUNTRIES.len()),
+        proptest::option::weighted(0.2, 0u32..3),
+        any::<bool>(),
+    )
+        .prop_map(
+            |(
+                verdict,
+                hs,
+                destination,
+                origin,
+                transit_any,
+                window,
+                unless_origin,
+                value_gt,
+                licence,
+            )| GenRule {
+                verdict,
+                hs,
+                destination,
+                origin,
+                transit_any,
+                window,
+                unless_origin,
+                value_gt,
+                licence,
+            },
+        )
+}
+
+fn list(items: &[usize], pool: &[&str]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| format!("\"{}\"", pool[*i])).collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+fn month(m: u32) -> String {
+    format!("{}-{:02}-01", 2022 + m / 12, m % 12 + 1)
+}
+
+/// The TOML of one rule set holding `rules`, their ids prefixed by `tag`.
+fn rule_file(tag: &str, rules: &[GenRule]) -> String {
+    let mut text = crate::common::rule_set(tag, "scope = \"any_exporter\"", "");
+    for (n, r) in rules.iter().enumerate() {
+        let verdict = ["review", "license_required", "prohibited"][r.verdict];
+        text.push_str(&format!(
+            "\n[[rule]]\nid = \"{tag}-{n}\"\nverdict = \"{verdict}\"\ntitle = \"r\"\n"
+        ));
+        if verdict == "license_required" {
+            text.push_str("accepted_licences = '^LIC-'\n");
+        }
+        if let Some((a, b)) = r.window {
+            text.push_str(&format!(
+                "effective_from = {}\neffective_until = {}\n",
+                month(a.min(b)),
+                month(a.max(b))
+            ));
+        }
+        let mut when = Vec::new();
+        if let Some(hs) = &r.hs {
+            when.push(format!("hs_code = {}", list(hs, PREFIXES)));
+        }
+        if let Some((neg, c)) = &r.destination {
+            when.push(format!(
+                "destination{} = {}",
+                if *neg { "_not" } else { "" },
+                list(c, COUNTRIES)
+            ));
+        }
+        if let Some((neg, c)) = &r.origin {
+            when.push(format!(
+                "origin{} = {}",
+                if *neg { "_not" } else { "" },
+                list(c, COUNTRIES)
+            ));
+        }
+        if let Some(c) = &r.transit_any {
+            when.push(format!(
+                "any = [{{ transit = {} }}, {{ route = [\"RU\"] }}]",
+                list(c, COUNTRIES)
+            ));
+        }
+        if let Some(v) = r.value_gt {
+            when.push(format!(
+                "value = {{ gt = \"{}\", currency = \"USD\" }}",
+                v * 1000
+            ));
+        }
+        if r.licence {
+            when.push("not = { licence_matches = '^X-' }".into());
+        }
+        if when.is_empty() {
+            when.push("hs_code = [\"0101\"]".into());
+        }
+        text.push_str(&format!("when = {{ {} }}\n", when.join(", ")));
+        if let Some(c) = r.unless_origin {
+            text.push_str(&format!("unless = {{ origin = [\"{}\"] }}\n", COUNTRIES[c]));
+        }
+    }
+    text
+}
+
+fn engine(files: &[(String, String)]) -> Engine {
+    let mut sources = vec![groups_source()];
+    sources.extend(files.iter().map(|(n, t)| Source::new(n.clone(), t.clone())));
+    Engine::new(Rulebook::from_sources(sources).unwrap())
+}
+
+fn gen_shipment() -> impl Strategy<Value = Shipment> {
+    let country = || proptest::sample::select(&["RU", "BY", "KZ", "CN", "DE", "US", "AM"][..]);
+    (
+        proptest::sample::select(CODES),
+        country(),
+        country(),
+        proptest::option::of(country()),
+        proptest::collection::vec(country(), 0..2),
+        0u32..36,
+        proptest::option::of((0u32..4000, any::<bool>())),
+        proptest::collection::vec(proptest::sample::select(&["LIC-1", "X-2", "Z"][..]), 0..2),
+    )
+        .prop_map(
+            |(code, export, dest, origin, transit, m, value, licences)| {
+                let date = month(m);
+                let mut fields = vec![
+                    ("id", "G".to_owned()),
+                    ("date", date),
+                    ("hs_code", code.to_owned()),
+                    ("export_country", export.to_owned()),
+                    ("destination", dest.to_owned()),
+                    ("transit", transit.join(";")),
+                    ("licences", licences.join(";")),
+                ];
+                if let Some(o) = origin {
+                    fields.push(("origin", o.to_owned()));
+                }
+                if let Some((v, usd)) = value {
+                    fields.push(("value", v.to_string()));
+                    fields.push(("currency", if usd { "USD" } else { "EUR" }.to_owned()));
+                }
+                let borrowed: Vec<(&str, &str)> =
+                    fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                shipment(&borrowed)
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn indexed_check_equals_a_scan_of_every_rule(
+        rules in proptest::collection::vec(gen_rule(), 1..30),
+        shipments in proptest::collection::vec(gen_shipment(), 1..20),
+        not_in_force in any::<bool>(),
+    ) {
+        let engine = engine(&[("gen.toml".into(), rule_file("g", &rules))]);
+        let mut options = CheckOptions::default();
+        options.include_not_in_force = not_in_force;
+        for s in &shipments {
+            prop_assert_eq!(engine.check_with(s, &options), engine.check_by_scan(s, &options));
+        }
+    }
+
+    #[test]
+    fn rule_file_order_does_not_matter(
+        a in proptest::collection::vec(gen_rule(), 1..10),
+        b in proptest::collection::vec(gen_rule(), 1..10),
+        shipments in proptest::collection::vec(gen_shipment(), 1..20),
+    ) {
+        let fa = ("a.toml".to_owned(), rule_file("a", &a));
+        let fb = ("b.toml".to_owned(), rule_file("b", &b));
+        let one = engine(&[fa.clone(), fb.clone()]);
+        let two = engine(&[fb, fa]);
+        prop_assert_eq!(one.digest(), two.digest());
+        for s in &shipments {
+            prop_assert_eq!(one.check(s), two.check(s));
+        }
+    }
+
+    #[test]
+    fn adding_a_rule_never_lowers_a_verdict(
+        rules in proptest::collection::vec(gen_rule(), 1..15),
+        extra in gen_rule(),
+        shipments in proptest::collection::vec(gen_shipment(), 1..20),
+    ) {
+        let base = engine(&[("a.toml".into(), rule_file("a", &rules))]);
+        let more = engine(&[
+            ("a.toml".into(), rule_file("a", &rules)),
+            ("b.toml".into(), rule_file("b", &[extra])),
+        ]);
+        for s in &shipments {
+            prop_assert!(more.check(s).verdict >= base.check(s).verdict);
+        }
+    }
+
+    #[test]
+    fn verdicts_round_trip_through_json(
+        rules in proptest::collection::vec(gen_rule(), 1..15),
+        shipments in proptest::collection::vec(gen_shipment(), 1..10),
+    ) {
+        let engine = engine(&[("a.toml".into(), rule_file("a", &rules))]);
+        for s in &shipments {
+            let v = engine.check(s);
+            let json = serde_json::to_string(&v).unwrap();
+            prop_assert_eq!(serde_json::from_str::<export_control::Verdict>(&json).unwrap(), v);
+            let shipment_json = serde_json::to_string(s).unwrap();
+            prop_assert_eq!(&serde_json::from_str::<Shipment>(&shipment_json).unwrap(), s);
+        }
+    }
+}

@@ -1,0 +1,449 @@
+//! The shipped rule sets, on real cases.
+
+use std::collections::BTreeMap;
+
+use export_control::rule::GroupMembers;
+use export_control::{CheckOptions, Decision, Outcome, Verdict};
+
+use crate::common::{engine_of, rule_set, shipment, shipped};
+
+fn decisive_sets(v: &Verdict) -> Vec<&str> {
+    let mut sets: Vec<&str> = v.decisive().map(|m| m.ruleset.as_str()).collect();
+    sets.sort();
+    sets.dedup();
+    sets
+}
+
+fn fired(v: &Verdict, rule: &str) -> Option<Outcome> {
+    v.matches.iter().find(|m| m.rule == rule).map(|m| m.outcome)
+}
+
+#[test]
+fn us_processors_from_kazakhstan_to_russia_are_prohibited() {
+    let engine = shipped();
+    let s = shipment(&[
+        ("id", "KZ-1"),
+        ("date", "2023-11-15"),
+        ("hs_code", "8542.31"),
+        ("origin", "US"),
+        ("export_country", "KZ"),
+        ("destination", "RU"),
+        ("consignee", "OOO Vector"),
+        ("end_user", "OOO Vector"),
+    ]);
+    let v = engine.check(&s);
+    assert_eq!(v.verdict, Decision::Prohibited);
+    let prohibiting: Vec<&str> = v
+        .decisive()
+        .filter(|m| m.effect == Decision::Prohibited)
+        .map(|m| m.ruleset.as_str())
+        .collect();
+    assert_eq!(
+        prohibiting,
+        ["kz-reexport-verification-2023", "kz-106-dual-use-ru"]
+    );
+    let kz106 = v
+        .matches
+        .iter()
+        .find(|m| m.rule == "kz106-chpl-to-ru")
+        .unwrap();
+    assert_eq!(kz106.status, export_control::Status::Reported);
+    assert_eq!(
+        kz106.source,
+        format!("{}/kz-106-dual-use-ru.toml:35", crate::common::RULES)
+    );
+    let conditions: Vec<String> = kz106.because.iter().map(|b| b.to_string()).collect();
+    assert_eq!(
+        conditions,
+        [
+            "export_country KZ is the jurisdiction of rule set `kz-106-dual-use-ru`",
+            "date 2023-11-15 is in force: from 2023-10-19",
+            "hs_code 854231 starts with 854231 (group CHPL)",
+            "destination RU is in [RU]",
+            "origin US is not in [KZ]",
+        ]
+    );
+    // The CHPL guidance was published on 2024-02-23: not in force yet.
+    assert_eq!(fired(&v, "chpl-tier-1"), None);
+    let later = engine.check_with(&s, &CheckOptions::as_of("2024-03-01".parse().unwrap()));
+    assert_eq!(later.verdict, Decision::Prohibited);
+    assert_eq!(fired(&later, "chpl-tier-1"), Some(Outcome::Fired));
+    assert_eq!(v.ruleset_digest, engine.digest());
+}
+
+#[test]
+fn arms_suspension_ends_on_the_last_day_of_august_2023() {
+    let engine = shipped();
+    let mut s = shipment(&[
+        ("id", "A-1"),
+        ("date", "2023-08-31"),
+        ("hs_code", "9301.10"),
+        ("export_country", "KZ"),
+        ("destination", "AE"),
+    ]);
+    let v = engine.check(&s);
+    assert_eq!(v.verdict, Decision::Prohibited);
+    assert_eq!(decisive_sets(&v), ["kz-arms-export-suspension-2022"]);
+    s.date = "2023-09-01".parse().unwrap();
+    let v = engine.check(&s);
+    assert_eq!(v.verdict, Decision::Allowed, "{v}");
+    assert!(v.matches.is_empty());
+    s.date = "2022-08-26".parse().unwrap();
+    assert_eq!(engine.check(&s).verdict, Decision::Allowed);
+    // Any destination, and a licence does not lift it.
+    s.date = "2022-12-01".parse().unwrap();
+    s.destination = "GB".parse().unwrap();
+    s.licences = vec!["KZ-ARMS-2022-0001".into()];
+    assert_eq!(engine.check(&s).verdict, Decision::Prohibited);
+    // Only exports from Kazakhstan.
+    s.export_country = "KG".parse().unwrap();
+    assert_eq!(engine.check(&s).verdict, Decision::Allowed);
+}
+
+#[test]
+fn as_of_replaces_the_record_date() {
+    let engine = shipped();
+    let s = shipment(&[
+        ("id", "A-2"),
+        ("date", "2024-01-10"),
+        ("hs_code", "930190"),
+        ("export_country", "KZ"),
+        ("destination", "CN"),
+    ]);
+    assert_eq!(engine.check(&s).verdict, Decision::Allowed);
+    let as_of = CheckOptions::as_of("2023-01-10".parse().unwrap());
+    let v = engine.check_with(&s, &as_of);
+    assert_eq!(v.verdict, Decision::Prohibited);
+    assert_eq!(v.as_of.to_string(), "2023-01-10");
+    assert_eq!(v.matches[0].because[1].field, "as_of");
+}
+
+#[test]
+fn rules_not_in_force_are_shown_only_on_request() {
+    let engine = shipped();
+    let s = shipment(&[
+        ("id", "A-3"),
+        ("date", "2024-01-10"),
+        ("hs_code", "871000"),
+        ("export_country", "KZ"),
+        ("destination", "CN"),
+    ]);
+    let mut options = CheckOptions::default();
+    options.include_not_in_force = true;
+    let v = engine.check_with(&s, &options);
+    assert_eq!(v.verdict, Decision::Allowed);
+    let m = &v.matches[0];
+    assert_eq!(
+        (m.rule.as_str(), m.outcome),
+        ("kz-arms-armoured-vehicles", Outcome::NotInForce)
+    );
+    assert!(m.because[1].condition.contains("outside the window"), "{m}");
+}
+
+#[test]
+fn goods_of_kazakh_origin_are_outside_the_106_goods_statement() {
+    let engine = shipped();
+    let s = shipment(&[
+        ("id", "K-1"),
+        ("date", "2023-11-15"),
+        ("hs_code", "854231"),
+        ("origin", "KZ"),
+        ("export_country", "KZ"),
+        ("destination", "RU"),
+        ("consignee", "OOO Vector"),
+        ("end_user", "OOO Vector"),
+    ]);
+    let v = engine.check(&s);
+    assert_eq!(v.verdict, Decision::Review);
+    assert_eq!(fired(&v, "kz106-chpl-to-ru"), None);
+    assert_eq!(fired(&v, "kz-reexport-other-origin"), Some(Outcome::Fired));
+}
+
+#[test]
+fn a_missing_origin_sends_to_review_never_allows() {
+    let engine = shipped();
+    let s = shipment(&[
+        ("id", "K-2"),
+        ("date", "2023-11-15"),
+        ("hs_code", "880610"),
+        ("export_country", "KZ"),
+        ("destination", "RU"),
+    ]);
+    let v = engine.check(&s);
+    assert_eq!(v.verdict, Decision::Review);
+    let m = v
+        .matches
+        .iter()
+        .find(|m| m.rule == "kz106-uav-to-ru")
+        .unwrap();
+    assert_eq!(
+        (m.outcome, m.effect),
+        (Outcome::Undetermined, Decision::Review)
+    );
+    assert!(
+        m.because
+            .iter()
+            .any(|b| b.field == "origin" && b.value.is_none() && b.condition.contains("missing"))
+    );
+}
+
+#[test]
+fn drones_declared_as_toys_are_red_flags() {
+    let engine = shipped();
+    let mut s = shipment(&[
+        ("id", "T-1"),
+        ("date", "2023-05-02"),
+        ("hs_code", "9503.00"),
+        ("description", "Mini QUADCOPTER with 4K camera, toy"),
+        ("export_country", "CN"),
+        ("destination", "KZ"),
+    ]);
+    let v = engine.check(&s);
+    assert_eq!(v.verdict, Decision::Review);
+    let m = &v.matches[0];
+    assert_eq!(m.rule, "redflag-drone-declared-as-toy");
+    assert!(
+        m.because
+            .iter()
+            .any(|b| b.condition.contains("at `QUADCOPTER`")),
+        "{m}"
+    );
+    s.description = Some("Plush teddy bear".into());
+    assert_eq!(engine.check(&s).verdict, Decision::Allowed);
+}
+
+#[test]
+fn end_user_red_flags_compare_names_loosely() {
+    let engine = shipped();
+    let mut s = shipment(&[
+        ("id", "E-1"),
+        ("date", "2023-05-02"),
+        ("hs_code", "851762"),
+        ("export_country", "DE"),
+        ("destination", "FR"),
+        ("consignee", "Acme  GmbH"),
+        ("end_user", "ACME GmbH"),
+    ]);
+    assert_eq!(engine.check(&s).verdict, Decision::Allowed);
+    s.end_user = Some("Zeta Freight Forwarding LLC".into());
+    let v = engine.check(&s);
+    let rules: Vec<&str> = v.decisive().map(|m| m.rule.as_str()).collect();
+    assert_eq!(
+        rules,
+        [
+            "redflag-end-user-not-consignee",
+            "redflag-forwarder-as-end-user"
+        ]
+    );
+}
+
+#[test]
+fn chpl_guidance_covers_transit_and_transshipment_points() {
+    let engine = shipped();
+    let mut s = shipment(&[
+        ("id", "C-1"),
+        ("date", "2024-03-01"),
+        ("hs_code", "848210"),
+        ("export_country", "DE"),
+        ("destination", "MN"),
+        ("transit", "RU"),
+        ("consignee", "A"),
+        ("end_user", "A"),
+    ]);
+    let v = engine.check(&s);
+    assert_eq!(v.verdict, Decision::Review);
+    let m = &v.matches[0];
+    assert_eq!(m.rule, "chpl-tier-3b");
+    assert_eq!(m.labels, [("tier".to_owned(), "3.B".to_owned())]);
+    assert!(
+        m.because
+            .iter()
+            .any(|b| b.to_string() == "transit [RU] passes through RU, which is in [RU, BY]"),
+        "{m}"
+    );
+    s.transit.clear();
+    assert_eq!(engine.check(&s).verdict, Decision::Allowed);
+    s.destination = "HK".parse().unwrap();
+    let v = engine.check(&s);
+    assert!(
+        v.matches[0]
+            .because
+            .iter()
+            .any(|b| b.condition == "is in group TRANSSHIPMENT_POINTS"),
+        "{v}"
+    );
+}
+
+#[test]
+fn government_purchases_from_abroad_use_attributes() {
+    let engine = shipped();
+    let mut s = shipment(&[
+        ("id", "P-1"),
+        ("date", "2024-02-01"),
+        ("hs_code", "903020"),
+        ("export_country", "CN"),
+        ("destination", "KZ"),
+        ("buyer_type", "Government"),
+        ("supplier_country", "CN"),
+        ("consignee", "MoD"),
+        ("end_user", "MoD"),
+    ]);
+    let v = engine.check(&s);
+    assert_eq!(v.verdict, Decision::Prohibited);
+    assert_eq!(v.matches[0].status, export_control::Status::Reported);
+    s.attributes.insert("supplier_country".into(), "KZ".into());
+    assert_eq!(
+        fired(&engine.check(&s), "kz-procurement-foreign-supplier"),
+        None
+    );
+    s.attributes.remove("supplier_country");
+    assert_eq!(
+        fired(&engine.check(&s), "kz-procurement-foreign-supplier"),
+        Some(Outcome::Undetermined)
+    );
+    s.attributes.clear();
+    assert_eq!(
+        fired(&engine.check(&s), "kz-procurement-foreign-supplier"),
+        None
+    );
+}
+
+#[test]
+fn uk_document_codes_exempt_a_declaration() {
+    let engine = shipped();
+    let mut s = shipment(&[
+        ("id", "G-1"),
+        ("date", "2023-06-01"),
+        ("hs_code", "847130"),
+        ("export_country", "GB"),
+        ("destination", "RU"),
+    ]);
+    assert_eq!(engine.check(&s).verdict, Decision::Prohibited);
+    s.licences = vec!["9022".into()];
+    let v = engine.check(&s);
+    assert_eq!(v.verdict, Decision::Allowed);
+    let m = &v.matches[0];
+    assert_eq!(m.outcome, Outcome::Exempted);
+    assert!(m.exemption[0].to_string().contains("include `9022`"), "{m}");
+}
+
+const LICENCE_SET: &str = r#"
+[[rule]]
+id = "lic-dual-use"
+verdict = "license_required"
+title = "Dual-use goods need an export licence"
+citation = "Test act, art. 2"
+accepted_licences = '^KZ-DU-\d{6}$'
+when = { hs_code = ["8542"], destination_not = ["EAEU"] }
+
+[[rule]]
+id = "lic-big-value"
+verdict = "review"
+title = "Large consignments"
+when = { hs_code = ["8542"], value = { gt = "100000", currency = "USD" } }
+"#;
+
+#[test]
+fn a_licence_meets_a_requirement_and_is_named() {
+    let text = rule_set("lic", "effective_from = 2020-01-01", LICENCE_SET);
+    let engine = engine_of(&[("lic.toml", &text)]);
+    let mut s = shipment(&[
+        ("id", "L-1"),
+        ("date", "2023-11-15"),
+        ("hs_code", "854239"),
+        ("export_country", "KZ"),
+        ("destination", "CN"),
+        ("value", "5000"),
+        ("currency", "USD"),
+    ]);
+    assert_eq!(engine.check(&s).verdict, Decision::LicenseRequired);
+    s.licences = vec!["KZ-DU-12".into(), "KZ-DU-123456".into()];
+    let v = engine.check(&s);
+    assert_eq!(v.verdict, Decision::Allowed);
+    assert_eq!(v.matches[0].outcome, Outcome::Licensed);
+    assert_eq!(v.matches[0].licence.as_deref(), Some("KZ-DU-123456"));
+    s.destination = "BY".parse().unwrap();
+    assert!(engine.check(&s).matches.is_empty());
+    // Without a value the threshold rule cannot be told: review, never allowed.
+    s.value = None;
+    s.currency = None;
+    assert_eq!(engine.check(&s).verdict, Decision::Review);
+}
+
+#[test]
+fn amounts_compare_exactly_and_only_in_the_rules_currency() {
+    let text = rule_set("lic", "", LICENCE_SET);
+    let engine = engine_of(&[("lic.toml", &text)]);
+    let mut s = shipment(&[
+        ("id", "V-1"),
+        ("date", "2023-11-15"),
+        ("hs_code", "854239"),
+        ("export_country", "KZ"),
+        ("destination", "AM"),
+        ("value", "100000.00"),
+        ("currency", "USD"),
+    ]);
+    assert_eq!(engine.check(&s).verdict, Decision::Allowed);
+    s.value = Some("100000.01".parse().unwrap());
+    assert_eq!(engine.check(&s).verdict, Decision::Review);
+    s.currency = Some("EUR".into());
+    let v = engine.check(&s);
+    assert_eq!(v.verdict, Decision::Review);
+    assert_eq!(v.matches[0].outcome, Outcome::Undetermined);
+    assert_eq!(
+        v.matches[0].because.last().unwrap().to_string(),
+        "value 100000.01 EUR cannot be compared with > 100000 USD: the record's currency is EUR, the rule's USD"
+    );
+}
+
+#[test]
+fn chpl_groups_match_the_reference_list() {
+    let engine = shipped();
+    let groups = engine.rulebook().groups();
+    let csv = std::fs::read_to_string(format!(
+        "{}/reference/chpl-2024-02-23.csv",
+        crate::common::RULES
+    ))
+    .unwrap();
+    let mut tiers: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for line in csv.lines().skip(1) {
+        let mut parts = line.splitn(3, ',');
+        let code = parts.next().unwrap().to_owned();
+        let tier = parts.next().unwrap().replace('.', "");
+        tiers.entry(tier).or_default().push(code);
+    }
+    assert_eq!(tiers.values().map(Vec::len).sum::<usize>(), 50);
+    for (tier, mut codes) in tiers {
+        codes.sort();
+        let group = &groups[&format!("CHPL_TIER_{tier}")];
+        let GroupMembers::HsCodes(listed) = group.members() else {
+            panic!("not an HS group");
+        };
+        let listed: Vec<String> = listed.iter().map(|p| p.to_string()).collect();
+        assert_eq!(listed, codes, "tier {tier}");
+    }
+    let GroupMembers::HsCodes(all) = groups["CHPL"].members() else {
+        panic!()
+    };
+    assert_eq!(all.len(), 50);
+}
+
+#[test]
+fn every_shipped_rule_set_says_where_it_comes_from() {
+    let engine = shipped();
+    let book = engine.rulebook();
+    assert_eq!(book.rule_sets().len(), 7);
+    for set in book.rule_sets() {
+        assert!(
+            !set.sources().is_empty() && !set.citations().is_empty(),
+            "{}",
+            set.id()
+        );
+        if set.status() != export_control::Status::InForce {
+            assert!(set.notes().is_some(), "{} needs notes", set.id());
+        }
+        for rule in set.rules() {
+            assert!(rule.citation().is_some(), "{} has no citation", rule.id());
+        }
+    }
+}
