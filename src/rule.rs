@@ -134,7 +134,7 @@ impl fmt::Display for Window {
             (Some(from), Some(until)) => write!(f, "from {from} until {until}"),
             (Some(from), None) => write!(f, "from {from}"),
             (None, Some(until)) => write!(f, "until {until}"),
-            (None, None) => f.write_str("at all dates"),
+            (None, None) => f.write_str("without a start or end date"),
         }
     }
 }

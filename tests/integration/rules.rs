@@ -154,7 +154,13 @@ fn goods_of_kazakh_origin_are_outside_the_106_goods_statement() {
         ("end_user", "OOO Vector"),
     ]);
     let v = engine.check(&s);
+    assert_eq!(v.verdict, Decision::LicenseRequired);
+    assert_eq!(fired(&v, "kz-du-licence"), Some(Outcome::Fired));
+    let mut s = s;
+    s.licences = vec!["KZ-DU-2023-123456".into()];
+    let v = engine.check(&s);
     assert_eq!(v.verdict, Decision::Review);
+    assert_eq!(fired(&v, "kz-du-licence"), Some(Outcome::Licensed));
     assert_eq!(fired(&v, "kz106-chpl-to-ru"), None);
     assert_eq!(fired(&v, "kz-reexport-other-origin"), Some(Outcome::Fired));
 }
@@ -168,6 +174,7 @@ fn a_missing_origin_sends_to_review_never_allows() {
         ("hs_code", "880610"),
         ("export_country", "KZ"),
         ("destination", "RU"),
+        ("licences", "KZ-DU-2023-000042"),
     ]);
     let v = engine.check(&s);
     assert_eq!(v.verdict, Decision::Review);
@@ -432,7 +439,7 @@ fn chpl_groups_match_the_reference_list() {
 fn every_shipped_rule_set_says_where_it_comes_from() {
     let engine = shipped();
     let book = engine.rulebook();
-    assert_eq!(book.rule_sets().len(), 7);
+    assert_eq!(book.rule_sets().len(), 8);
     for set in book.rule_sets() {
         assert!(
             !set.sources().is_empty() && !set.citations().is_empty(),

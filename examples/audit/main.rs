@@ -1,0 +1,307 @@
+//! Audits a file of shipments against rule files: every record's verdict with its reasons, a
+//! summary, a report to file, and an exit status a script can act on.
+//!
+//! ```text
+//! cargo run --release --example audit -- --rules rules --shipments examples/data/kz-exports-2022-2023.csv \
+//!     [--format jsonl|json|table|markdown|html] [--as-of YYYY-MM-DD] [--fail-on LEVEL] [--output FILE]
+//! cargo run --release --example audit -- --rules rules --shipments FILE --explain ID
+//! ```
+//!
+//! Exit status: 0 when no record reaches the `--fail-on` level and none is invalid; 1 when some
+//! do; 2 when the run itself fails (bad arguments, unreadable file, rule files with errors).
+
+mod output;
+mod report;
+mod summary;
+
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use clap::{Parser, ValueEnum};
+use export_control::read::{self, Format};
+use export_control::{CheckOptions, Checked, Decision, Engine, Rulebook};
+use sha2::{Digest as _, Sha256};
+
+use output::{AuditRow, RowWriter};
+use summary::Summary;
+
+/// Audits a file of shipments against export-control rule files.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+struct Args {
+    /// Rule files or directories (every rule file below a directory).
+    #[arg(long, required = true, num_args = 1..)]
+    rules: Vec<PathBuf>,
+    /// The shipments: a CSV or JSON Lines file, or `-` for standard input.
+    #[arg(long)]
+    shipments: PathBuf,
+    /// The input format, when the file name does not tell (standard input is CSV unless said).
+    #[arg(long, value_enum)]
+    input_format: Option<InputFormat>,
+    /// Output format [default: jsonl when standard output is not a terminal, else table].
+    #[arg(long, value_enum)]
+    format: Option<OutputFormat>,
+    /// Take the rules in force on this date instead of each record's date.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<NaiveDate>,
+    /// The verdict from which a record fails the run (exit status 1).
+    #[arg(long, value_enum, default_value = "license-required")]
+    fail_on: FailOn,
+    /// Write the output here instead of standard output.
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// Print the full explanation of the record with this id, including rules that would have
+    /// fired but were not in force on its date, and stop.
+    #[arg(long, value_name = "ID")]
+    explain: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum InputFormat {
+    Csv,
+    Jsonl,
+}
+
+/// How records and reports are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// One JSON object per input record, in input order.
+    Jsonl,
+    /// One JSON document: rule sets, summary and every record.
+    Json,
+    /// One aligned line per record.
+    Table,
+    /// A report to file, in Markdown.
+    Markdown,
+    /// A report to file: one self-contained HTML page with a chart.
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FailOn {
+    Review,
+    LicenseRequired,
+    Prohibited,
+}
+
+impl FailOn {
+    fn level(self) -> Decision {
+        match self {
+            FailOn::Review => Decision::Review,
+            FailOn::LicenseRequired => Decision::LicenseRequired,
+            FailOn::Prohibited => Decision::Prohibited,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(&args) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("audit: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Reads a stream while hashing it and counting its bytes, for the report and the progress line.
+struct Tally<R> {
+    inner: R,
+    state: Arc<Mutex<(Sha256, u64)>>,
+}
+
+impl<R: Read> Read for Tally<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Ok(mut state) = self.state.lock() {
+            state.0.update(&buf[..n]);
+            state.1 += n as u64;
+        }
+        Ok(n)
+    }
+}
+
+/// What the report says about the input.
+pub struct InputInfo {
+    /// The path as given.
+    pub name: String,
+    /// `sha256:` and the hex digest of its bytes.
+    pub digest: String,
+    /// Its size in bytes.
+    pub bytes: u64,
+}
+
+fn load_engine(paths: &[PathBuf]) -> Result<Engine, String> {
+    match Rulebook::load_paths(paths) {
+        Ok(book) => Ok(Engine::new(book)),
+        Err(export_control::LoadError::Invalid(errors)) => {
+            let mut text = format!("{} error(s) in rule files:", errors.as_slice().len());
+            for e in errors.as_slice() {
+                text.push_str(&format!("\n  {e}"));
+                if let Some(help) = e.help() {
+                    text.push_str(&format!("\n    help: {help}"));
+                }
+            }
+            Err(text)
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+type Records = Box<dyn Iterator<Item = Result<read::Record, read::RecordError>> + Send>;
+
+fn open_input(
+    path: &Path,
+    format: Option<InputFormat>,
+    state: Arc<Mutex<(Sha256, u64)>>,
+) -> Result<(Records, Option<u64>), String> {
+    let format = match format {
+        Some(InputFormat::Csv) => Format::Csv,
+        Some(InputFormat::Jsonl) => Format::JsonLines,
+        None if path == Path::new("-") => Format::Csv,
+        None => Format::from_path(path).ok_or_else(|| {
+            format!(
+                "cannot tell the format of `{}`: name it .csv or .jsonl, or give --input-format",
+                path.display()
+            )
+        })?,
+    };
+    let (inner, size): (Box<dyn Read + Send>, Option<u64>) = if path == Path::new("-") {
+        (Box::new(io::stdin()), None)
+    } else {
+        let file = std::fs::File::open(path)
+            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        let size = file.metadata().ok().map(|m| m.len());
+        (Box::new(file), size)
+    };
+    let tally = io::BufReader::with_capacity(1 << 16, Tally { inner, state });
+    let records: Records = match format {
+        Format::Csv => {
+            Box::new(read::csv(tally).map_err(|e| format!("`{}`: {e}", path.display()))?)
+        }
+        _ => Box::new(read::json_lines(tally)),
+    };
+    Ok((records, size))
+}
+
+fn run(args: &Args) -> Result<ExitCode, String> {
+    let started = Instant::now();
+    let engine = load_engine(&args.rules)?;
+    let state = Arc::new(Mutex::new((Sha256::new(), 0u64)));
+    let (records, size) = open_input(&args.shipments, args.input_format, Arc::clone(&state))?;
+    let mut options = CheckOptions::default();
+    options.as_of = args.as_of;
+
+    if let Some(id) = &args.explain {
+        return explain(&engine, records, &options, id);
+    }
+
+    let to_terminal = args.output.is_none() && io::stdout().is_terminal();
+    let format = args.format.unwrap_or(if to_terminal {
+        OutputFormat::Table
+    } else {
+        OutputFormat::Jsonl
+    });
+    let colour = to_terminal && std::env::var_os("NO_COLOR").is_none();
+    let sink: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(
+            std::fs::File::create(path)
+                .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?,
+        ),
+        None => Box::new(io::stdout().lock()),
+    };
+    let mut out = io::BufWriter::new(sink);
+    let fail_on = args.fail_on.level();
+    let mut writer = RowWriter::new(format, colour, &engine, args.as_of, fail_on);
+    let mut summary = Summary::new(
+        fail_on,
+        matches!(format, OutputFormat::Markdown | OutputFormat::Html),
+    );
+    let progress = io::stderr().is_terminal();
+    let io_error = |e: io::Error| format!("cannot write output: {e}");
+
+    writer.begin(&mut out).map_err(io_error)?;
+    for (n, checked) in engine.check_records(records, &options).enumerate() {
+        let row = match &checked {
+            Checked::Verdict { record, verdict } => AuditRow::checked(record, verdict),
+            Checked::Invalid(error) => AuditRow::invalid(error, engine.digest()),
+            _ => continue,
+        };
+        writer.row(&mut out, &row).map_err(io_error)?;
+        summary.add(&row);
+        if progress && n % 5000 == 4999 {
+            let read = state.lock().map(|s| s.1).unwrap_or(0);
+            let share = size
+                .filter(|s| *s > 0)
+                .map(|s| format!(" ({:.0}%)", 100.0 * read as f64 / s as f64))
+                .unwrap_or_default();
+            eprint!("\raudit: {} records{share}", n + 1);
+        }
+    }
+    if progress {
+        eprint!("\r\x1b[K");
+    }
+    let (hash, bytes) = state
+        .lock()
+        .map(|s| (s.0.clone().finalize(), s.1))
+        .map_err(|_| "internal error: input digest lost".to_owned())?;
+    let input = InputInfo {
+        name: args.shipments.display().to_string(),
+        digest: format!("sha256:{}", hex(&hash)),
+        bytes,
+    };
+    writer.end(&mut out, &summary, &input).map_err(io_error)?;
+    out.flush().map_err(io_error)?;
+
+    let elapsed = started.elapsed().as_secs_f64();
+    eprintln!("{}", summary.stderr_line(elapsed));
+    Ok(if summary.failed() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `--explain ID`: the full plain-language explanation of one record.
+fn explain(
+    engine: &Engine,
+    records: Records,
+    options: &CheckOptions,
+    id: &str,
+) -> Result<ExitCode, String> {
+    let mut options = options.clone();
+    options.include_not_in_force = true;
+    let mut stdout = io::stdout().lock();
+    for result in records {
+        match result {
+            Ok(record) if record.shipment.id == id => {
+                let verdict = engine.check_with(&record.shipment, &options);
+                let text = output::explanation(&record, &verdict, engine);
+                stdout
+                    .write_all(text.as_bytes())
+                    .map_err(|e| format!("cannot write output: {e}"))?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            Err(error) if error.id() == Some(id) => {
+                println!(
+                    "record `{id}` at line {} could not be read: {}",
+                    error.line(),
+                    error.kind()
+                );
+                println!("verdict: invalid (a record the engine cannot read is never allowed)");
+                return Ok(ExitCode::SUCCESS);
+            }
+            _ => {}
+        }
+    }
+    Err(format!("no record with id `{id}`"))
+}

@@ -1,0 +1,262 @@
+//! Per-record output: JSON Lines, one JSON document, or an aligned table.
+
+use std::io::{self, Write};
+
+use chrono::NaiveDate;
+use export_control::read::{Record, RecordError};
+use export_control::{Decision, Digest, Engine, Outcome, RuleMatch, Shipment, Verdict};
+use serde::Serialize;
+
+use crate::summary::Summary;
+use crate::{InputInfo, OutputFormat, report};
+
+/// A record's verdict as written out: `verdict` is a decision, or `invalid` for a record that
+/// could not be read (then `error` says why).
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditRow {
+    pub id: Option<String>,
+    pub line: u64,
+    pub verdict: &'static str,
+    pub matches: Vec<RuleMatch>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<NaiveDate>,
+    pub ruleset_digest: Digest,
+    /// The record, for reports; not part of the JSON contract.
+    #[serde(skip)]
+    pub shipment: Option<Shipment>,
+    #[serde(skip)]
+    pub decision: Option<Decision>,
+}
+
+impl AuditRow {
+    pub fn checked(record: &Record, verdict: &Verdict) -> AuditRow {
+        AuditRow {
+            id: Some(record.shipment.id.clone()),
+            line: record.line,
+            verdict: verdict.verdict.as_str(),
+            matches: verdict.matches.clone(),
+            error: None,
+            as_of: Some(verdict.as_of),
+            ruleset_digest: verdict.ruleset_digest,
+            shipment: Some(record.shipment.clone()),
+            decision: Some(verdict.verdict),
+        }
+    }
+
+    pub fn invalid(error: &RecordError, digest: Digest) -> AuditRow {
+        AuditRow {
+            id: error.id().map(str::to_owned),
+            line: error.line(),
+            verdict: "invalid",
+            matches: Vec::new(),
+            error: Some(error.kind().to_string()),
+            as_of: None,
+            ruleset_digest: digest,
+            shipment: None,
+            decision: None,
+        }
+    }
+
+    /// The rules that raised the verdict, in brief.
+    pub fn reasons(&self) -> String {
+        if let Some(error) = &self.error {
+            return error.clone();
+        }
+        let decisive: Vec<String> = self
+            .matches
+            .iter()
+            .filter(|m| m.effect > Decision::Allowed)
+            .map(|m| {
+                if m.outcome == Outcome::Undetermined {
+                    format!("{} (cannot tell)", m.rule)
+                } else {
+                    m.rule.clone()
+                }
+            })
+            .collect();
+        decisive.join(", ")
+    }
+}
+
+/// Writes rows as they come, and whatever closes the output at the end.
+pub struct RowWriter<'e> {
+    format: OutputFormat,
+    colour: bool,
+    engine: &'e Engine,
+    as_of: Option<NaiveDate>,
+    fail_on: Decision,
+    rows: usize,
+}
+
+impl<'e> RowWriter<'e> {
+    pub fn new(
+        format: OutputFormat,
+        colour: bool,
+        engine: &'e Engine,
+        as_of: Option<NaiveDate>,
+        fail_on: Decision,
+    ) -> Self {
+        RowWriter {
+            format,
+            colour,
+            engine,
+            as_of,
+            fail_on,
+            rows: 0,
+        }
+    }
+
+    pub fn begin(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        match self.format {
+            OutputFormat::Json => {
+                let sets = report::rule_set_table(self.engine);
+                write!(
+                    out,
+                    "{{\"ruleset_digest\":{},\"as_of\":{},\"rule_sets\":{},\"records\":[",
+                    serde_json::to_string(&self.engine.digest())?,
+                    serde_json::to_string(&self.as_of)?,
+                    serde_json::to_string(&sets)?,
+                )
+            }
+            OutputFormat::Table => writeln!(
+                out,
+                "{:>6}  {:<18}  {:<16}  {:<10}  {:<9}  reasons",
+                "line", "id", "verdict", "hs_code", "route"
+            ),
+            _ => Ok(()),
+        }
+    }
+
+    pub fn row(&mut self, out: &mut dyn Write, row: &AuditRow) -> io::Result<()> {
+        match self.format {
+            OutputFormat::Jsonl => {
+                serde_json::to_writer(&mut *out, row)?;
+                writeln!(out)?;
+            }
+            OutputFormat::Json => {
+                if self.rows > 0 {
+                    out.write_all(b",")?;
+                }
+                serde_json::to_writer(&mut *out, row)?;
+            }
+            OutputFormat::Table => {
+                let (hs, route) = match &row.shipment {
+                    Some(s) => (
+                        s.hs_code.to_string(),
+                        format!("{}->{}", s.export_country, s.destination),
+                    ),
+                    None => (String::new(), String::new()),
+                };
+                let verdict = format!("{:<16}", row.verdict);
+                let verdict = if self.colour {
+                    paint(row.verdict, &verdict)
+                } else {
+                    verdict
+                };
+                let id: String = row.id.as_deref().unwrap_or("-").chars().take(18).collect();
+                writeln!(
+                    out,
+                    "{:>6}  {id:<18}  {verdict}  {hs:<10}  {route:<9}  {}",
+                    row.line,
+                    row.reasons()
+                )?;
+            }
+            OutputFormat::Markdown | OutputFormat::Html => {}
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    pub fn end(
+        &mut self,
+        out: &mut dyn Write,
+        summary: &Summary,
+        input: &InputInfo,
+    ) -> io::Result<()> {
+        match self.format {
+            OutputFormat::Json => {
+                write!(out, "],\"summary\":")?;
+                serde_json::to_writer(&mut *out, &summary.json(input))?;
+                writeln!(out, "}}")
+            }
+            OutputFormat::Markdown => out.write_all(
+                report::markdown(self.engine, summary, input, self.as_of, self.fail_on).as_bytes(),
+            ),
+            OutputFormat::Html => out.write_all(
+                report::html(self.engine, summary, input, self.as_of, self.fail_on).as_bytes(),
+            ),
+            OutputFormat::Jsonl | OutputFormat::Table => Ok(()),
+        }
+    }
+}
+
+/// ANSI colour for a verdict.
+fn paint(verdict: &str, text: &str) -> String {
+    let code = match verdict {
+        "prohibited" => "1;31",
+        "license_required" => "1;33",
+        "review" => "36",
+        "invalid" => "35",
+        _ => "32",
+    };
+    format!("\x1b[{code}m{text}\x1b[0m")
+}
+
+/// The full plain-language explanation of one record, for `--explain`.
+pub fn explanation(record: &Record, verdict: &Verdict, engine: &Engine) -> String {
+    let s = &record.shipment;
+    let mut text = format!(
+        "record `{}` (line {}): {} {} from {} to {}{}, dated {}\n",
+        s.id,
+        record.line,
+        s.hs_code,
+        s.description.as_deref().unwrap_or("(no description)"),
+        s.export_country,
+        s.destination,
+        if s.transit.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " through {}",
+                s.transit
+                    .iter()
+                    .map(|c| c.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        },
+        s.date
+    );
+    text.push_str(&format!(
+        "origin: {}; consignee: {}; end user: {}; licences: {}\n\n",
+        s.origin.map_or("unknown".to_owned(), |o| o.to_string()),
+        s.consignee.as_deref().unwrap_or("unknown"),
+        s.end_user.as_deref().unwrap_or("unknown"),
+        if s.licences.is_empty() {
+            "none".to_owned()
+        } else {
+            s.licences.join(", ")
+        }
+    ));
+    text.push_str(&format!("verdict: {verdict}"));
+    let not_in_force: Vec<&RuleMatch> = verdict
+        .matches
+        .iter()
+        .filter(|m| m.outcome == Outcome::NotInForce)
+        .collect();
+    if !not_in_force.is_empty() {
+        text.push_str(&format!(
+            "\n{} rule(s) above would have fired but were not in force on {}.\n",
+            not_in_force.len(),
+            verdict.as_of
+        ));
+    }
+    text.push_str(&format!(
+        "\nrules: {} ({} rule sets)\n",
+        engine.digest(),
+        engine.rulebook().rule_sets().len()
+    ));
+    text
+}

@@ -1,0 +1,497 @@
+//! Reports to file: Markdown, and one self-contained HTML page with an inline SVG chart.
+//!
+//! A report holds no wall-clock time: the same inputs and rules give the same bytes, so an
+//! auditor can reproduce it. It names the input by its SHA-256 and the rules by their digest.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use chrono::NaiveDate;
+use export_control::{Decision, Engine, Outcome, RuleMatch};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::InputInfo;
+use crate::output::AuditRow;
+use crate::summary::{Counts, Summary, VERDICTS};
+
+/// One rule set as the reports list it.
+#[derive(Serialize)]
+pub struct RuleSetRow {
+    pub id: String,
+    pub version: String,
+    pub status: String,
+    pub window: String,
+    pub file: String,
+    pub citations: Vec<String>,
+}
+
+pub fn rule_set_table(engine: &Engine) -> Vec<RuleSetRow> {
+    engine
+        .rulebook()
+        .rule_sets()
+        .iter()
+        .map(|s| RuleSetRow {
+            id: s.id().to_owned(),
+            version: s.version().to_owned(),
+            status: s.status().to_string(),
+            window: s.window().to_string(),
+            file: s.file().to_owned(),
+            citations: s.citations().to_vec(),
+        })
+        .collect()
+}
+
+fn as_of_text(as_of: Option<NaiveDate>) -> String {
+    match as_of {
+        Some(d) => format!("{d} (every record checked against the rules in force on this date)"),
+        None => "each record's own date".to_owned(),
+    }
+}
+
+fn md_escape(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+fn counts_row(label: &str, c: &Counts) -> String {
+    let cells: Vec<String> = c.0.iter().map(u64::to_string).collect();
+    format!(
+        "| {} | {} | {} |\n",
+        md_escape(label),
+        c.total(),
+        cells.join(" | ")
+    )
+}
+
+/// The detail lines of one rule match, shared by both report formats.
+fn match_lines(m: &RuleMatch) -> (String, Vec<String>) {
+    let head = match m.outcome {
+        Outcome::Fired => format!("{} by `{}`", m.verdict, m.rule),
+        Outcome::Undetermined => format!(
+            "review (cannot tell; would be {}) by `{}`",
+            m.verdict, m.rule
+        ),
+        Outcome::Exempted => format!("exempted from {} by `{}`", m.verdict, m.rule),
+        Outcome::Licensed => format!("licensed under `{}`", m.rule),
+        _ => format!("`{}` not in force", m.rule),
+    };
+    let head = format!(
+        "{head} ({} v{}, {}) at {}",
+        m.ruleset, m.version, m.status, m.source
+    );
+    let mut lines = vec![m.title.clone(), format!("cites: {}", m.citation)];
+    lines.extend(m.because.iter().map(|b| b.to_string()));
+    if let Some(l) = &m.licence {
+        lines.push(format!("licence `{l}` meets the requirement"));
+    }
+    lines.extend(m.exemption.iter().map(|b| format!("exemption: {b}")));
+    (head, lines)
+}
+
+fn record_heading(row: &AuditRow) -> String {
+    let id = row.id.as_deref().unwrap_or("(no id)");
+    match &row.shipment {
+        Some(s) => format!(
+            "{id} (line {}): {} — HS {}, {} → {}, {}{}",
+            row.line,
+            row.verdict,
+            s.hs_code,
+            s.export_country,
+            s.destination,
+            s.date,
+            match (&s.value, &s.currency) {
+                (Some(v), Some(c)) => format!(", {v} {c}"),
+                _ => String::new(),
+            }
+        ),
+        None => format!("{id} (line {}): invalid", row.line),
+    }
+}
+
+pub fn markdown(
+    engine: &Engine,
+    summary: &Summary,
+    input: &InputInfo,
+    as_of: Option<NaiveDate>,
+    fail_on: Decision,
+) -> String {
+    let mut md = String::new();
+    let _ = writeln!(md, "# Export control audit\n");
+    let _ = writeln!(md, "| | |\n|---|---|");
+    let _ = writeln!(
+        md,
+        "| shipments | `{}` ({} bytes, {}) |",
+        md_escape(&input.name),
+        input.bytes,
+        input.digest
+    );
+    let _ = writeln!(md, "| records | {} |", summary.verdicts.total());
+    let _ = writeln!(md, "| rules digest | {} |", engine.digest());
+    let _ = writeln!(md, "| as of | {} |", as_of_text(as_of));
+    let _ = writeln!(md, "| fails from | {fail_on} (and invalid records) |");
+    let _ = writeln!(
+        md,
+        "| engine | export-control {} |\n",
+        env!("CARGO_PKG_VERSION")
+    );
+
+    let _ = writeln!(
+        md,
+        "## Rule sets\n\n| id | version | status | in force | file | citations |\n|---|---|---|---|---|---|"
+    );
+    for s in rule_set_table(engine) {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} | {} |",
+            s.id,
+            md_escape(&s.version),
+            s.status,
+            s.window,
+            md_escape(&s.file),
+            md_escape(&s.citations.join("; "))
+        );
+    }
+
+    let _ = writeln!(md, "\n## Verdicts\n\n| verdict | records |\n|---|---|");
+    for (v, n) in VERDICTS.iter().zip(summary.verdicts.0) {
+        let _ = writeln!(md, "| {v} | {n} |");
+    }
+
+    let _ = writeln!(
+        md,
+        "\n## By rule\n\n| rule | rule set | verdict | fired | cannot tell | exempted | licensed |\n|---|---|---|---|---|---|---|"
+    );
+    for (rule, c) in &summary.by_rule {
+        let _ = writeln!(
+            md,
+            "| `{rule}` | {} | {} | {} | {} | {} | {} |",
+            c.ruleset, c.verdict, c.fired, c.undetermined, c.exempted, c.licensed
+        );
+    }
+
+    let header = format!(
+        "| total | {} |\n|---|---|---|---|---|---|---|",
+        VERDICTS.join(" | ")
+    );
+    let _ = writeln!(md, "\n## By HS chapter\n\n| chapter {header}");
+    for (chapter, c) in &summary.by_chapter {
+        md.push_str(&counts_row(chapter, c));
+    }
+    let _ = writeln!(md, "\n## By destination\n\n| destination {header}");
+    for (dest, c) in &summary.by_destination {
+        md.push_str(&counts_row(dest, c));
+    }
+
+    let _ = writeln!(
+        md,
+        "\n## Value stopped\n\nDeclared value of the records at or above `{fail_on}`, per currency.\n\n| currency | value |\n|---|---|"
+    );
+    for (currency, value) in &summary.stopped {
+        let _ = writeln!(md, "| {currency} | {value} |");
+    }
+    if summary.stopped_without_value > 0 {
+        let _ = writeln!(
+            md,
+            "\n{} such record(s) declare no value.",
+            summary.stopped_without_value
+        );
+    }
+
+    let _ = writeln!(md, "\n## Records not allowed\n");
+    if summary.flagged.is_empty() {
+        let _ = writeln!(md, "None.");
+    }
+    for row in &summary.flagged {
+        let _ = writeln!(md, "### {}\n", md_escape(&record_heading(row)));
+        if let Some(error) = &row.error {
+            let _ = writeln!(md, "Could not be read: {}\n", md_escape(error));
+            continue;
+        }
+        for m in &row.matches {
+            let (head, lines) = match_lines(m);
+            let _ = writeln!(md, "- **{}**", md_escape(&head));
+            for line in lines {
+                let _ = writeln!(md, "  - {}", md_escape(&line));
+            }
+        }
+        md.push('\n');
+    }
+    md
+}
+
+fn esc(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+const CSS: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;color:#222}\
+table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left;vertical-align:top}\
+th{background:#f2f2f2}code{font-size:90%}.prohibited{color:#b00020;font-weight:bold}.license_required{color:#a15c00;font-weight:bold}\
+.review{color:#00607a}.invalid{color:#6a1b9a}.rec{border-top:1px solid #ddd;padding:.4rem 0;break-inside:avoid}ul{margin:.2rem 0}\
+@media print{body{margin:0;max-width:none;font-size:11px}.rec{page-break-inside:avoid}h2{page-break-after:avoid}}";
+
+const PALETTE: [&str; 7] = [
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#9c9c9c",
+];
+
+/// Stacked bars: value stopped per month, one colour per HS chapter (the six largest, then
+/// the rest), in the currency with the largest total.
+fn chart(summary: &Summary) -> String {
+    let Some(currency) = summary
+        .stopped
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1))
+        .map(|(c, _)| c.clone())
+    else {
+        return "<p>No value stopped.</p>".to_owned();
+    };
+    let mut by_chapter: BTreeMap<&str, Decimal> = BTreeMap::new();
+    let mut months: BTreeMap<&str, BTreeMap<&str, Decimal>> = BTreeMap::new();
+    for ((cur, month, chapter), value) in &summary.stopped_by_month {
+        if *cur != currency {
+            continue;
+        }
+        *by_chapter.entry(chapter).or_default() += *value;
+        *months.entry(month).or_default().entry(chapter).or_default() += *value;
+    }
+    let mut ranked: Vec<(&str, Decimal)> = by_chapter.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let top: Vec<&str> = ranked.iter().take(6).map(|(c, _)| *c).collect();
+    let series = |chapter: &str| top.iter().position(|t| *t == chapter).unwrap_or(6);
+    let max = months
+        .values()
+        .map(|m| m.values().copied().sum::<Decimal>())
+        .max()
+        .unwrap_or_default();
+    let max_f = max.to_string().parse::<f64>().unwrap_or(1.0).max(1.0);
+    let (w, h, left, bottom, top_pad) = (760.0, 300.0, 90.0, 50.0, 20.0);
+    let plot_h = h - bottom - top_pad;
+    let n = months.len().max(1) as f64;
+    let bar_w = ((w - left - 20.0) / n * 0.7).max(2.0);
+    let step = (w - left - 20.0) / n;
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {}\" width=\"{w}\" height=\"{}\" role=\"img\" aria-label=\"Value stopped by month and HS chapter\">",
+        h + 30.0,
+        h + 30.0
+    );
+    let _ = write!(
+        svg,
+        "<line x1=\"{left}\" y1=\"{top_pad}\" x2=\"{left}\" y2=\"{}\" stroke=\"#333\"/>",
+        h - bottom
+    );
+    let _ = write!(
+        svg,
+        "<line x1=\"{left}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#333\"/>",
+        h - bottom,
+        w - 10.0,
+        h - bottom
+    );
+    for tick in 0..=4 {
+        let value = max_f * f64::from(tick) / 4.0;
+        let y = h - bottom - plot_h * f64::from(tick) / 4.0;
+        let _ = write!(
+            svg,
+            "<text x=\"{}\" y=\"{}\" font-size=\"10\" text-anchor=\"end\">{}</text><line x1=\"{left}\" y1=\"{y:.1}\" x2=\"{}\" y2=\"{y:.1}\" stroke=\"#eee\"/>",
+            left - 4.0,
+            y + 3.0,
+            human(value),
+            w - 10.0
+        );
+    }
+    for (i, (month, chapters)) in months.iter().enumerate() {
+        let x = left + step * i as f64 + (step - bar_w) / 2.0;
+        let mut y = h - bottom;
+        let mut stacked: Vec<(usize, Decimal)> = Vec::new();
+        for (chapter, value) in chapters {
+            let s = series(chapter);
+            match stacked.iter_mut().find(|(k, _)| *k == s) {
+                Some(entry) => entry.1 += *value,
+                None => stacked.push((s, *value)),
+            }
+        }
+        stacked.sort();
+        for (s, value) in stacked {
+            let v: f64 = value.to_string().parse().unwrap_or(0.0);
+            let bar_h = plot_h * v / max_f;
+            y -= bar_h;
+            let _ = write!(
+                svg,
+                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bar_w:.1}\" height=\"{bar_h:.1}\" fill=\"{}\"><title>{month}: {} {currency}</title></rect>",
+                PALETTE[s.min(6)],
+                value
+            );
+        }
+        let _ = write!(
+            svg,
+            "<text x=\"{:.1}\" y=\"{}\" font-size=\"9\" text-anchor=\"end\" transform=\"rotate(-45 {:.1} {})\">{month}</text>",
+            x + bar_w / 2.0,
+            h - bottom + 12.0,
+            x + bar_w / 2.0,
+            h - bottom + 12.0
+        );
+    }
+    let mut legend_x = left;
+    let mut names: Vec<String> = top.iter().map(|c| format!("ch. {c}")).collect();
+    if ranked.len() > 6 {
+        names.push("other".to_owned());
+    }
+    for (i, name) in names.iter().enumerate() {
+        let _ = write!(
+            svg,
+            "<rect x=\"{legend_x}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"{}\" y=\"{}\" font-size=\"11\">{}</text>",
+            h + 12.0,
+            PALETTE[i.min(6)],
+            legend_x + 14.0,
+            h + 21.0,
+            esc(name)
+        );
+        legend_x += 80.0;
+    }
+    svg.push_str("</svg>");
+    format!(
+        "<figure>{svg}<figcaption>Value stopped ({currency}) by month and HS chapter.</figcaption></figure>"
+    )
+}
+
+fn human(value: f64) -> String {
+    if value >= 1e9 {
+        format!("{:.1}B", value / 1e9)
+    } else if value >= 1e6 {
+        format!("{:.1}M", value / 1e6)
+    } else if value >= 1e3 {
+        format!("{:.0}k", value / 1e3)
+    } else {
+        format!("{value:.0}")
+    }
+}
+
+fn html_counts(title: &str, first: &str, rows: &BTreeMap<String, Counts>) -> String {
+    let mut t = format!("<h2>{title}</h2><table><tr><th>{first}</th><th>total</th>");
+    for v in VERDICTS {
+        let _ = write!(t, "<th>{v}</th>");
+    }
+    t.push_str("</tr>");
+    for (label, c) in rows {
+        let _ = write!(t, "<tr><td>{}</td><td>{}</td>", esc(label), c.total());
+        for n in c.0 {
+            let _ = write!(t, "<td>{n}</td>");
+        }
+        t.push_str("</tr>");
+    }
+    t.push_str("</table>");
+    t
+}
+
+pub fn html(
+    engine: &Engine,
+    summary: &Summary,
+    input: &InputInfo,
+    as_of: Option<NaiveDate>,
+    fail_on: Decision,
+) -> String {
+    let mut h = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Export control audit</title><style>{CSS}</style></head><body>\n<h1>Export control audit</h1>\n"
+    );
+    let _ = write!(
+        h,
+        "<table><tr><th>shipments</th><td><code>{}</code> ({} bytes, {})</td></tr><tr><th>records</th><td>{}</td></tr>\
+         <tr><th>rules digest</th><td>{}</td></tr><tr><th>as of</th><td>{}</td></tr><tr><th>fails from</th><td>{fail_on} (and invalid records)</td></tr>\
+         <tr><th>engine</th><td>export-control {}</td></tr></table>",
+        esc(&input.name),
+        input.bytes,
+        input.digest,
+        summary.verdicts.total(),
+        engine.digest(),
+        esc(&as_of_text(as_of)),
+        env!("CARGO_PKG_VERSION"),
+    );
+    h.push_str("<h2>Rule sets</h2><table><tr><th>id</th><th>version</th><th>status</th><th>in force</th><th>file</th><th>citations</th></tr>");
+    for s in rule_set_table(engine) {
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&s.id),
+            esc(&s.version),
+            s.status,
+            s.window,
+            esc(&s.file),
+            esc(&s.citations.join("; "))
+        );
+    }
+    h.push_str("</table>\n<h2>Verdicts</h2><table><tr><th>verdict</th><th>records</th></tr>");
+    for (v, n) in VERDICTS.iter().zip(summary.verdicts.0) {
+        let _ = write!(h, "<tr><td class=\"{v}\">{v}</td><td>{n}</td></tr>");
+    }
+    h.push_str("</table>\n<h2>Value stopped</h2>");
+    h.push_str(&chart(summary));
+    let _ = write!(
+        h,
+        "<table><tr><th>currency</th><th>value at or above {fail_on}</th></tr>"
+    );
+    for (currency, value) in &summary.stopped {
+        let _ = write!(h, "<tr><td>{}</td><td>{value}</td></tr>", esc(currency));
+    }
+    h.push_str("</table>");
+    if summary.stopped_without_value > 0 {
+        let _ = write!(
+            h,
+            "<p>{} such record(s) declare no value.</p>",
+            summary.stopped_without_value
+        );
+    }
+    h.push_str("\n<h2>By rule</h2><table><tr><th>rule</th><th>rule set</th><th>verdict</th><th>fired</th><th>cannot tell</th><th>exempted</th><th>licensed</th></tr>");
+    for (rule, c) in &summary.by_rule {
+        let _ = write!(
+            h,
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(rule),
+            esc(&c.ruleset),
+            c.verdict,
+            c.fired,
+            c.undetermined,
+            c.exempted,
+            c.licensed
+        );
+    }
+    h.push_str("</table>\n");
+    h.push_str(&html_counts(
+        "By HS chapter",
+        "chapter",
+        &summary.by_chapter,
+    ));
+    h.push_str(&html_counts(
+        "By destination",
+        "destination",
+        &summary.by_destination,
+    ));
+    h.push_str("\n<h2>Records not allowed</h2>\n");
+    if summary.flagged.is_empty() {
+        h.push_str("<p>None.</p>");
+    }
+    for row in &summary.flagged {
+        let _ = write!(
+            h,
+            "<div class=\"rec\"><h3 class=\"{}\">{}</h3>",
+            row.verdict,
+            esc(&record_heading(row))
+        );
+        if let Some(error) = &row.error {
+            let _ = writeln!(h, "<p>Could not be read: {}</p></div>", esc(error));
+            continue;
+        }
+        h.push_str("<ul>");
+        for m in &row.matches {
+            let (head, lines) = match_lines(m);
+            let _ = write!(h, "<li><b>{}</b><ul>", esc(&head));
+            for line in lines {
+                let _ = write!(h, "<li>{}</li>", esc(&line));
+            }
+            h.push_str("</ul></li>");
+        }
+        h.push_str("</ul></div>\n");
+    }
+    h.push_str("</body></html>\n");
+    h
+}

@@ -1,0 +1,302 @@
+//! Generates `examples/data/kz-exports-2022-2023.csv`: a synthetic but realistic sample of
+//! export declarations from Kazakhstan, June 2022 to December 2023.
+//!
+//! ```text
+//! cargo run --example generate-sample > examples/data/kz-exports-2022-2023.csv
+//! ```
+//!
+//! The output is a pure function of the seed below (ChaCha8, portable across platforms and
+//! versions of `rand_chacha` 0.9): running it again gives the same bytes. What it models, from
+//! the public reporting summarised in `shared/DOMAIN.md`:
+//!
+//! - chips (HS 8542), washing machines (8450) and drones (8806) shipped to Russia in numbers that
+//!   rise month by month after mid-2022 (re-exports: made in the US, Taiwan, Korea, China...);
+//! - arms and armoured vehicles (chapter 93, 871000) exported before the suspension of
+//!   2022-08-27, a few during it, and again from September 2023;
+//! - goods of Kazakh origin (wheat, copper, ferro-alloys, zinc, crude oil), the bulk of exports;
+//! - routes through other EAEU members (transit through Russia to Belarus and Armenia);
+//! - other Common High Priority List goods (bearings, oscilloscopes, routers), some with a
+//!   dual-use licence, some without, some whose end user differs from the consignee or is a
+//!   freight forwarder; drones declared as toys (9503);
+//! - a handful of malformed records (impossible dates, letters in HS codes, unknown countries,
+//!   missing fields, negative values, short lines), which an audit must report, not drop.
+//!
+//! Company names are invented. HS codes are real HS 2022 subheadings, extended to 10 digits as
+//! the EAEU's TN VED writes them.
+
+use std::fmt::Write as _;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// The date of the "106 goods" statement, 2023-10-19.
+const SEED: u64 = 20231019;
+
+struct Kind {
+    /// HS 2022 subheadings (6 digits) this kind of goods is declared under, with the
+    /// description a declarant would write.
+    codes: &'static [(&'static str, &'static str)],
+    origins: &'static [&'static str],
+    destinations: &'static [&'static str],
+    /// Records per month at the start of the period, and added per month after it.
+    base: f64,
+    growth: f64,
+    unit: &'static str,
+    unit_price: (u32, u32),
+    quantity: (u32, u32),
+    /// Only months (index from June 2022) for which this returns true.
+    months: fn(usize) -> bool,
+}
+
+const ALWAYS: fn(usize) -> bool = |_| true;
+
+const KINDS: &[Kind] = &[
+    Kind {
+        codes: &[
+            ("854231", "Microcontrollers, 32-bit ARM"),
+            ("854232", "DRAM memory chips"),
+            ("854239", "Integrated circuits, FPGA"),
+        ],
+        origins: &["US", "TW", "KR", "CN", "JP", "DE", "MY"],
+        destinations: &["RU", "RU", "RU", "KG", "UZ", "CN"],
+        base: 2.0,
+        growth: 1.2,
+        unit: "pcs",
+        unit_price: (3, 400),
+        quantity: (50, 5000),
+        months: ALWAYS,
+    },
+    Kind {
+        codes: &[
+            ("845011", "Washing machines, fully automatic, 7 kg"),
+            ("845020", "Washing machines, 12 kg"),
+        ],
+        origins: &["KR", "CN", "TR", "DE"],
+        destinations: &["RU", "RU", "RU", "RU", "KG"],
+        base: 3.0,
+        growth: 1.0,
+        unit: "pcs",
+        unit_price: (180, 900),
+        quantity: (20, 400),
+        months: ALWAYS,
+    },
+    Kind {
+        codes: &[
+            ("880621", "Quadcopter, take-off weight under 250 g"),
+            ("880622", "Quadcopter with camera, 1.2 kg"),
+            ("880690", "Unmanned aircraft, fixed wing"),
+        ],
+        origins: &["CN", "CN", "CN", "TR"],
+        destinations: &["RU", "RU", "KG", "UZ"],
+        base: 0.5,
+        growth: 0.5,
+        unit: "pcs",
+        unit_price: (400, 9000),
+        quantity: (2, 60),
+        months: ALWAYS,
+    },
+    Kind {
+        codes: &[("950300", "Toy: mini quadcopter drone with HD camera")],
+        origins: &["CN"],
+        destinations: &["RU", "KG"],
+        base: 0.5,
+        growth: 0.2,
+        unit: "pcs",
+        unit_price: (20, 150),
+        quantity: (50, 2000),
+        months: ALWAYS,
+    },
+    Kind {
+        codes: &[
+            ("930190", "Military weapons, artillery components"),
+            ("930320", "Sporting shotguns"),
+            ("930630", "Cartridges and parts"),
+            ("871000", "Armoured personnel carrier, spare parts"),
+        ],
+        origins: &["KZ"],
+        destinations: &["AE", "IN", "TR", "JO", "MY"],
+        base: 3.0,
+        growth: 0.0,
+        unit: "pcs",
+        unit_price: (2000, 90000),
+        quantity: (1, 40),
+        // Before the suspension, a few during it, and again after it.
+        months: |m| m < 3 || m % 4 == 0 || m >= 15,
+    },
+    Kind {
+        codes: &[
+            ("100199", "Wheat, milling"),
+            ("740311", "Copper cathodes"),
+            ("720241", "Ferro-chromium, high carbon"),
+            ("790111", "Zinc, unwrought, 99.99%"),
+            ("270900", "Crude petroleum oil"),
+        ],
+        origins: &["KZ"],
+        destinations: &["CN", "RU", "IT", "NL", "TR", "UZ", "CH"],
+        base: 60.0,
+        growth: 0.5,
+        unit: "t",
+        unit_price: (200, 9000),
+        quantity: (20, 3000),
+        months: ALWAYS,
+    },
+    Kind {
+        codes: &[
+            ("848210", "Ball bearings"),
+            ("903020", "Digital oscilloscopes"),
+            ("851762", "Network routers and switches"),
+            ("847150", "Processing units for computers"),
+        ],
+        origins: &["DE", "JP", "CN", "US", "KR"],
+        destinations: &["RU", "BY", "AM", "KG", "CN"],
+        base: 6.0,
+        growth: 0.4,
+        unit: "pcs",
+        unit_price: (15, 3000),
+        quantity: (5, 800),
+        months: ALWAYS,
+    },
+    Kind {
+        codes: &[("847130", "Laptop computers"), ("851713", "Smartphones")],
+        origins: &["CN", "VN", "US", "KR"],
+        destinations: &["RU", "RU", "KG", "UZ"],
+        base: 8.0,
+        growth: 0.6,
+        unit: "pcs",
+        unit_price: (150, 1800),
+        quantity: (10, 900),
+        months: ALWAYS,
+    },
+];
+
+const CONSIGNORS: &[&str] = &[
+    "Astana Trade Hub LLP",
+    "Steppe Electronics LLP",
+    "Almaty Import-Export LLP",
+    "Kazakhstan Engineering JSC",
+    "Caspian Commodities LLP",
+    "Nur Logistics LLP",
+];
+const CONSIGNEES: &[&str] = &[
+    "OOO Vector Components",
+    "OOO Technoservice",
+    "Gulf Defence Trading LLC",
+    "Bishkek Trade House",
+    "Tashkent Industrial Supply",
+    "Minsk Radiotech OJSC",
+    "Yerevan Electronics CJSC",
+    "Shanghai Metals Co",
+    "Rotterdam Commodities BV",
+];
+const FORWARDERS: &[&str] = &[
+    "Eurasia Freight Forwarding LLC",
+    "Transit Cargo Logistics LLP",
+];
+
+fn month_date(month: usize, day: u32) -> String {
+    let year = 2022 + (month + 5) / 12;
+    let m = (month + 5) % 12 + 1;
+    let last = match m {
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    format!("{year}-{m:02}-{:02}", day.min(last))
+}
+
+fn pick<T: Copy>(rng: &mut ChaCha8Rng, items: &[T]) -> T {
+    items[rng.random_range(0..items.len())]
+}
+
+fn main() {
+    let mut rng = ChaCha8Rng::seed_from_u64(SEED);
+    let mut rows: Vec<(String, String)> = Vec::new();
+    let months = 19; // June 2022 .. December 2023
+    for month in 0..months {
+        for (k, kind) in KINDS.iter().enumerate() {
+            if !(kind.months)(month) {
+                continue;
+            }
+            let expected = kind.base + kind.growth * month as f64;
+            let count = expected.floor() as usize + usize::from(rng.random_bool(expected.fract()));
+            for n in 0..count {
+                let date = month_date(month, rng.random_range(1..=31));
+                let (code6, description) = pick(&mut rng, kind.codes);
+                let hs = format!(
+                    "{}.{}.{:04}",
+                    &code6[..4],
+                    &code6[4..],
+                    rng.random_range(0..10) * 10
+                );
+                let origin = pick(&mut rng, kind.origins);
+                let destination = pick(&mut rng, kind.destinations);
+                let transit = match destination {
+                    "BY" => "RU",
+                    "AM" => {
+                        if rng.random_bool(0.5) {
+                            "RU;GE"
+                        } else {
+                            "RU"
+                        }
+                    }
+                    "IT" | "NL" | "CH" if rng.random_bool(0.4) => "RU",
+                    _ => "",
+                };
+                let consignor = pick(&mut rng, CONSIGNORS);
+                let consignee = pick(&mut rng, CONSIGNEES);
+                let end_user = match rng.random_range(0..10) {
+                    0 => pick(&mut rng, FORWARDERS).to_owned(),
+                    1 => pick(&mut rng, CONSIGNEES).to_owned(),
+                    2 => String::new(),
+                    _ => consignee.to_owned(),
+                };
+                let quantity = rng.random_range(kind.quantity.0..=kind.quantity.1);
+                let cents =
+                    u64::from(rng.random_range(kind.unit_price.0 * 100..=kind.unit_price.1 * 100));
+                let value = cents * u64::from(quantity);
+                let licences = if k == 6 && rng.random_bool(0.4) {
+                    format!("KZ-DU-{}-{:06}", &date[..4], rng.random_range(0..1_000_000))
+                } else if k == 4 && rng.random_bool(0.7) {
+                    format!("KZ-ARMS-{}-{:04}", &date[..4], rng.random_range(0..10_000))
+                } else {
+                    String::new()
+                };
+                let id = format!("KZX-{}-{k}{month:02}{n:03}", &date[..4]);
+                let mut line = String::new();
+                let _ = write!(
+                    line,
+                    "{id},{date},{hs},\"{description}\",{origin},KZ,{destination},{transit},\"{consignor}\",\"{consignee}\",\"{end_user}\",{}.{:02},USD,{quantity},{},{licences}",
+                    value / 100,
+                    value % 100,
+                    kind.unit,
+                );
+                rows.push((date, line));
+            }
+        }
+    }
+    rows.sort();
+
+    // A handful of malformed records, each wrong in one way, at fixed places.
+    let malformed = [
+        "KZX-BAD-01,2023-02-30,8542.31.0000,\"Integrated circuits\",US,KZ,RU,,\"Steppe Electronics LLP\",\"OOO Vector Components\",\"OOO Vector Components\",1000.00,USD,10,pcs,",
+        "KZX-BAD-02,2023-03-14,85A2.31.0000,\"Integrated circuits\",US,KZ,RU,,\"Steppe Electronics LLP\",\"OOO Vector Components\",\"OOO Vector Components\",1000.00,USD,10,pcs,",
+        "KZX-BAD-03,2023-04-02,8806.22.0000,\"Unmanned aircraft\",CN,KZ,XR,,\"Nur Logistics LLP\",\"OOO Technoservice\",\"OOO Technoservice\",5000.00,USD,2,pcs,",
+        "KZX-BAD-04,2023-05-20,8450.11.0000,\"Washing machines\",KR,KZ,,,\"Almaty Import-Export LLP\",\"OOO Technoservice\",\"OOO Technoservice\",9000.00,USD,20,pcs,",
+        "KZX-BAD-05,2023-06-11,7403.11.0000,\"Copper cathodes\",KZ,KZ,CN,,\"Caspian Commodities LLP\",\"Shanghai Metals Co\",\"Shanghai Metals Co\",-125000.00,USD,15,t,",
+        "KZX-BAD-06,2023-07-07,9301.90.0000,\"Artillery\",KZ,KZ,AE",
+        "KZX-BAD-07,2023-08-19,1001.99.0000,\"Wheat\",KZ,KZ,UZ,,\"Caspian Commodities LLP\",\"Tashkent Industrial Supply\",\"Tashkent Industrial Supply\",48000.00,US$,200,t,",
+        ",2023-09-03,8542.39.0000,\"Integrated circuits\",TW,KZ,RU,,\"Astana Trade Hub LLP\",\"OOO Vector Components\",\"OOO Vector Components\",2200.00,USD,100,pcs,",
+        "KZX-BAD-09,2023-10-21,8542,\"Integrated circuits\",TW,KZ,RU,,\"Astana Trade Hub LLP\",\"OOO Vector Components\",\"OOO Vector Components\",2200.00,USD,100,pcs,",
+    ];
+    let step = rows.len() / (malformed.len() + 1);
+    for (i, bad) in malformed.iter().enumerate() {
+        rows.insert((i + 1) * step + i, (String::new(), (*bad).to_owned()));
+    }
+
+    println!(
+        "id,date,hs_code,description,origin,export_country,destination,transit,consignor,consignee,end_user,value,currency,quantity,unit,licences"
+    );
+    for (_, line) in rows {
+        println!("{line}");
+    }
+}
