@@ -70,3 +70,8 @@ pub use rulebook::Rulebook;
 pub use shipment::Shipment;
 pub use source::{Digest, Location, Source};
 pub use verdict::{Because, Outcome, RuleMatch, Verdict};
+
+/// The README's examples, run as doc tests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -1,5 +1,6 @@
 //! Integration tests: one binary, one module per concern.
 
+mod audit;
 mod bad_rules;
 mod common;
 mod golden;

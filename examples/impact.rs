@@ -1,0 +1,143 @@
+//! What a rule change does: runs the same shipments under two versions of the rules and lists
+//! every record whose verdict changes, with both explanations, and a count per change.
+//!
+//! ```text
+//! cargo run --example impact -- --old rules-2023 --new rules --shipments examples/data/kz-exports-2022-2023.csv
+//! ```
+//!
+//! Exit status: 0 when no verdict changes, 1 when some do, 2 when the run fails.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Parser, ValueEnum};
+use export_control::read::{self, Record};
+use export_control::{CheckOptions, Engine, LoadError, Rulebook, Verdict};
+
+/// Lists the shipments whose verdict changes between two versions of the rules.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+struct Args {
+    /// The rules before the change (files or directories).
+    #[arg(long, required = true, num_args = 1..)]
+    old: Vec<PathBuf>,
+    /// The rules after the change.
+    #[arg(long, required = true, num_args = 1..)]
+    new: Vec<PathBuf>,
+    /// The shipments: a CSV or JSON Lines file.
+    #[arg(long)]
+    shipments: PathBuf,
+    /// Take the rules in force on this date instead of each record's date.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<NaiveDate>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    /// Both explanations of each change, then the counts.
+    Text,
+    /// One JSON object per changed record: `{"id", "line", "before", "after"}`.
+    Jsonl,
+}
+
+fn load(paths: &[PathBuf]) -> Result<Engine, String> {
+    match Rulebook::load_paths(paths) {
+        Ok(book) => Ok(Engine::new(book)),
+        Err(LoadError::Invalid(errors)) => Err(errors.to_string()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn main() -> ExitCode {
+    match run(&Args::parse()) {
+        Ok(true) => ExitCode::from(1),
+        Ok(false) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("impact: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// One record whose verdict differs.
+#[derive(serde::Serialize)]
+struct Change<'a> {
+    id: &'a str,
+    line: u64,
+    before: &'a Verdict,
+    after: &'a Verdict,
+}
+
+fn run(args: &Args) -> Result<bool, String> {
+    let old = load(&args.old)?;
+    let new = load(&args.new)?;
+    let records = read::open(&args.shipments, None).map_err(|e| e.to_string())?;
+    let mut options = CheckOptions::default();
+    options.as_of = args.as_of;
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let io_error = |e: io::Error| format!("cannot write output: {e}");
+    let mut counts: BTreeMap<(String, String), u64> = BTreeMap::new();
+    let (mut total, mut invalid) = (0u64, 0u64);
+    if matches!(args.format, Format::Text) {
+        writeln!(
+            out,
+            "old rules: {}\nnew rules: {}\n",
+            old.digest(),
+            new.digest()
+        )
+        .map_err(io_error)?;
+    }
+    for result in records {
+        total += 1;
+        let Ok(Record { line, shipment }) = result else {
+            // A record neither version can read is invalid under both: no change.
+            invalid += 1;
+            continue;
+        };
+        let before = old.check_with(&shipment, &options);
+        let after = new.check_with(&shipment, &options);
+        if before.verdict == after.verdict {
+            continue;
+        }
+        *counts
+            .entry((before.verdict.to_string(), after.verdict.to_string()))
+            .or_default() += 1;
+        match args.format {
+            Format::Jsonl => {
+                let change = Change {
+                    id: &shipment.id,
+                    line,
+                    before: &before,
+                    after: &after,
+                };
+                serde_json::to_writer(&mut out, &change).map_err(|e| e.to_string())?;
+                writeln!(out).map_err(io_error)?;
+            }
+            Format::Text => {
+                writeln!(
+                    out,
+                    "== {} (line {line}): {} -> {}\n-- before: {before}-- after: {after}",
+                    shipment.id, before.verdict, after.verdict
+                )
+                .map_err(io_error)?;
+            }
+        }
+    }
+    let changed: u64 = counts.values().sum();
+    if matches!(args.format, Format::Text) {
+        writeln!(out, "{changed} of {total} records change verdict ({invalid} could not be read under either):")
+            .map_err(io_error)?;
+        for ((from, to), n) in &counts {
+            writeln!(out, "  {from} -> {to}: {n}").map_err(io_error)?;
+        }
+    }
+    out.flush().map_err(io_error)?;
+    eprintln!("impact: {changed} of {total} records change verdict");
+    Ok(changed > 0)
+}

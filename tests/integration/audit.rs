@@ -1,0 +1,306 @@
+//! The audit and impact examples, run as a script would run them: golden output for each format,
+//! exit statuses, records in = lines out, `--as-of`, `--explain`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use crate::golden::assert_golden;
+
+/// The example binary `name`, built by `cargo test` beside the test binary.
+fn example(name: &str) -> Command {
+    let mut dir: PathBuf = std::env::current_exe().unwrap();
+    dir.pop();
+    if dir.ends_with("deps") {
+        dir.pop();
+    }
+    let path = dir
+        .join("examples")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        path.exists(),
+        "{} is not built: run `cargo test`",
+        path.display()
+    );
+    let mut command = Command::new(path);
+    command.current_dir(env!("CARGO_MANIFEST_DIR"));
+    command.env("NO_COLOR", "1");
+    command
+}
+
+fn audit(args: &[&str]) -> Output {
+    example("audit").args(args).output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn digest() -> String {
+    crate::common::shipped().digest().to_string()
+}
+
+const INPUT: &str = "tests/fixtures/audit.csv";
+
+#[test]
+fn each_format_matches_its_golden_file() {
+    let digest = digest();
+    for (format, file) in [
+        ("jsonl", "audit.jsonl"),
+        ("json", "audit.json"),
+        ("table", "audit.table.txt"),
+        ("markdown", "audit.md"),
+        ("html", "audit.html"),
+    ] {
+        let out = audit(&["--rules", "rules", "--shipments", INPUT, "--format", format]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = stdout(&out).replace(&digest, "sha256:<digest>");
+        assert_golden(file, &text);
+    }
+}
+
+#[test]
+fn every_record_gives_one_line_in_input_order() {
+    let out = audit(&[
+        "--rules",
+        "rules",
+        "--shipments",
+        INPUT,
+        "--format",
+        "jsonl",
+    ]);
+    let text = stdout(&out);
+    let records = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(INPUT))
+        .unwrap()
+        .lines()
+        .count()
+        - 1;
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), records);
+    let numbers: Vec<u64> = lines.iter().map(|l| l["line"].as_u64().unwrap()).collect();
+    assert_eq!(numbers, (2..2 + records as u64).collect::<Vec<_>>());
+    let invalid: Vec<&serde_json::Value> =
+        lines.iter().filter(|l| l["verdict"] == "invalid").collect();
+    assert_eq!(invalid.len(), 4);
+    assert_eq!(invalid[0]["id"], "F-10");
+    assert!(invalid[0]["error"].as_str().unwrap().contains("`date`"));
+    assert!(
+        invalid[3]["id"].is_null(),
+        "a record without id has a null id"
+    );
+    for l in &lines {
+        assert_eq!(l.get("error").is_some(), l["verdict"] == "invalid");
+        assert!(l["ruleset_digest"].as_str().unwrap().starts_with("sha256:"));
+    }
+    // The summary goes to standard error.
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("13 records in") && err.contains("4 invalid"),
+        "{err}"
+    );
+}
+
+#[test]
+fn exit_status_follows_fail_on_and_invalid_records() {
+    let clean = std::env::temp_dir().join(format!("ec-clean-{}.csv", std::process::id()));
+    std::fs::write(
+        &clean,
+        "id,date,hs_code,export_country,destination\nC-1,2023-11-15,100199,KZ,CN\n\
+         C-2,2024-03-01,950300,CN,KZ\n",
+    )
+    .unwrap();
+    let clean = clean.to_str().unwrap();
+    // C-2 is a toy with no description: the red flag cannot be told, so it goes to review.
+    let run = |fail_on: &str| {
+        audit(&[
+            "--rules",
+            "rules",
+            "--shipments",
+            clean,
+            "--fail-on",
+            fail_on,
+        ])
+        .status
+        .code()
+    };
+    assert_eq!(run("license-required"), Some(0));
+    assert_eq!(run("prohibited"), Some(0));
+    assert_eq!(run("review"), Some(1));
+    // Invalid records fail the run whatever the level.
+    let out = audit(&[
+        "--rules",
+        "rules",
+        "--shipments",
+        INPUT,
+        "--fail-on",
+        "prohibited",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    std::fs::remove_file(clean).unwrap();
+}
+
+#[test]
+fn a_run_that_cannot_start_exits_2_and_says_why() {
+    let out = audit(&["--rules", "rules", "--shipments", "missing.csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read `missing.csv`"));
+
+    let out = audit(&[
+        "--rules",
+        "tests/fixtures/bad-rules/unknown-key-in-when.toml",
+        "--shipments",
+        INPUT,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "tests/fixtures/bad-rules/unknown-key-in-when.toml:18:1: unknown key `destinaton`"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("help: did you mean `destination`?"), "{err}");
+
+    let out = audit(&[
+        "--rules",
+        "rules",
+        "--shipments",
+        INPUT,
+        "--as-of",
+        "2023-13-01",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = audit(&["--shipments", INPUT]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn as_of_checks_every_record_against_that_date() {
+    let verdict_of = |as_of: Option<&str>, id: &str| {
+        let mut args = vec![
+            "--rules",
+            "rules",
+            "--shipments",
+            INPUT,
+            "--format",
+            "jsonl",
+        ];
+        if let Some(d) = as_of {
+            args.extend(["--as-of", d]);
+        }
+        let out = audit(&args);
+        stdout(&out)
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .find(|l| l["id"] == id)
+            .map(|l| l["verdict"].as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    // F-03 exports artillery on 2023-09-01, the day after the suspension ended.
+    assert_eq!(verdict_of(None, "F-03"), "allowed");
+    assert_eq!(verdict_of(Some("2023-08-31"), "F-03"), "prohibited");
+    // F-02, exported during the suspension, would be allowed under today's rules.
+    assert_eq!(verdict_of(Some("2024-01-01"), "F-02"), "allowed");
+}
+
+#[test]
+fn explain_shows_rules_not_in_force() {
+    let out = audit(&[
+        "--rules",
+        "rules",
+        "--shipments",
+        INPUT,
+        "--explain",
+        "F-03",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("record `F-03` (line 4): 930110 Artillery parts from KZ to AE"),
+        "{text}"
+    );
+    assert!(
+        text.contains("not in force: would be prohibited by `kz-arms-ch93`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("is outside the window: in force from 2022-08-27 until 2023-08-31"),
+        "{text}"
+    );
+    let out = audit(&[
+        "--rules",
+        "rules",
+        "--shipments",
+        INPUT,
+        "--explain",
+        "F-10",
+    ]);
+    assert!(stdout(&out).contains("could not be read"));
+    let out = audit(&[
+        "--rules",
+        "rules",
+        "--shipments",
+        INPUT,
+        "--explain",
+        "NOPE",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn impact_lists_exactly_the_changed_records() {
+    let out = example("impact")
+        .args([
+            "--old",
+            "tests/fixtures/impact/v1",
+            "--new",
+            "tests/fixtures/impact/v2",
+            "--shipments",
+            "tests/fixtures/impact/shipments.csv",
+            "--format",
+            "jsonl",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let changes: Vec<(String, String, String)> = stdout(&out)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (
+                v["id"].as_str().unwrap().to_owned(),
+                v["before"]["verdict"].as_str().unwrap().to_owned(),
+                v["after"]["verdict"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("I-1", "prohibited", "allowed"),
+        ("I-3", "allowed", "prohibited"),
+    ];
+    let expected: Vec<(String, String, String)> = expected
+        .iter()
+        .map(|(a, b, c)| ((*a).to_owned(), (*b).to_owned(), (*c).to_owned()))
+        .collect();
+    assert_eq!(changes, expected);
+    let same = example("impact")
+        .args([
+            "--old",
+            "tests/fixtures/impact/v2",
+            "--new",
+            "tests/fixtures/impact/v2",
+            "--shipments",
+            "tests/fixtures/impact/shipments.csv",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(same.status.code(), Some(0));
+    assert!(stdout(&same).contains("0 of 7 records change verdict"));
+}
