@@ -72,6 +72,25 @@ pub(crate) fn truth(condition: &Condition, s: &Shipment) -> Truth {
     }
 }
 
+/// Calls `f` with every leaf of a condition, in file order.
+pub(crate) fn for_each_leaf<'a>(condition: &'a Condition, f: &mut dyn FnMut(&'a Leaf)) {
+    match condition {
+        Condition::All(parts) | Condition::Any(parts) => {
+            for part in parts {
+                for_each_leaf(part, f);
+            }
+        }
+        Condition::Not(inner) => for_each_leaf(inner, f),
+        Condition::Leaf(leaf) => f(leaf),
+    }
+}
+
+/// Calls `f` with the truth of every leaf of a condition on a record, in the order of
+/// [`for_each_leaf`].
+pub(crate) fn for_each_leaf_truth(condition: &Condition, s: &Shipment, f: &mut dyn FnMut(Truth)) {
+    for_each_leaf(condition, &mut |leaf| f(leaf_truth(&leaf.test, s)));
+}
+
 /// The truth of a condition, pushing onto `out` the leaves that decided it.
 pub(crate) fn explain(condition: &Condition, s: &Shipment, out: &mut Vec<Because>) -> Truth {
     match condition {

@@ -52,12 +52,15 @@ pub mod error;
 mod eval;
 pub mod hs;
 mod index;
+pub mod lint;
 mod parse;
 pub mod read;
+pub mod render;
 pub mod rule;
 mod rulebook;
 pub mod shipment;
 pub mod source;
+pub mod testing;
 pub mod verdict;
 
 pub use country::{CountryCode, CountrySet};

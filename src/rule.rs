@@ -155,6 +155,8 @@ pub struct Group {
     pub(crate) name: String,
     pub(crate) title: String,
     pub(crate) members: GroupMembers,
+    /// The members as written, with their places.
+    pub(crate) items: Vec<(String, Location)>,
     pub(crate) sources: Vec<String>,
     pub(crate) notes: Option<String>,
     pub(crate) location: Location,
@@ -435,6 +437,8 @@ impl CmpOp {
 pub(crate) struct HsItem {
     pub prefix: HsPrefix,
     pub group: Option<Arc<str>>,
+    /// Where the prefix, or the group name, is written in the rule.
+    pub location: Location,
 }
 
 impl fmt::Display for HsItem {

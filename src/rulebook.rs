@@ -144,6 +144,32 @@ impl Rulebook {
         self.digest
     }
 
+    /// The rule book holding only one rule set (and the groups), to test it alone.
+    pub(crate) fn subset(&self, set_id: &str) -> Rulebook {
+        let sets: Vec<RuleSet> = self
+            .sets
+            .iter()
+            .filter(|s| s.id == set_id)
+            .cloned()
+            .collect();
+        let sources: Vec<Source> = self
+            .sources
+            .iter()
+            .filter(|s| {
+                s.kind() == SourceKind::Groups
+                    || (s.kind() == SourceKind::RuleSet
+                        && sets.iter().any(|set| set.file() == s.name()))
+            })
+            .cloned()
+            .collect();
+        Rulebook {
+            digest: Digest::of(&sources),
+            sets,
+            groups: self.groups.clone(),
+            sources,
+        }
+    }
+
     /// A rule by id, with its rule set.
     pub fn rule(&self, id: &str) -> Option<(&RuleSet, &Rule)> {
         self.sets

@@ -225,6 +225,18 @@ impl ShipmentBuilder {
         self.id.as_deref()
     }
 
+    /// Whether a required field has been set.
+    pub fn has(&self, name: &str) -> bool {
+        match name {
+            "id" => self.id.is_some(),
+            "date" => self.date.is_some(),
+            "hs_code" => self.hs_code.is_some(),
+            "export_country" => self.export_country.is_some(),
+            "destination" => self.destination.is_some(),
+            _ => false,
+        }
+    }
+
     /// Sets one field by name; unknown names become attributes.
     pub fn set(&mut self, name: &str, value: FieldValue<'_>) -> Result<(), FieldError> {
         let name = name.trim();

@@ -151,8 +151,8 @@ impl fmt::Display for Location {
 
 /// Files to load: what a path names, in sorted order.
 ///
-/// A file path gives that file plus any `groups.toml` beside it (rules name groups defined
-/// there); a directory gives every `.toml` file below it.
+/// A rule file brings the `groups.toml` beside it (rules name groups defined there) and its own
+/// `*.tests.toml`; a directory gives every `.toml` file below it.
 pub(crate) fn discover(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
     let meta = std::fs::metadata(path).map_err(|source| LoadError::Io {
         path: path.to_owned(),
@@ -163,10 +163,18 @@ pub(crate) fn discover(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
         walk(path, &mut found)?;
     } else {
         found.push(path.to_owned());
-        if SourceKind::of(&path.to_string_lossy()) != Some(SourceKind::Groups) {
+        let name = path.to_string_lossy();
+        if SourceKind::of(&name) == Some(SourceKind::RuleSet) {
+            // The groups it may name, and the test cases written for it.
             let beside = path.with_file_name(GROUPS_FILE);
             if beside.is_file() {
                 found.push(beside);
+            }
+            if let Some(stem) = name.strip_suffix(".toml") {
+                let tests = PathBuf::from(format!("{stem}{TESTS_SUFFIX}"));
+                if tests.is_file() {
+                    found.push(tests);
+                }
             }
         }
     }

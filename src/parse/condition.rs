@@ -278,9 +278,11 @@ impl ConditionReader<'_> {
             if text.chars().any(|c| c.is_ascii_alphabetic()) {
                 match self.groups.get(text.as_str()) {
                     Some((name, GroupMembers::HsCodes(codes))) => {
+                        let location = diag.source.locate(item.span());
                         out.extend(codes.iter().map(|prefix| HsItem {
                             prefix: *prefix,
                             group: Some(Arc::clone(name)),
+                            location: location.clone(),
                         }));
                         continue;
                     }
@@ -320,6 +322,7 @@ impl ConditionReader<'_> {
                 Ok(prefix) => out.push(HsItem {
                     prefix,
                     group: None,
+                    location: diag.source.locate(item.span()),
                 }),
                 Err(e) => {
                     ok = false;

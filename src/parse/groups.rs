@@ -106,6 +106,11 @@ pub(crate) fn groups(sources: &[&Source], errors: &mut Vec<RuleError>) -> BTreeM
                     name: group.name.clone(),
                     title: group.title.clone(),
                     members,
+                    items: group
+                        .items
+                        .iter()
+                        .map(|i| (i.get_ref().clone(), source.locate(i.span())))
+                        .collect(),
                     sources: group.sources.clone(),
                     notes: group.notes.clone(),
                     location: source.locate(group.span.clone()),

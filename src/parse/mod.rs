@@ -4,6 +4,7 @@
 //! ([`walk`]): the format is checked as it is read, so the model that comes out holds only
 //! valid values and each problem names its file, line, column and key.
 
+mod cases;
 mod condition;
 mod groups;
 mod walk;
@@ -11,6 +12,7 @@ mod walk;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+pub(crate) use cases::cases;
 pub(crate) use condition::{CONDITION_KEYS, GroupSets};
 pub(crate) use groups::{group_sets, groups};
 pub(crate) use walk::Diagnostics;
@@ -24,7 +26,7 @@ use walk::{Table, type_name};
 /// Largest rule file accepted, in bytes.
 pub const MAX_FILE_BYTES: usize = 8 << 20;
 
-const TOP_KEYS: &[&str] = &["ruleset", "rule"];
+const TOP_KEYS: &[&str] = &["ruleset", "rule", "test"];
 const RULESET_KEYS: &[&str] = &[
     "id",
     "title",
@@ -220,7 +222,7 @@ fn read_rule(
     let table = Table::from_value(diag, format!("rule[{index}]"), value, RULE_KEYS)?;
     let id = table.string(diag, "id", true);
     let path = match &id {
-        Some(id) => format!("rule `{}`", id.get_ref()),
+        Some(id) => format!("rule({})", id.get_ref()),
         None => format!("rule[{index}]"),
     };
     let table = Table::new(path.clone(), table_entries(value)?, value.span(), RULE_KEYS);

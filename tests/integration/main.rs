@@ -1,6 +1,7 @@
 //! Integration tests: one binary, one module per concern.
 
 mod audit;
+mod authoring;
 mod bad_rules;
 mod common;
 mod golden;

@@ -1,0 +1,350 @@
+//! Rule test files: `*.tests.toml` beside a rule file, or `[[test]]` tables in the rule file.
+//!
+//! ```toml
+//! [defaults]                 # optional: fields every case starts from
+//! date = 2023-11-15
+//!
+//! [[test]]
+//! name = "US processors to Russia are prohibited"
+//! shipment = { hs_code = "8542.31", origin = "US", destination = "RU" }
+//! expect = "prohibited"
+//! fires = ["kz106-chpl-to-ru"]
+//! does_not_fire = ["kz106-uav-to-ru"]
+//! ```
+//!
+//! Fields a case leaves out take documented defaults: `id` is the case name, `export_country`
+//! the rule set's jurisdiction, `date` the case's `as_of`, else the rule set's `effective_from`.
+//! Shipment tables take the record's field names only (a misspelled field is an error); free-form
+//! attributes go under `attributes = { ... }`.
+
+use std::borrow::Cow;
+
+use toml::Spanned;
+use toml::de::DeValue;
+
+use super::walk::{Diagnostics, Table, type_name};
+use crate::error::{RuleError, RuleErrorKind};
+use crate::rule::{Decision, RuleSet};
+use crate::shipment::{FieldValue, KNOWN_FIELDS, ShipmentBuilder};
+use crate::source::{Source, SourceKind};
+use crate::testing::Case;
+use crate::verdict::Outcome;
+
+const TESTS_FILE_KEYS: &[&str] = &["defaults", "test"];
+const CASE_KEYS: &[&str] = &[
+    "name",
+    "shipment",
+    "as_of",
+    "expect",
+    "fires",
+    "does_not_fire",
+    "outcomes",
+];
+
+/// The rule set a test source tests: the rule file of the same name beside it, or the rule file
+/// itself for `[[test]]` tables.
+fn rule_set_for<'b>(source: &Source, sets: &'b [RuleSet]) -> Option<&'b RuleSet> {
+    let target = match source.kind() {
+        SourceKind::Tests => source
+            .name()
+            .strip_suffix(crate::source::TESTS_SUFFIX)
+            .map(|stem| format!("{stem}.toml"))?,
+        _ => source.name().to_owned(),
+    };
+    sets.iter().find(|s| s.file() == target)
+}
+
+/// Reads the cases of one source (a tests file, or a rule file's `[[test]]` tables).
+pub(crate) fn cases(source: &Source, sets: &[RuleSet], errors: &mut Vec<RuleError>) -> Vec<Case> {
+    let mut diag = Diagnostics::new(source);
+    let out = read(&mut diag, sets);
+    errors.extend(diag.errors);
+    out
+}
+
+fn read(diag: &mut Diagnostics<'_>, sets: &[RuleSet]) -> Vec<Case> {
+    let source = diag.source;
+    let mut out = Vec::new();
+    let Some(doc) = super::parse_toml(diag, source.text()) else {
+        return out;
+    };
+    let is_tests_file = source.kind() == SourceKind::Tests;
+    if is_tests_file {
+        Table::new("", doc.get_ref(), doc.span(), TESTS_FILE_KEYS).finish(diag, &[]);
+    }
+    let top = Table::new("", doc.get_ref(), doc.span(), TESTS_FILE_KEYS);
+    let Some(tests) = top.get("test") else {
+        return out;
+    };
+    let Some(set) = rule_set_for(source, sets) else {
+        diag.push_with_help(
+            RuleErrorKind::MissingKey {
+                key: "rule file".into(),
+                table: source.name().to_owned(),
+            },
+            0..0,
+            Some(format!(
+                "a tests file tests the rule file of the same name beside it: `{}`",
+                source.name().replace(crate::source::TESTS_SUFFIX, ".toml")
+            )),
+        );
+        return out;
+    };
+    let defaults = if is_tests_file {
+        top.get("defaults")
+            .and_then(|d| Table::from_value(diag, "defaults", d, &KNOWN_FIELDS))
+    } else {
+        None
+    };
+    if let Some(d) = &defaults {
+        d.finish(diag, &[]);
+    }
+    let DeValue::Array(items) = tests.get_ref() else {
+        diag.push(
+            RuleErrorKind::WrongType {
+                key: "test".into(),
+                expected: "`[[test]]` tables",
+                found: type_name(tests.get_ref()),
+            },
+            tests.span(),
+        );
+        return out;
+    };
+    for (i, item) in items.iter().enumerate() {
+        if let Some(case) = read_case(diag, set, defaults.as_ref(), i, item) {
+            out.push(case);
+        }
+    }
+    out
+}
+
+fn read_case(
+    diag: &mut Diagnostics<'_>,
+    set: &RuleSet,
+    defaults: Option<&Table<'_, '_>>,
+    index: usize,
+    value: &Spanned<DeValue<'_>>,
+) -> Option<Case> {
+    let table = Table::from_value(diag, format!("test[{index}]"), value, CASE_KEYS)?;
+    table.finish(diag, &[]);
+    let errors_before = diag.errors.len();
+    let name = table.string(diag, "name", true);
+    let as_of = table.date(diag, "as_of");
+    let expect = table.string(diag, "expect", false).and_then(|e| {
+        super::one_of(
+            diag,
+            &table.key_path("expect"),
+            &e,
+            &[
+                ("allowed", Decision::Allowed),
+                ("review", Decision::Review),
+                ("license_required", Decision::LicenseRequired),
+                ("prohibited", Decision::Prohibited),
+            ],
+        )
+    });
+    let mut rule_list = |key: &str| -> Vec<String> {
+        let items = table.strings(diag, key, false).unwrap_or_default();
+        let mut ids = Vec::new();
+        for item in items {
+            if set.rules().iter().any(|r| r.id() == item.get_ref()) {
+                ids.push(item.into_inner());
+            } else {
+                unknown_rule(diag, set, &table.key_path(key), &item);
+            }
+        }
+        ids
+    };
+    let fires = rule_list("fires");
+    let does_not_fire = rule_list("does_not_fire");
+    let outcomes = outcomes(diag, set, &table);
+    if diag.errors.len() == errors_before
+        && expect.is_none()
+        && fires.is_empty()
+        && does_not_fire.is_empty()
+        && outcomes.is_empty()
+    {
+        diag.push(
+            RuleErrorKind::InvalidValue {
+                key: table.path.clone(),
+                value: String::new(),
+                reason:
+                    "a case must expect something: `expect`, `fires`, `does_not_fire` or `outcomes`"
+                        .into(),
+            },
+            value.span(),
+        );
+    }
+
+    let mut builder = ShipmentBuilder::default();
+    let shipment_table = table
+        .get("shipment")
+        .and_then(|s| Table::from_value(diag, table.key_path("shipment"), s, &KNOWN_FIELDS));
+    if let Some(t) = &shipment_table {
+        t.finish(diag, &[]);
+    }
+    for fields in [defaults, shipment_table.as_ref()].into_iter().flatten() {
+        for (key, key_span, field) in fields.keys() {
+            if !KNOWN_FIELDS.contains(&key) {
+                continue; // reported by `finish`
+            }
+            let Some(value) = field_value(field) else {
+                diag.push(
+                    RuleErrorKind::WrongType {
+                        key: fields.key_path(key),
+                        expected: "a string, number, date, list of strings or table of strings",
+                        found: type_name(field.get_ref()),
+                    },
+                    field.span(),
+                );
+                continue;
+            };
+            if let Err(e) = builder.set(key, value) {
+                diag.push(
+                    RuleErrorKind::InvalidValue {
+                        key: fields.key_path(key),
+                        value: field.get_ref().as_str().unwrap_or("").to_owned(),
+                        reason: e.to_string(),
+                    },
+                    key_span.start..field.span().end,
+                );
+            }
+        }
+    }
+    let name = name?.into_inner();
+    if !builder.has("id") {
+        let _ = builder.set("id", FieldValue::Text(Cow::Owned(name.clone())));
+    }
+    if !builder.has("export_country") {
+        let _ = builder.set(
+            "export_country",
+            FieldValue::Text(Cow::Owned(set.jurisdiction().to_string())),
+        );
+    }
+    if !builder.has("date")
+        && let Some(date) = as_of.as_ref().map(|d| *d.get_ref()).or(set.window().from)
+    {
+        let _ = builder.set("date", FieldValue::Text(Cow::Owned(date.to_string())));
+    }
+    let shipment = match builder.build() {
+        Ok(s) => Some(s),
+        Err(_) if diag.errors.len() != errors_before => None,
+        Err(e) => {
+            diag.push_with_help(
+                RuleErrorKind::InvalidValue {
+                    key: table.key_path("shipment"),
+                    value: name.clone(),
+                    reason: e.to_string(),
+                },
+                value.span(),
+                Some("give it in `shipment` or in the file's `[defaults]`".into()),
+            );
+            None
+        }
+    };
+    if diag.errors.len() != errors_before {
+        return None;
+    }
+    Some(Case {
+        name,
+        location: diag.source.locate(value.span()),
+        rule_set: set.id().to_owned(),
+        shipment: shipment?,
+        as_of: as_of.map(Spanned::into_inner),
+        expect,
+        fires,
+        does_not_fire,
+        outcomes,
+    })
+}
+
+fn unknown_rule(diag: &mut Diagnostics<'_>, set: &RuleSet, key: &str, item: &Spanned<String>) {
+    let ids = set.rules().iter().map(|r| r.id());
+    let help = super::walk::closest(item.get_ref(), ids).map(|id| format!("did you mean `{id}`?"));
+    diag.push_with_help(
+        RuleErrorKind::InvalidValue {
+            key: key.to_owned(),
+            value: item.get_ref().clone(),
+            reason: format!("no rule `{}` in rule set `{}`", item.get_ref(), set.id()),
+        },
+        item.span(),
+        help,
+    );
+}
+
+fn outcomes(
+    diag: &mut Diagnostics<'_>,
+    set: &RuleSet,
+    table: &Table<'_, '_>,
+) -> Vec<(String, Outcome)> {
+    let Some(value) = table.get("outcomes") else {
+        return Vec::new();
+    };
+    let Some(entries) = Table::from_value(diag, table.key_path("outcomes"), value, &[]) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (rule, rule_span, v) in entries.keys() {
+        let rule_name = Spanned::new(rule_span, rule.to_owned());
+        if !set.rules().iter().any(|r| r.id() == rule) {
+            unknown_rule(diag, set, &entries.path, &rule_name);
+            continue;
+        }
+        let Some(text) = v.get_ref().as_str() else {
+            diag.push(
+                RuleErrorKind::WrongType {
+                    key: format!("{}.{rule}", entries.path),
+                    expected: "a string",
+                    found: type_name(v.get_ref()),
+                },
+                v.span(),
+            );
+            continue;
+        };
+        let spanned = Spanned::new(v.span(), text.to_owned());
+        if let Some(outcome) = super::one_of(
+            diag,
+            &format!("{}.{rule}", entries.path),
+            &spanned,
+            &[
+                ("fired", Outcome::Fired),
+                ("exempted", Outcome::Exempted),
+                ("licensed", Outcome::Licensed),
+                ("undetermined", Outcome::Undetermined),
+                ("not_in_force", Outcome::NotInForce),
+            ],
+        ) {
+            out.push((rule.to_owned(), outcome));
+        }
+    }
+    out
+}
+
+/// A TOML value as a shipment field value.
+fn field_value(value: &Spanned<DeValue<'_>>) -> Option<FieldValue<'static>> {
+    let scalar = |v: &DeValue<'_>| -> Option<String> {
+        Some(match v {
+            DeValue::String(s) => s.to_string(),
+            DeValue::Integer(i) => i.as_str().replace('_', ""),
+            DeValue::Float(f) => f.as_str().replace('_', ""),
+            DeValue::Boolean(b) => b.to_string(),
+            DeValue::Datetime(d) => d.to_string(),
+            DeValue::Array(_) | DeValue::Table(_) => return None,
+        })
+    };
+    match value.get_ref() {
+        DeValue::Array(items) => Some(FieldValue::List(
+            items
+                .iter()
+                .map(|i| scalar(i.get_ref()).map(Cow::Owned))
+                .collect::<Option<Vec<_>>>()?,
+        )),
+        DeValue::Table(entries) => Some(FieldValue::Map(
+            entries
+                .iter()
+                .map(|(k, v)| Some((k.get_ref().to_string(), scalar(v.get_ref())?)))
+                .collect::<Option<Vec<_>>>()?,
+        )),
+        other => scalar(other).map(|s| FieldValue::Text(Cow::Owned(s))),
+    }
+}

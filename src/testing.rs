@@ -1,0 +1,282 @@
+//! Test cases beside the rules: running them, and what they exercise.
+//!
+//! Each case is checked against its own rule set alone (with the groups), like a unit test: the
+//! expected verdict, the rules that must fire and must not, and optionally the outcome of given
+//! rules. Coverage says which rules the cases made match and, for each condition, whether the
+//! cases saw it both hold and fail.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use crate::engine::{CheckOptions, Engine};
+use crate::error::{LoadError, RuleErrors};
+use crate::eval::{self, Truth};
+use crate::rule::{Decision, Scope};
+use crate::rulebook::Rulebook;
+use crate::shipment::Shipment;
+use crate::source::{Location, SourceKind};
+use crate::verdict::{Outcome, Verdict};
+
+/// One test case from a `*.tests.toml` file or a `[[test]]` table.
+#[derive(Debug, Clone)]
+pub struct Case {
+    pub(crate) name: String,
+    pub(crate) location: Location,
+    pub(crate) rule_set: String,
+    pub(crate) shipment: Shipment,
+    pub(crate) as_of: Option<NaiveDate>,
+    pub(crate) expect: Option<Decision>,
+    pub(crate) fires: Vec<String>,
+    pub(crate) does_not_fire: Vec<String>,
+    pub(crate) outcomes: Vec<(String, Outcome)>,
+}
+
+impl Case {
+    /// The case's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// Where the case is written.
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+    /// The id of the rule set it tests.
+    pub fn rule_set(&self) -> &str {
+        &self.rule_set
+    }
+    /// The shipment it checks, defaults filled in.
+    pub fn shipment(&self) -> &Shipment {
+        &self.shipment
+    }
+}
+
+/// What one case found.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct CaseResult {
+    /// The case.
+    pub case: Case,
+    /// The verdict the rules gave.
+    pub verdict: Verdict,
+    /// Each way the verdict differs from the expectation, as `(what, expected, actual)`.
+    pub mismatches: Vec<(String, String, String)>,
+}
+
+impl CaseResult {
+    /// Whether the case passed.
+    pub fn passed(&self) -> bool {
+        self.mismatches.is_empty()
+    }
+}
+
+/// Whether the cases saw one condition hold and fail.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ConditionCoverage {
+    /// The condition's key (`hs_code`, `destination`, `attributes`...).
+    pub key: &'static str,
+    /// Where it is written.
+    pub location: Location,
+    /// A case reached the rule and the condition held.
+    pub seen_true: bool,
+    /// A case reached the rule and the condition did not hold.
+    pub seen_false: bool,
+}
+
+/// What the cases exercised of one rule.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct RuleCoverage {
+    /// The rule set's id.
+    pub rule_set: String,
+    /// The rule's id.
+    pub rule: String,
+    /// Where the rule is written.
+    pub location: Location,
+    /// How many cases made the rule match (fired, exempted, licensed or undetermined).
+    pub exercised: usize,
+    /// Each condition of `when` and `unless`, in file order.
+    pub conditions: Vec<ConditionCoverage>,
+}
+
+/// The results of running test cases.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct TestReport {
+    /// One result per case, in file order.
+    pub results: Vec<CaseResult>,
+    /// One entry per rule of every rule set.
+    pub coverage: Vec<RuleCoverage>,
+}
+
+impl TestReport {
+    /// The cases that failed.
+    pub fn failures(&self) -> impl Iterator<Item = &CaseResult> {
+        self.results.iter().filter(|r| !r.passed())
+    }
+
+    /// The ids of the rules some case exercised.
+    pub fn exercised_rules(&self) -> impl Iterator<Item = &str> {
+        self.coverage
+            .iter()
+            .filter(|c| c.exercised > 0)
+            .map(|c| c.rule.as_str())
+    }
+}
+
+impl Rulebook {
+    /// Reads every test case of the loaded files: `*.tests.toml` files and `[[test]]` tables in
+    /// rule files. Problems in test files are reported like problems in rule files.
+    pub fn test_cases(&self) -> Result<Vec<Case>, LoadError> {
+        let mut errors = Vec::new();
+        let mut cases = Vec::new();
+        for source in self.sources() {
+            if matches!(source.kind(), SourceKind::Tests | SourceKind::RuleSet) {
+                cases.extend(crate::parse::cases(source, self.rule_sets(), &mut errors));
+            }
+        }
+        if errors.is_empty() {
+            Ok(cases)
+        } else {
+            Err(LoadError::Invalid(RuleErrors::new(errors)))
+        }
+    }
+
+    /// Runs test cases, each against its own rule set with the groups.
+    pub fn run_tests(&self, cases: &[Case]) -> TestReport {
+        let mut engines: BTreeMap<&str, Engine> = BTreeMap::new();
+        for set in self.rule_sets() {
+            engines.insert(set.id(), Engine::new(self.subset(set.id())));
+        }
+        let mut coverage: Vec<RuleCoverage> = Vec::new();
+        for set in self.rule_sets() {
+            for rule in set.rules() {
+                let mut conditions = Vec::new();
+                for condition in std::iter::once(&rule.when).chain(rule.unless.as_ref()) {
+                    eval::for_each_leaf(condition, &mut |leaf| {
+                        conditions.push(ConditionCoverage {
+                            key: leaf.key,
+                            location: leaf.location.clone(),
+                            seen_true: false,
+                            seen_false: false,
+                        });
+                    });
+                }
+                coverage.push(RuleCoverage {
+                    rule_set: set.id().to_owned(),
+                    rule: rule.id().to_owned(),
+                    location: rule.location().clone(),
+                    exercised: 0,
+                    conditions,
+                });
+            }
+        }
+
+        let mut results = Vec::with_capacity(cases.len());
+        for case in cases {
+            let Some(engine) = engines.get(case.rule_set.as_str()) else {
+                continue;
+            };
+            // Rules not in force are listed so that a case can expect `not_in_force`; they never
+            // change a verdict.
+            let options = CheckOptions {
+                as_of: case.as_of,
+                include_not_in_force: true,
+            };
+            let verdict = engine.check_with(&case.shipment, &options);
+            self.record_coverage(case, &verdict, &mut coverage);
+            let mismatches = mismatches(case, &verdict);
+            results.push(CaseResult {
+                case: case.clone(),
+                verdict,
+                mismatches,
+            });
+        }
+        TestReport { results, coverage }
+    }
+
+    fn record_coverage(&self, case: &Case, verdict: &Verdict, coverage: &mut [RuleCoverage]) {
+        let Some(set) = self.rule_sets().iter().find(|s| s.id() == case.rule_set) else {
+            return;
+        };
+        let date = case.as_of.unwrap_or(case.shipment.date);
+        let applies =
+            set.scope() == Scope::AnyExporter || set.jurisdiction() == case.shipment.export_country;
+        for rule in set.rules() {
+            let Some(entry) = coverage
+                .iter_mut()
+                .find(|c| c.rule_set == set.id() && c.rule == rule.id())
+            else {
+                continue;
+            };
+            if verdict
+                .matches
+                .iter()
+                .any(|m| m.rule == rule.id() && m.outcome != Outcome::NotInForce)
+            {
+                entry.exercised += 1;
+            }
+            if !applies || !set.window().intersect(&rule.window()).contains(date) {
+                continue;
+            }
+            let mut n = 0;
+            for condition in std::iter::once(&rule.when).chain(rule.unless.as_ref()) {
+                eval::for_each_leaf_truth(condition, &case.shipment, &mut |truth| {
+                    if let Some(c) = entry.conditions.get_mut(n) {
+                        match truth {
+                            Truth::True => c.seen_true = true,
+                            Truth::False => c.seen_false = true,
+                            Truth::Unknown => {}
+                        }
+                    }
+                    n += 1;
+                });
+            }
+        }
+    }
+}
+
+fn mismatches(case: &Case, verdict: &Verdict) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    let outcome_of = |rule: &str| {
+        verdict
+            .matches
+            .iter()
+            .find(|m| m.rule == rule)
+            .map(|m| m.outcome)
+    };
+    let shown = |o: Option<Outcome>| o.map_or("no match".to_owned(), |o| o.as_str().to_owned());
+    if let Some(expect) = case.expect
+        && expect != verdict.verdict
+    {
+        out.push((
+            "verdict".into(),
+            expect.to_string(),
+            verdict.verdict.to_string(),
+        ));
+    }
+    for rule in &case.fires {
+        let got = outcome_of(rule);
+        if got != Some(Outcome::Fired) {
+            out.push((format!("rule `{rule}`"), "fired".into(), shown(got)));
+        }
+    }
+    for rule in &case.does_not_fire {
+        let got = outcome_of(rule);
+        if matches!(got, Some(Outcome::Fired | Outcome::Undetermined)) {
+            out.push((format!("rule `{rule}`"), "does not fire".into(), shown(got)));
+        }
+    }
+    for (rule, expected) in &case.outcomes {
+        let got = outcome_of(rule);
+        if got != Some(*expected) {
+            out.push((
+                format!("rule `{rule}`"),
+                expected.as_str().into(),
+                shown(got),
+            ));
+        }
+    }
+    out
+}

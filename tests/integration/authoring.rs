@@ -1,0 +1,273 @@
+//! Rule authoring: the shipped rules' test cases, the linter on a corpus of planted mistakes,
+//! test-file errors, and rustc-style rendering.
+
+use std::path::Path;
+
+use export_control::lint::{self, Severity};
+use export_control::render::Style;
+use export_control::{Decision, LoadError, Rulebook, Source};
+
+use crate::common::{RULES, groups_source};
+
+#[test]
+fn every_shipped_test_case_passes_and_covers_every_rule() {
+    let book = Rulebook::load(RULES).unwrap();
+    let cases = book.test_cases().unwrap();
+    assert!(cases.len() >= 50, "{} cases", cases.len());
+    let report = book.run_tests(&cases);
+    let failures: Vec<String> = report
+        .failures()
+        .map(|f| {
+            format!(
+                "{} ({}): {:?}",
+                f.case.name(),
+                f.case.location(),
+                f.mismatches
+            )
+        })
+        .collect();
+    assert!(failures.is_empty(), "{failures:#?}");
+    let untested: Vec<&str> = report
+        .coverage
+        .iter()
+        .filter(|c| c.exercised == 0)
+        .map(|c| c.rule.as_str())
+        .collect();
+    assert!(untested.is_empty(), "rules without a case: {untested:?}");
+    // Every rule set has its tests file.
+    for set in book.rule_sets() {
+        assert!(
+            cases.iter().any(|c| c.rule_set() == set.id()),
+            "{} has no cases",
+            set.id()
+        );
+    }
+}
+
+#[test]
+fn the_linter_finds_nothing_above_info_in_the_shipped_rules() {
+    let book = Rulebook::load(RULES).unwrap();
+    let report = book.run_tests(&book.test_cases().unwrap());
+    let findings: Vec<String> = lint::lint(&book, Some(&report))
+        .into_iter()
+        .filter(|f| f.severity > Severity::Info)
+        .map(|f| f.to_string())
+        .collect();
+    assert!(findings.is_empty(), "{findings:#?}");
+}
+
+/// Each file of `tests/fixtures/lint/` plants mistakes and lists on its first line the findings
+/// (above info, or `overlap`) it must give: `# expect: <code> <line> | <code> <line>`.
+#[test]
+fn each_planted_mistake_is_found_at_its_line() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 10);
+    let mut failures = Vec::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let first = text
+            .lines()
+            .next()
+            .unwrap()
+            .strip_prefix("# expect: ")
+            .unwrap();
+        let mut expected: Vec<(String, u32)> = if first == "nothing" {
+            Vec::new()
+        } else {
+            first
+                .split(" | ")
+                .map(|e| {
+                    let (code, line) = e.split_once(' ').unwrap();
+                    (code.to_owned(), line.parse().unwrap())
+                })
+                .collect()
+        };
+        expected.sort();
+        let book =
+            Rulebook::from_sources(vec![groups_source(), Source::new(&name, &text)]).unwrap();
+        let mut found: Vec<(String, u32)> = lint::lint(&book, None)
+            .into_iter()
+            .filter(|f| f.severity > Severity::Info || f.code == "overlap")
+            .filter(|f| f.location.file() == name)
+            .map(|f| (f.code.to_owned(), f.location.line()))
+            .collect();
+        found.sort();
+        if found != expected {
+            failures.push(format!("{name}: expected {expected:?}, found {found:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn untested_rules_are_reported_when_tests_ran() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint");
+    let text = std::fs::read_to_string(dir.join("clean.toml")).unwrap();
+    let tests = "[[test]]\nname = \"a drone to Russia\"\nshipment = { hs_code = \"880622\", destination = \"RU\", origin = \"CN\" }\nexpect = \"review\"\n";
+    let book =
+        Rulebook::from_sources(vec![groups_source(), Source::new("clean.toml", &text)]).unwrap();
+    let report = book.run_tests(&book.test_cases().unwrap());
+    assert!(
+        lint::lint(&book, Some(&report))
+            .iter()
+            .any(|f| f.code == "untested")
+    );
+    let book = Rulebook::from_sources(vec![
+        groups_source(),
+        Source::new("clean.toml", &text),
+        Source::new("clean.tests.toml", tests),
+    ])
+    .unwrap();
+    let report = book.run_tests(&book.test_cases().unwrap());
+    assert!(report.failures().next().is_none());
+    assert!(
+        !lint::lint(&book, Some(&report))
+            .iter()
+            .any(|f| f.code == "untested")
+    );
+}
+
+const ARMS: &str = r#"
+[ruleset]
+id = "arms"
+title = "Arms"
+authority = "Test"
+jurisdiction = "KZ"
+citations = ["Test"]
+sources = ["https://example.org"]
+version = "1"
+effective_from = 2022-08-27
+effective_until = 2023-08-31
+status = "in_force"
+
+[[rule]]
+id = "arms-93"
+verdict = "prohibited"
+title = "Arms"
+citation = "Test"
+when = { hs_code = ["93"] }
+
+[[test]]
+name = "inside the file"
+shipment = { hs_code = "930190", destination = "CN" }
+expect = "prohibited"
+"#;
+
+#[test]
+fn a_failing_case_reports_what_differs() {
+    let tests = "[defaults]\ndestination = \"CN\"\n\n[[test]]\nname = \"wrong on purpose\"\n\
+                 shipment = { hs_code = \"930190\", date = 2023-09-01 }\nexpect = \"prohibited\"\nfires = [\"arms-93\"]\n";
+    let book = Rulebook::from_sources(vec![
+        Source::new("arms.toml", ARMS),
+        Source::new("arms.tests.toml", tests),
+    ])
+    .unwrap();
+    let cases = book.test_cases().unwrap();
+    assert_eq!(
+        cases.len(),
+        2,
+        "the [[test]] table in the rule file counts too"
+    );
+    assert_eq!(
+        cases[0].shipment().date.to_string(),
+        "2022-08-27",
+        "date defaults to effective_from"
+    );
+    assert_eq!(
+        cases[0].shipment().export_country.as_str(),
+        "KZ",
+        "exporter defaults to the jurisdiction"
+    );
+    let report = book.run_tests(&cases);
+    let failures: Vec<_> = report.failures().collect();
+    assert_eq!(failures.len(), 1);
+    let f = failures[0];
+    assert_eq!(f.case.location().to_string(), "arms.tests.toml:4:1");
+    assert_eq!(f.verdict.verdict, Decision::Allowed);
+    assert_eq!(
+        f.mismatches,
+        [
+            (
+                "verdict".to_owned(),
+                "prohibited".to_owned(),
+                "allowed".to_owned()
+            ),
+            (
+                "rule `arms-93`".to_owned(),
+                "fired".to_owned(),
+                "not_in_force".to_owned()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn mistakes_in_test_files_are_located() {
+    let tests = "[[test]]\nname = \"typo in a rule id\"\nshipment = { hs_code = \"930190\", destination = \"CN\" }\nfires = [\"arms-39\"]\n\n\
+                 [[test]]\nname = \"typo in a field\"\nshipment = { hs_code = \"930190\", destinaton = \"CN\" }\nexpect = \"prohibited\"\n";
+    let book = Rulebook::from_sources(vec![
+        Source::new("arms.toml", ARMS),
+        Source::new("arms.tests.toml", tests),
+    ])
+    .unwrap();
+    let Err(LoadError::Invalid(errors)) = book.test_cases() else {
+        panic!("expected errors");
+    };
+    let got: Vec<String> = errors.as_slice().iter().map(|e| e.to_string()).collect();
+    assert_eq!(got.len(), 2, "{got:#?}");
+    assert!(
+        got[0].starts_with("arms.tests.toml:4:10: `test[0].fires` has invalid value `arms-39`"),
+        "{got:#?}"
+    );
+    assert_eq!(errors.as_slice()[0].help(), Some("did you mean `arms-93`?"));
+    assert!(
+        got[1].starts_with("arms.tests.toml:8:34: unknown key `destinaton`"),
+        "{got:#?}"
+    );
+}
+
+#[test]
+fn errors_render_like_rustc() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad-rules");
+    let text = std::fs::read_to_string(dir.join("unknown-key-in-when.toml")).unwrap();
+    let err = Rulebook::from_sources(vec![groups_source(), Source::new("rules/bad.toml", text)])
+        .unwrap_err();
+    let rendered = err.rule_errors()[0].render(Style::Plain);
+    let expected = "\
+error: unknown key `destinaton` in `rule(r1).when`
+  --> rules/bad.toml:18:1
+   |
+18 | destinaton = [\"RU\"]
+   | ^^^^^^^^^^
+   |
+help: did you mean `destination`?";
+    assert_eq!(rendered.trim_end(), expected);
+}
+
+#[test]
+fn findings_render_like_rustc() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint");
+    let text = std::fs::read_to_string(dir.join("unknown-hs-code.toml")).unwrap();
+    let book = Rulebook::from_sources(vec![groups_source(), Source::new("hs.toml", text)]).unwrap();
+    let findings = lint::lint(&book, None);
+    let unknown = findings
+        .iter()
+        .find(|f| f.code == "unknown-hs-code")
+        .unwrap();
+    let rendered = unknown.render(&book, Style::Plain);
+    assert!(rendered.starts_with("warning: `854299` is not a code of the HS 2022 nomenclature [unknown-hs-code]\n  --> hs.toml:23:5"), "{rendered}");
+    assert!(
+        rendered.contains("23 |     \"854299\",\n   |     ^^^^^^^^"),
+        "{rendered}"
+    );
+    assert!(
+        rendered.contains("help: codes under `8542`: 854231, 854232, 854233, 854239, 854290"),
+        "{rendered}"
+    );
+}
