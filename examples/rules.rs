@@ -64,14 +64,6 @@ fn style() -> Style {
     }
 }
 
-/// Loads the rule book, printing errors rustc-style.
-fn load(path: &PathBuf) -> Result<Rulebook, ExitCode> {
-    Rulebook::load(path).map_err(|e| {
-        report_load_error(&e);
-        ExitCode::from(2)
-    })
-}
-
 fn report_load_error(e: &LoadError) {
     match e {
         LoadError::Invalid(errors) => {
@@ -84,21 +76,21 @@ fn report_load_error(e: &LoadError) {
     }
 }
 
-fn run_tests(book: &Rulebook) -> Result<TestReport, ExitCode> {
-    let cases = book.test_cases().map_err(|e| {
+/// Loads the rule book and runs its test cases, printing load errors rustc-style.
+fn load_and_test(path: &PathBuf) -> Result<(Rulebook, TestReport), ExitCode> {
+    let fail = |e: LoadError| {
         report_load_error(&e);
         ExitCode::from(2)
-    })?;
-    Ok(book.run_tests(&cases))
+    };
+    let book = Rulebook::load(path).map_err(fail)?;
+    let cases = book.test_cases().map_err(fail)?;
+    let report = book.run_tests(&cases);
+    Ok((book, report))
 }
 
 fn test(path: &PathBuf, coverage: bool) -> ExitCode {
-    let book = match load(path) {
-        Ok(book) => book,
-        Err(code) => return code,
-    };
-    let report = match run_tests(&book) {
-        Ok(report) => report,
+    let (_, report) = match load_and_test(path) {
+        Ok(loaded) => loaded,
         Err(code) => return code,
     };
     for result in &report.results {
@@ -181,12 +173,8 @@ fn print_coverage(report: &TestReport) {
 }
 
 fn lint(path: &PathBuf, format: Format) -> ExitCode {
-    let book = match load(path) {
-        Ok(book) => book,
-        Err(code) => return code,
-    };
-    let report = match run_tests(&book) {
-        Ok(report) => report,
+    let (book, report) = match load_and_test(path) {
+        Ok(loaded) => loaded,
         Err(code) => return code,
     };
     let findings = lint::lint(&book, Some(&report));
