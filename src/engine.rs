@@ -150,6 +150,44 @@ impl Engine {
         state.finish(self.digest())
     }
 
+    /// Checks a slice of shipments; one verdict per shipment, in order.
+    pub fn check_batch(&self, shipments: &[Shipment], options: &CheckOptions) -> Vec<Verdict> {
+        shipments
+            .iter()
+            .map(|shipment| self.check_with(shipment, options))
+            .collect()
+    }
+
+    /// Checks a slice of shipments on every core. The verdicts are the same as
+    /// [`Engine::check_batch`]'s, in the same order.
+    pub fn check_batch_parallel(
+        &self,
+        shipments: &[Shipment],
+        options: &CheckOptions,
+    ) -> Vec<Verdict> {
+        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        if threads < 2 || shipments.len() < 64 {
+            return self.check_batch(shipments, options);
+        }
+        let chunk = shipments.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let parts: Vec<_> = shipments
+                .chunks(chunk)
+                .map(|part| (part, scope.spawn(move || self.check_batch(part, options))))
+                .collect();
+            let mut verdicts = Vec::with_capacity(shipments.len());
+            for (part, handle) in parts {
+                match handle.join() {
+                    Ok(part_verdicts) => verdicts.extend(part_verdicts),
+                    // A check never panics; if a thread failed anyway, redo its part here so that
+                    // no record is lost.
+                    Err(_) => verdicts.extend(self.check_batch(part, options)),
+                }
+            }
+            verdicts
+        })
+    }
+
     /// Checks shipments one after the other; one verdict per shipment, in order.
     pub fn check_all<'a>(
         &'a self,

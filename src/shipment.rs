@@ -437,15 +437,18 @@ fn parse_date(field: &str, text: &str) -> Result<NaiveDate, FieldError> {
     ))
 }
 
-/// An exact, non-negative decimal.
+/// An exact, non-negative decimal, written out in full. Exponent notation (`1.23457E+11`) is
+/// refused: spreadsheets write it after rounding, so the exact amount is already lost.
 fn parse_amount(field: &str, text: &str) -> Result<Decimal, FieldError> {
     let cleaned: String = text.chars().filter(|c| *c != '_').collect();
-    let parsed = if cleaned.contains(['e', 'E']) {
-        Decimal::from_scientific(&cleaned)
-    } else {
-        Decimal::from_str_exact(&cleaned)
-    };
-    match parsed {
+    if cleaned.contains(['e', 'E']) {
+        return Err(FieldError::invalid(
+            field,
+            text,
+            "exponent notation is not exact: write the amount in full",
+        ));
+    }
+    match Decimal::from_str_exact(&cleaned) {
         Ok(d) if d.is_sign_negative() && !d.is_zero() => {
             Err(FieldError::invalid(field, text, "it must not be negative"))
         }
@@ -603,6 +606,7 @@ mod tests {
             ("destination", "Russia"),
             ("value", "-5"),
             ("value", "12,5"),
+            ("value", "1.23457E+11"),
             ("currency", "US$"),
         ];
         for (field, value) in cases {
@@ -638,7 +642,7 @@ mod tests {
     #[test]
     fn serde_round_trip() {
         let mut fields = BASE.to_vec();
-        fields.extend([("value", "1e3"), ("currency", "EUR"), ("note", "x")]);
+        fields.extend([("value", "1000"), ("currency", "EUR"), ("note", "x")]);
         let s = build(&fields).unwrap();
         assert_eq!(s.value, Some(Decimal::from(1000)));
         let json = serde_json::to_string(&s).unwrap();

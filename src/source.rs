@@ -59,14 +59,19 @@ pub struct Source {
 
 impl Source {
     /// A file held in memory. `name` is shown in errors and explanations and decides the kind
-    /// (`groups.toml`, `*.tests.toml`, or a rule set).
+    /// (`groups.toml`, `*.tests.toml`, or a rule set). A leading byte order mark is dropped.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Source {
         let name: String = name.into();
+        let mut text: String = text.into();
+        // A byte order mark some editors write is not content.
+        if text.starts_with('\u{feff}') {
+            text.drain(..'\u{feff}'.len_utf8());
+        }
         let kind = SourceKind::of(&name).unwrap_or(SourceKind::RuleSet);
         Source {
             key: name.replace('\\', "/"),
             name: name.into(),
-            text: Arc::from(text.into()),
+            text: Arc::from(text),
             kind,
         }
     }

@@ -98,8 +98,8 @@ impl ConditionReader<'_> {
             );
             return None;
         }
-        table.finish(diag, RULE_LEVEL_KEYS);
         let errors_before = diag.errors.len();
+        table.finish(diag, RULE_LEVEL_KEYS);
         let mut parts = Vec::new();
         for (key, key_span, item) in table.keys() {
             let Some(key) = CONDITION_KEYS.iter().copied().find(|k| *k == key) else {

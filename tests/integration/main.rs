@@ -2,6 +2,7 @@
 
 mod audit;
 mod authoring;
+mod bad_input;
 mod bad_rules;
 mod common;
 mod golden;

@@ -213,6 +213,18 @@ proptest! {
     }
 
     #[test]
+    fn parallel_batches_equal_sequential_ones(
+        rules in proptest::collection::vec(gen_rule(), 1..20),
+        shipments in proptest::collection::vec(gen_shipment(), 0..300),
+    ) {
+        let engine = engine(&[("gen.toml".into(), rule_file("g", &rules))]);
+        let options = CheckOptions::default();
+        let sequential = engine.check_batch(&shipments, &options);
+        prop_assert_eq!(sequential.len(), shipments.len());
+        prop_assert_eq!(engine.check_batch_parallel(&shipments, &options), sequential);
+    }
+
+    #[test]
     fn rule_file_order_does_not_matter(
         a in proptest::collection::vec(gen_rule(), 1..10),
         b in proptest::collection::vec(gen_rule(), 1..10),

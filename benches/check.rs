@@ -1,0 +1,103 @@
+//! Per-check latency at 10, 100, 1,000 and 10,000 rules, for records that match nothing, one
+//! rule, and several; the same checks by scanning every rule (what the index saves); batches,
+//! sequential and on every core.
+//!
+//! ```text
+//! cargo bench --bench check
+//! ```
+
+#[path = "common/synth.rs"]
+mod synth;
+
+use std::hint::black_box;
+
+use divan::Bencher;
+use export_control::{CheckOptions, Engine, Rulebook, Shipment, Source};
+use synth::Matching;
+
+fn main() {
+    divan::main();
+}
+
+const SIZES: [usize; 4] = [10, 100, 1_000, 10_000];
+
+fn engine(n: usize) -> (Engine, Vec<synth::SynthRule>) {
+    let rules = synth::rules(n);
+    let book = Rulebook::from_sources(vec![Source::new("synth.toml", synth::rule_file(&rules))])
+        .expect("generated rules load");
+    (Engine::new(book), rules)
+}
+
+fn shipments(rules: &[synth::SynthRule], kind: Matching, count: usize) -> Vec<Shipment> {
+    synth::records(rules, kind, count)
+        .into_iter()
+        .map(|r| {
+            let mut s = Shipment::new(
+                r.id,
+                "2024-01-01".parse().expect("date"),
+                r.hs_code.parse().expect("hs code"),
+                "KZ".parse().expect("country"),
+                r.destination.parse().expect("country"),
+            );
+            s.origin = Some("CN".parse().expect("country"));
+            s
+        })
+        .collect()
+}
+
+fn bench_check(bencher: Bencher<'_, '_>, n: usize, kind: Matching, scan: bool) {
+    let (engine, rules) = engine(n);
+    let records = shipments(&rules, kind, 256);
+    let options = CheckOptions::default();
+    let mut i = 0usize;
+    bencher.bench_local(|| {
+        i = (i + 1) % records.len();
+        let record = &records[i];
+        if scan {
+            black_box(engine.check_by_scan(black_box(record), &options))
+        } else {
+            black_box(engine.check_with(black_box(record), &options))
+        }
+    });
+}
+
+#[divan::bench(args = SIZES)]
+fn matches_nothing(bencher: Bencher<'_, '_>, n: usize) {
+    bench_check(bencher, n, Matching::Nothing, false);
+}
+
+#[divan::bench(args = SIZES)]
+fn matches_one(bencher: Bencher<'_, '_>, n: usize) {
+    bench_check(bencher, n, Matching::One, false);
+}
+
+#[divan::bench(args = SIZES)]
+fn matches_several(bencher: Bencher<'_, '_>, n: usize) {
+    bench_check(bencher, n, Matching::Several, false);
+}
+
+/// Without the index: every rule evaluated (the cost general rule engines pay).
+#[divan::bench(args = [100, 1_000, 10_000])]
+fn scan_matches_one(bencher: Bencher<'_, '_>, n: usize) {
+    bench_check(bencher, n, Matching::One, true);
+}
+
+const BATCH: usize = 100_000;
+
+#[divan::bench(counter = divan::counter::ItemsCount::new(BATCH))]
+fn batch_sequential(bencher: Bencher<'_, '_>) {
+    let (engine, rules) = engine(1_000);
+    let mut records = shipments(&rules, Matching::One, BATCH / 2);
+    records.extend(shipments(&rules, Matching::Nothing, BATCH / 2));
+    let options = CheckOptions::default();
+    bencher.bench_local(|| black_box(engine.check_batch(&records, &options)));
+}
+
+#[divan::bench(counter = divan::counter::ItemsCount::new(BATCH))]
+fn batch_parallel(bencher: Bencher<'_, '_>) {
+    let (engine, rules) = engine(1_000);
+    let mut records = shipments(&rules, Matching::One, BATCH / 2);
+    records.extend(shipments(&rules, Matching::Nothing, BATCH / 2));
+    let options = CheckOptions::default();
+    bencher.bench_local(|| black_box(engine.check_batch_parallel(&records, &options)));
+}
