@@ -45,41 +45,69 @@ fn shipments(rules: &[synth::SynthRule], kind: Matching, count: usize) -> Vec<Sh
         .collect()
 }
 
-fn bench_check(bencher: Bencher<'_, '_>, n: usize, kind: Matching, scan: bool) {
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum How {
+    /// `check_with`: the verdict and its explanation.
+    Check,
+    /// `decide`: the verdict alone.
+    Decide,
+    /// `check_by_scan`: every rule evaluated, no index.
+    Scan,
+}
+
+fn bench_check(bencher: Bencher<'_, '_>, n: usize, kind: Matching, how: How) {
     let (engine, rules) = engine(n);
     let records = shipments(&rules, kind, 256);
     let options = CheckOptions::default();
     let mut i = 0usize;
-    bencher.bench_local(|| {
-        i = (i + 1) % records.len();
-        let record = &records[i];
-        if scan {
-            black_box(engine.check_by_scan(black_box(record), &options))
-        } else {
-            black_box(engine.check_with(black_box(record), &options))
-        }
-    });
+    match how {
+        How::Decide => bencher.bench_local(|| {
+            i = (i + 1) % records.len();
+            black_box(engine.decide(black_box(&records[i]), &options))
+        }),
+        How::Check | How::Scan => bencher.bench_local(|| {
+            i = (i + 1) % records.len();
+            let record = &records[i];
+            if how == How::Scan {
+                black_box(engine.check_by_scan(black_box(record), &options))
+            } else {
+                black_box(engine.check_with(black_box(record), &options))
+            }
+        }),
+    }
 }
 
-#[divan::bench(args = SIZES)]
+#[divan::bench(args = SIZES, sample_size = 1000)]
 fn matches_nothing(bencher: Bencher<'_, '_>, n: usize) {
-    bench_check(bencher, n, Matching::Nothing, false);
+    bench_check(bencher, n, Matching::Nothing, How::Check);
 }
 
-#[divan::bench(args = SIZES)]
+#[divan::bench(args = SIZES, sample_size = 1000)]
 fn matches_one(bencher: Bencher<'_, '_>, n: usize) {
-    bench_check(bencher, n, Matching::One, false);
+    bench_check(bencher, n, Matching::One, How::Check);
 }
 
-#[divan::bench(args = SIZES)]
+#[divan::bench(args = SIZES, sample_size = 1000)]
 fn matches_several(bencher: Bencher<'_, '_>, n: usize) {
-    bench_check(bencher, n, Matching::Several, false);
+    bench_check(bencher, n, Matching::Several, How::Check);
+}
+
+/// The verdict alone, for a record that matches one rule.
+#[divan::bench(args = SIZES, sample_size = 1000)]
+fn decide_matches_one(bencher: Bencher<'_, '_>, n: usize) {
+    bench_check(bencher, n, Matching::One, How::Decide);
+}
+
+/// The verdict alone, for a record that matches four rules.
+#[divan::bench(args = SIZES, sample_size = 1000)]
+fn decide_matches_several(bencher: Bencher<'_, '_>, n: usize) {
+    bench_check(bencher, n, Matching::Several, How::Decide);
 }
 
 /// Without the index: every rule evaluated (the cost general rule engines pay).
-#[divan::bench(args = [100, 1_000, 10_000])]
+#[divan::bench(args = [100, 1_000, 10_000], sample_size = 50)]
 fn scan_matches_one(bencher: Bencher<'_, '_>, n: usize) {
-    bench_check(bencher, n, Matching::One, true);
+    bench_check(bencher, n, Matching::One, How::Scan);
 }
 
 const BATCH: usize = 100_000;

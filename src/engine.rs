@@ -46,6 +46,20 @@ struct Compiled {
     rule: usize,
     window: Window,
     exporter: Option<CountryCode>,
+    /// Explanation texts that do not depend on the record, written once.
+    texts: Texts,
+}
+
+#[derive(Debug, Clone)]
+struct Texts {
+    /// `file:line`.
+    source: String,
+    /// The rule's citation, else its rule set's.
+    citation: String,
+    /// Why the exporter condition holds, for jurisdiction-scoped rule sets.
+    jurisdiction: String,
+    in_force: String,
+    not_in_force: String,
 }
 
 /// A compiled rule book, ready to check shipments.
@@ -91,13 +105,23 @@ impl Engine {
         let mut compiled = Vec::new();
         for (set_number, set) in book.rule_sets().iter().enumerate() {
             for (rule_number, rule) in set.rules().iter().enumerate() {
+                let window = set.window().intersect(&rule.window());
                 compiled.push(Compiled {
                     set: set_number,
                     rule: rule_number,
-                    window: set.window().intersect(&rule.window()),
+                    window,
                     exporter: match set.scope() {
                         Scope::Jurisdiction => Some(set.jurisdiction()),
                         Scope::AnyExporter => None,
+                    },
+                    texts: Texts {
+                        source: format!("{}:{}", rule.location().file(), rule.location().line()),
+                        citation: rule
+                            .citation()
+                            .map_or_else(|| set.citations().join("; "), str::to_owned),
+                        jurisdiction: format!("is the jurisdiction of rule set `{}`", set.id()),
+                        in_force: format!("is in force: {window}"),
+                        not_in_force: format!("is outside the window: in force {window}"),
                     },
                 });
             }
@@ -137,6 +161,37 @@ impl Engine {
             self.consider(number as usize, &mut state);
         });
         state.finish(self.digest())
+    }
+
+    /// The verdict alone, without explanation: what [`Engine::check_with`] would decide, for the
+    /// hot path of order entry that only needs to know whether a shipment may go. Allocates
+    /// nothing; call `check_with` for the explanation when the answer is not `allowed`.
+    pub fn decide(&self, shipment: &Shipment, options: &CheckOptions) -> Decision {
+        let date = options.as_of.unwrap_or(shipment.date);
+        let mut best = Decision::Allowed;
+        self.index.for_each_candidate(&shipment.hs_code, |number| {
+            if best == Decision::Prohibited {
+                return;
+            }
+            let Some(compiled) = self.compiled.get(number as usize) else {
+                return;
+            };
+            if compiled
+                .exporter
+                .is_some_and(|e| e != shipment.export_country)
+                || !compiled.window.contains(date)
+            {
+                return;
+            }
+            let Some((_, rule)) = self.rule(compiled) else {
+                return;
+            };
+            let when = eval::truth(&rule.when, shipment);
+            if when != Truth::False {
+                best = best.max(outcome(rule, shipment, true, when).1);
+            }
+        });
+        best
     }
 
     /// Checks a shipment by evaluating every rule, without the index. Slow; it exists so tests
@@ -249,7 +304,7 @@ impl Engine {
             because.push(Because {
                 field: "export_country".into(),
                 value: Some(exporter.to_string()),
-                condition: format!("is the jurisdiction of rule set `{}`", set.id()),
+                condition: compiled.texts.jurisdiction.clone(),
             });
         }
         because.push(Because {
@@ -260,38 +315,19 @@ impl Engine {
             },
             value: Some(state.date.to_string()),
             condition: if in_force {
-                format!("is in force: {}", compiled.window)
+                compiled.texts.in_force.clone()
             } else {
-                format!("is outside the window: in force {}", compiled.window)
+                compiled.texts.not_in_force.clone()
             },
         });
         eval::explain(&rule.when, s, &mut because);
 
+        let (outcome, effect, unless, licence) = outcome(rule, s, in_force, when);
         let mut exemption = Vec::new();
-        let unless = rule
-            .unless
-            .as_ref()
-            .map(|u| eval::explain(u, s, &mut exemption));
-        let licence = (rule.verdict == Decision::LicenseRequired)
-            .then(|| {
-                let pattern = rule.accepted_licences.as_ref()?;
-                s.licences.iter().find(|l| pattern.is_match(l)).cloned()
-            })
-            .flatten();
-
-        let (outcome, effect) = if !in_force {
-            (Outcome::NotInForce, Decision::Allowed)
-        } else if when == Truth::Unknown || unless == Some(Truth::Unknown) {
-            (Outcome::Undetermined, Decision::Review)
-        } else if unless == Some(Truth::True) {
-            (Outcome::Exempted, Decision::Allowed)
-        } else if licence.is_some() {
-            (Outcome::Licensed, Decision::Allowed)
-        } else {
-            (Outcome::Fired, rule.verdict)
-        };
-        if outcome != Outcome::Exempted && unless != Some(Truth::Unknown) {
-            exemption.clear();
+        if outcome == Outcome::Exempted || unless == Some(Truth::Unknown) {
+            if let Some(u) = &rule.unless {
+                eval::explain(u, s, &mut exemption);
+            }
         }
         state.push(RuleMatch {
             rule: rule.id().to_owned(),
@@ -302,20 +338,47 @@ impl Engine {
             outcome,
             effect,
             title: rule.title().to_owned(),
-            citation: rule
-                .citation()
-                .map_or_else(|| set.citations().join("; "), str::to_owned),
-            source: format!("{}:{}", rule.location().file(), rule.location().line()),
+            citation: compiled.texts.citation.clone(),
+            source: compiled.texts.source.clone(),
             because,
             exemption,
-            licence: if outcome == Outcome::Licensed {
-                licence
-            } else {
-                None
-            },
+            licence: licence
+                .filter(|_| outcome == Outcome::Licensed)
+                .map(str::to_owned),
             labels: rule.labels().to_vec(),
         });
     }
+}
+
+/// What a rule whose `when` is not false does for a record: its outcome and effect, the truth of
+/// its `unless`, and the licence that meets it.
+fn outcome<'s>(
+    rule: &Rule,
+    s: &'s Shipment,
+    in_force: bool,
+    when: Truth,
+) -> (Outcome, Decision, Option<Truth>, Option<&'s str>) {
+    let unless = rule.unless.as_ref().map(|u| eval::truth(u, s));
+    let licence = match (&rule.accepted_licences, rule.verdict) {
+        (Some(pattern), Decision::LicenseRequired) => s
+            .licences
+            .iter()
+            .find(|l| pattern.is_match(l))
+            .map(String::as_str),
+        _ => None,
+    };
+    let (outcome, effect) = if !in_force {
+        (Outcome::NotInForce, Decision::Allowed)
+    } else if when == Truth::Unknown || unless == Some(Truth::Unknown) {
+        (Outcome::Undetermined, Decision::Review)
+    } else if unless == Some(Truth::True) {
+        (Outcome::Exempted, Decision::Allowed)
+    } else if licence.is_some() {
+        (Outcome::Licensed, Decision::Allowed)
+    } else {
+        (Outcome::Fired, rule.verdict)
+    };
+    (outcome, effect, unless, licence)
 }
 
 /// What a check has found so far.

@@ -10,6 +10,7 @@
 //! matched and lists the leaves that decided the result, each describing the record's value as
 //! it is ("hs_code 8542310000 starts with 854231", "origin US is not in [KZ]").
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use crate::country::CountryCode;
@@ -91,40 +92,24 @@ pub(crate) fn for_each_leaf_truth(condition: &Condition, s: &Shipment, f: &mut d
     for_each_leaf(condition, &mut |leaf| f(leaf_truth(&leaf.test, s)));
 }
 
-/// The truth of a condition, pushing onto `out` the leaves that decided it.
+/// The truth of a condition, pushing onto `out` the leaves that decided it. Truths of parts
+/// are recomputed with [`truth`] (cheap) rather than kept, so nothing is built for parts that
+/// are not shown.
 pub(crate) fn explain(condition: &Condition, s: &Shipment, out: &mut Vec<Because>) -> Truth {
     match condition {
         Condition::All(parts) | Condition::Any(parts) => {
-            let is_all = matches!(condition, Condition::All(_));
-            let results: Vec<(Truth, Vec<Because>)> = parts
-                .iter()
-                .map(|part| {
-                    let mut reasons = Vec::new();
-                    let t = explain(part, s, &mut reasons);
-                    (t, reasons)
-                })
-                .collect();
-            let has = |t: Truth| results.iter().any(|(r, _)| *r == t);
-            // `None` shows every part: for an `all` that is unknown, the parts that held are
-            // part of the story too.
-            let (decisive, result) = if is_all {
-                if has(Truth::False) {
-                    (Some(Truth::False), Truth::False)
-                } else if has(Truth::Unknown) {
-                    (None, Truth::Unknown)
-                } else {
-                    (None, Truth::True)
-                }
-            } else if has(Truth::True) {
-                (Some(Truth::True), Truth::True)
-            } else if has(Truth::Unknown) {
-                (Some(Truth::Unknown), Truth::Unknown)
-            } else {
-                (None, Truth::False)
+            let result = truth(condition, s);
+            // Which parts decided the result; `None` shows every part (for an `all` that is
+            // unknown, the parts that held are part of the story too).
+            let shown = match (matches!(condition, Condition::All(_)), result) {
+                (true, Truth::False) => Some(Truth::False),
+                (true, _) => None,
+                (false, Truth::False) => None,
+                (false, t) => Some(t),
             };
-            for (t, reasons) in results {
-                if decisive.is_none_or(|d| d == t) {
-                    out.extend(reasons);
+            for part in parts {
+                if shown.is_none_or(|t| truth(part, s) == t) {
+                    explain(part, s, out);
                 }
             }
             result
@@ -278,7 +263,7 @@ fn in_list(list: &CountryList, code: CountryCode) -> String {
 
 fn because(leaf: &Leaf, s: &Shipment, t: Truth) -> Because {
     let holds = t == Truth::True;
-    let (field, value, condition): (String, Option<String>, String) = match &leaf.test {
+    let (field, value, condition): (Cow<'static, str>, Option<String>, String) = match &leaf.test {
         Test::Hs { include, except } => {
             let code = s.hs_code;
             let hit = include.iter().find(|i| code.starts_with(&i.prefix));
@@ -290,7 +275,7 @@ fn because(leaf: &Leaf, s: &Shipment, t: Truth) -> Because {
                 }
                 (None, _) => format!("does not start with any of {}", hs_list(include)),
             };
-            ("hs_code".into(), Some(code.to_string()), condition)
+            (Cow::Borrowed("hs_code"), Some(code.to_string()), condition)
         }
         Test::Country {
             field,
@@ -310,11 +295,11 @@ fn because(leaf: &Leaf, s: &Shipment, t: Truth) -> Because {
                 } else {
                     Some(short_list(&countries))
                 };
-                (field.name().into(), value, condition)
+                (Cow::Borrowed(field.name()), value, condition)
             }
             _ => match country_of(*field, s) {
                 None => (
-                    field.name().into(),
+                    Cow::Borrowed(field.name()),
                     None,
                     format!(
                         "is missing: cannot tell whether it is {}in {list}",
@@ -327,7 +312,7 @@ fn because(leaf: &Leaf, s: &Shipment, t: Truth) -> Because {
                     } else {
                         format!("is not in {list}")
                     };
-                    (field.name().into(), Some(c.to_string()), condition)
+                    (Cow::Borrowed(field.name()), Some(c.to_string()), condition)
                 }
             },
         },
@@ -347,7 +332,7 @@ fn because(leaf: &Leaf, s: &Shipment, t: Truth) -> Because {
                 ),
                 (Some(_), false) => format!("is not one of {}", short_list(names)),
             };
-            (field.name().into(), value, condition)
+            (Cow::Borrowed(field.name()), value, condition)
         }
         Test::PartyRegex { field, regex } => {
             let value = party_of(*field, s).map(str::to_owned);
@@ -370,7 +355,7 @@ fn because(leaf: &Leaf, s: &Shipment, t: Truth) -> Because {
                 (None, _) => "is missing: cannot compare it with the consignee".into(),
                 (Some(_), None) => "cannot be compared: the consignee is missing".into(),
             };
-            ("end_user".into(), s.end_user.clone(), condition)
+            (Cow::Borrowed("end_user"), s.end_user.clone(), condition)
         }
         Test::Amount {
             field,
@@ -396,10 +381,10 @@ fn because(leaf: &Leaf, s: &Shipment, t: Truth) -> Because {
                 Some(u) => format!("{a} {u}"),
                 None => a.to_string(),
             });
-            (field.name().into(), value, condition)
+            (Cow::Borrowed(field.name()), value, condition)
         }
         Test::Description(regex) => (
-            "description".into(),
+            Cow::Borrowed("description"),
             s.description.clone(),
             regex_phrase(s.description.as_deref(), regex),
         ),
@@ -410,7 +395,7 @@ fn because(leaf: &Leaf, s: &Shipment, t: Truth) -> Because {
                 None => format!("include none matching /{}/", regex.as_str()),
             };
             let value = (!s.licences.is_empty()).then(|| short_list(&s.licences));
-            ("licences".into(), value, condition)
+            (Cow::Borrowed("licences"), value, condition)
         }
         Test::Attribute {
             name,
@@ -427,7 +412,7 @@ fn because(leaf: &Leaf, s: &Shipment, t: Truth) -> Because {
                 (AttrTest::In(list), Some(_)) if holds => format!("is in {}", short_list(list)),
                 (AttrTest::In(list), Some(_)) => format!("is not in {}", short_list(list)),
             };
-            (format!("attributes.{name}"), value, condition)
+            (Cow::Owned(format!("attributes.{name}")), value, condition)
         }
     };
     Because {

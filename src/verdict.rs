@@ -5,6 +5,7 @@
 //! ([`Outcome`]) and, field by field, the record's value and what in the rule it met
 //! ([`Because`]). It carries the digest of the rule book that decided it.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use chrono::NaiveDate;
@@ -112,7 +113,7 @@ pub struct RuleMatch {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Because {
     /// The record's field (`hs_code`, `destination`, `attributes.buyer_type`...).
-    pub field: String,
+    pub field: Cow<'static, str>,
     /// The record's value, `None` when it has none.
     pub value: Option<String>,
     /// What in the rule it met: `starts with 854231`, `is in [RU, BY]`.

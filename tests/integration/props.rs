@@ -208,7 +208,9 @@ proptest! {
         let mut options = CheckOptions::default();
         options.include_not_in_force = not_in_force;
         for s in &shipments {
-            prop_assert_eq!(engine.check_with(s, &options), engine.check_by_scan(s, &options));
+            let indexed = engine.check_with(s, &options);
+            prop_assert_eq!(engine.decide(s, &options), indexed.verdict);
+            prop_assert_eq!(indexed, engine.check_by_scan(s, &options));
         }
     }
 
