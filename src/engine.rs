@@ -324,10 +324,10 @@ impl Engine {
 
         let (outcome, effect, unless, licence) = outcome(rule, s, in_force, when);
         let mut exemption = Vec::new();
-        if outcome == Outcome::Exempted || unless == Some(Truth::Unknown) {
-            if let Some(u) = &rule.unless {
-                eval::explain(u, s, &mut exemption);
-            }
+        if (outcome == Outcome::Exempted || unless == Some(Truth::Unknown))
+            && let Some(u) = &rule.unless
+        {
+            eval::explain(u, s, &mut exemption);
         }
         state.push(RuleMatch {
             rule: rule.id().to_owned(),
