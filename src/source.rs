@@ -55,6 +55,8 @@ pub struct Source {
     key: String,
     text: Arc<str>,
     kind: SourceKind,
+    /// Byte offsets where lines start, for locating spans without rescanning the text.
+    line_starts: Arc<[usize]>,
 }
 
 impl Source {
@@ -68,11 +70,15 @@ impl Source {
             text.drain(..'\u{feff}'.len_utf8());
         }
         let kind = SourceKind::of(&name).unwrap_or(SourceKind::RuleSet);
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         Source {
             key: name.replace('\\', "/"),
             name: name.into(),
             text: Arc::from(text),
             kind,
+            line_starts,
         }
     }
 
@@ -97,7 +103,14 @@ impl Source {
 
     /// The location of a byte range of this file.
     pub(crate) fn locate(&self, span: Range<usize>) -> Location {
-        let (line, column) = line_column(&self.text, span.start);
+        let offset = span.start.min(self.text.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset).max(1);
+        let start = self.line_starts.get(line - 1).copied().unwrap_or(0);
+        let column = self.text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        let (line, column) = (
+            u32::try_from(line).unwrap_or(u32::MAX),
+            u32::try_from(column).unwrap_or(u32::MAX),
+        );
         Location {
             file: Arc::clone(&self.name),
             line,
@@ -107,8 +120,10 @@ impl Source {
     }
 }
 
-/// 1-based line and column (in characters) of a byte offset.
-pub(crate) fn line_column(text: &str, offset: usize) -> (u32, u32) {
+/// 1-based line and column (in characters) of a byte offset, by scanning: the reference
+/// `Source::locate` is tested against.
+#[cfg(test)]
+fn line_column(text: &str, offset: usize) -> (u32, u32) {
     let offset = offset.min(text.len());
     let before = text.get(..offset).unwrap_or(text);
     let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
@@ -326,6 +341,13 @@ mod tests {
         assert_eq!(line_column(text, 7), (2, 4));
         assert_eq!(line_column(text, 8), (3, 1));
         assert_eq!(line_column(text, 100), (3, 2));
+        let source = Source::new("x.toml", text);
+        for offset in 0..=text.len() + 2 {
+            if text.is_char_boundary(offset.min(text.len())) {
+                let l = source.locate(offset..offset);
+                assert_eq!((l.line(), l.column()), line_column(text, offset), "offset {offset}");
+            }
+        }
     }
 
     #[test]
