@@ -126,6 +126,7 @@ impl Engine {
                 });
             }
         }
+        compiled.shrink_to_fit();
         let index = HsIndex::build(book.rules().map(|(_, rule)| &rule.when));
         Engine {
             book,

@@ -69,6 +69,10 @@ impl HsIndex {
                 None => index.fallback.push(number),
             }
         }
+        index.nodes.shrink_to_fit();
+        for node in &mut index.nodes {
+            node.rules.shrink_to_fit();
+        }
         index
     }
 

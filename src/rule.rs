@@ -9,6 +9,10 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use regex::Regex;
+
+/// A compiled pattern of a rule file, shared: a `Regex` clone would carry a cache pool of its
+/// own, kilobytes per copy.
+pub(crate) type Pattern = Arc<Regex>;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -277,7 +281,7 @@ pub struct Rule {
     pub(crate) labels: Vec<(String, String)>,
     pub(crate) when: Condition,
     pub(crate) unless: Option<Condition>,
-    pub(crate) accepted_licences: Option<Regex>,
+    pub(crate) accepted_licences: Option<Pattern>,
     pub(crate) location: Location,
 }
 
@@ -308,7 +312,7 @@ impl Rule {
     }
     /// The pattern a licence id must match to satisfy a `license_required` rule.
     pub fn accepted_licences(&self) -> Option<&str> {
-        self.accepted_licences.as_ref().map(Regex::as_str)
+        self.accepted_licences.as_deref().map(Regex::as_str)
     }
     /// Where the `[[rule]]` table starts.
     pub fn location(&self) -> &Location {
@@ -460,7 +464,8 @@ pub(crate) struct CountryList {
 #[derive(Debug, Clone)]
 pub(crate) enum CountryItem {
     Code(CountryCode),
-    Group(Arc<str>, CountrySet),
+    /// A group by name, with its members (shared by every list that names it).
+    Group(Arc<str>, Arc<CountrySet>),
 }
 
 impl CountryList {
@@ -494,7 +499,7 @@ impl fmt::Display for CountryList {
 pub(crate) enum AttrTest {
     Equals(String),
     In(Vec<String>),
-    Matches(Regex),
+    Matches(Pattern),
 }
 
 /// The tests a leaf can make.
@@ -517,7 +522,7 @@ pub(crate) enum Test {
         names: Vec<String>,
     },
     /// The party's name matches the regex.
-    PartyRegex { field: PartyField, regex: Regex },
+    PartyRegex { field: PartyField, regex: Pattern },
     /// The end user differs from the consignee (`false`: they are the same).
     EndUserDiffers(bool),
     /// Every bound holds on the field, compared in `unit`.
@@ -527,9 +532,9 @@ pub(crate) enum Test {
         unit: String,
     },
     /// The description matches the regex.
-    Description(Regex),
+    Description(Pattern),
     /// One of the record's licences matches the regex.
-    Licence(Regex),
+    Licence(Pattern),
     /// The named free-form attribute passes the test. A record without the attribute cannot be
     /// told (review) unless `missing_is_no_match`, when the test simply fails.
     Attribute {

@@ -95,8 +95,9 @@ impl Rulebook {
         let group_sets = parse::group_sets(&groups);
 
         let mut sets: Vec<RuleSet> = Vec::new();
+        let mut regexes = parse::RegexCache::new();
         for source in sources.iter().filter(|s| s.kind() == SourceKind::RuleSet) {
-            if let Some(set) = parse::rule_set(source, &group_sets, &mut errors) {
+            if let Some(set) = parse::rule_set(source, &group_sets, &mut errors, &mut regexes) {
                 sets.push(set);
             }
         }

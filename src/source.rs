@@ -104,9 +104,16 @@ impl Source {
     /// The location of a byte range of this file.
     pub(crate) fn locate(&self, span: Range<usize>) -> Location {
         let offset = span.start.min(self.text.len());
-        let line = self.line_starts.partition_point(|&start| start <= offset).max(1);
+        let line = self
+            .line_starts
+            .partition_point(|&start| start <= offset)
+            .max(1);
         let start = self.line_starts.get(line - 1).copied().unwrap_or(0);
-        let column = self.text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(0, |s| s.chars().count())
+            + 1;
         let (line, column) = (
             u32::try_from(line).unwrap_or(u32::MAX),
             u32::try_from(column).unwrap_or(u32::MAX),
@@ -345,7 +352,11 @@ mod tests {
         for offset in 0..=text.len() + 2 {
             if text.is_char_boundary(offset.min(text.len())) {
                 let l = source.locate(offset..offset);
-                assert_eq!((l.line(), l.column()), line_column(text, offset), "offset {offset}");
+                assert_eq!(
+                    (l.line(), l.column()),
+                    line_column(text, offset),
+                    "offset {offset}"
+                );
             }
         }
     }

@@ -69,8 +69,9 @@ const RULE_LEVEL_KEYS: &[(&str, &str)] = &[
     ("unless", "the `[[rule]]` table"),
 ];
 
-/// Groups by name, already expanded.
-pub(crate) type GroupSets = BTreeMap<String, (Arc<str>, GroupMembers)>;
+/// Groups by name, already expanded: the name, the members, and for a country group its set
+/// (shared by every list that names it).
+pub(crate) type GroupSets = BTreeMap<String, (Arc<str>, GroupMembers, Option<Arc<CountrySet>>)>;
 
 /// Reads condition tables against the loaded groups.
 pub(crate) struct ConditionReader<'g> {
@@ -224,6 +225,7 @@ impl ConditionReader<'_> {
                 value.span(),
             );
         }
+        parts.shrink_to_fit();
         (diag.errors.len() == errors_before).then_some(Condition::All(parts))
     }
 
@@ -277,7 +279,7 @@ impl ConditionReader<'_> {
             let text = item.get_ref();
             if text.chars().any(|c| c.is_ascii_alphabetic()) {
                 match self.groups.get(text.as_str()) {
-                    Some((name, GroupMembers::HsCodes(codes))) => {
+                    Some((name, GroupMembers::HsCodes(codes), _)) => {
                         let location = diag.source.locate(item.span());
                         out.extend(codes.iter().map(|prefix| HsItem {
                             prefix: *prefix,
@@ -286,7 +288,7 @@ impl ConditionReader<'_> {
                         }));
                         continue;
                     }
-                    Some((name, GroupMembers::Countries(_))) => {
+                    Some((name, GroupMembers::Countries(_), _)) => {
                         diag.push(
                             RuleErrorKind::InvalidValue {
                                 key: table.key_path(key),
@@ -337,6 +339,7 @@ impl ConditionReader<'_> {
                 }
             }
         }
+        out.shrink_to_fit();
         ok.then_some(out)
     }
 
@@ -344,7 +347,7 @@ impl ConditionReader<'_> {
     fn names_of(&self, kind: impl Fn(&GroupMembers) -> bool) -> Vec<String> {
         self.groups
             .iter()
-            .filter(|(_, (_, members))| kind(members))
+            .filter(|(_, (_, members, _))| kind(members))
             .map(|(name, _)| name.clone())
             .collect()
     }
@@ -368,12 +371,13 @@ impl ConditionReader<'_> {
                     list.items.push(CountryItem::Code(code));
                 }
                 Some(CountryItem::Group(name, set)) => {
-                    list.set.union_with(&set);
+                    list.set.union_with(set.as_ref());
                     list.items.push(CountryItem::Group(name, set));
                 }
                 None => ok = false,
             }
         }
+        list.items.shrink_to_fit();
         ok.then_some(list)
     }
 
@@ -409,10 +413,11 @@ impl ConditionReader<'_> {
             };
         }
         match self.groups.get(text.as_str()) {
-            Some((name, GroupMembers::Countries(set))) => {
-                return Some(CountryItem::Group(Arc::clone(name), *set));
+            Some((name, GroupMembers::Countries(set), shared)) => {
+                let shared = shared.clone().unwrap_or_else(|| Arc::new(*set));
+                return Some(CountryItem::Group(Arc::clone(name), shared));
             }
-            Some((name, GroupMembers::HsCodes(_))) => {
+            Some((name, GroupMembers::HsCodes(_), _)) => {
                 diag.push(
                     RuleErrorKind::InvalidValue {
                         key: key.to_owned(),

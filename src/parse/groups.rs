@@ -319,6 +319,15 @@ fn push(diags: &mut [Diagnostics<'_>], file: usize, item: &Spanned<String>, kind
 pub(crate) fn group_sets(groups: &BTreeMap<String, Group>) -> GroupSets {
     groups
         .iter()
-        .map(|(name, g)| (name.clone(), (Arc::from(name.as_str()), g.members.clone())))
+        .map(|(name, g)| {
+            let shared = match &g.members {
+                GroupMembers::Countries(set) => Some(Arc::new(*set)),
+                GroupMembers::HsCodes(_) => None,
+            };
+            (
+                name.clone(),
+                (Arc::from(name.as_str()), g.members.clone(), shared),
+            )
+        })
         .collect()
 }

@@ -15,7 +15,7 @@ use toml::de::{DeTable, DeValue};
 pub(crate) use cases::cases;
 pub(crate) use condition::{CONDITION_KEYS, GroupSets};
 pub(crate) use groups::{group_sets, groups};
-pub(crate) use walk::Diagnostics;
+pub(crate) use walk::{Diagnostics, RegexCache};
 
 use crate::error::{RuleError, RuleErrorKind};
 use crate::rule::{CountryItem, Decision, Rule, RuleSet, Scope, Status, Window};
@@ -90,9 +90,12 @@ pub(crate) fn rule_set(
     source: &Source,
     groups: &GroupSets,
     errors: &mut Vec<RuleError>,
+    regexes: &mut RegexCache,
 ) -> Option<RuleSet> {
     let mut diag = Diagnostics::new(source);
+    diag.regexes = std::mem::take(regexes);
     let result = read_rule_set(&mut diag, groups);
+    *regexes = std::mem::take(&mut diag.regexes);
     let ok = diag.errors.is_empty();
     errors.extend(diag.errors);
     if ok { result } else { None }
@@ -196,6 +199,7 @@ fn read_rule_set(diag: &mut Diagnostics<'_>, groups: &GroupSets) -> Option<RuleS
         },
     }
 
+    rules.shrink_to_fit();
     Some(RuleSet {
         id: id?.into_inner(),
         title: title?.into_inner(),

@@ -8,12 +8,13 @@
 use std::ops::Range;
 
 use chrono::NaiveDate;
-use regex::{Regex, RegexBuilder};
+use regex::RegexBuilder;
 use rust_decimal::Decimal;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::error::{RuleError, RuleErrorKind};
+use crate::rule::Pattern;
 use crate::source::Source;
 
 /// Longest compiled form a regex in a rule file may take, in bytes.
@@ -21,10 +22,15 @@ pub(crate) const REGEX_SIZE_LIMIT: usize = 1 << 20;
 /// Longest pattern text a rule file may hold, in characters.
 pub(crate) const REGEX_TEXT_LIMIT: usize = 4096;
 
+/// Compiled regexes by pattern: rule books repeat patterns (licence numbers, drone words), and
+/// a compiled regex costs kilobytes, so each pattern is compiled once per load and shared.
+pub(crate) type RegexCache = std::collections::HashMap<String, Pattern>;
+
 /// Where errors go while one file is read.
 pub(crate) struct Diagnostics<'s> {
     pub source: &'s Source,
     pub errors: Vec<RuleError>,
+    pub regexes: RegexCache,
 }
 
 impl<'s> Diagnostics<'s> {
@@ -32,6 +38,7 @@ impl<'s> Diagnostics<'s> {
         Diagnostics {
             source,
             errors: Vec::new(),
+            regexes: RegexCache::new(),
         }
     }
 
@@ -400,7 +407,7 @@ impl<'t, 'i> Table<'t, 'i> {
     }
 
     /// A regex, compiled case-insensitive with size limits.
-    pub fn regex(&self, diag: &mut Diagnostics<'_>, key: &str) -> Option<Regex> {
+    pub fn regex(&self, diag: &mut Diagnostics<'_>, key: &str) -> Option<Pattern> {
         let pattern = self.string(diag, key, false)?;
         compile_regex(diag, &self.key_path(key), &pattern)
     }
@@ -411,7 +418,7 @@ pub(crate) fn compile_regex(
     diag: &mut Diagnostics<'_>,
     key: &str,
     pattern: &Spanned<String>,
-) -> Option<Regex> {
+) -> Option<Pattern> {
     let text = pattern.get_ref();
     let fail = |diag: &mut Diagnostics<'_>, reason: String| {
         diag.push(
@@ -423,6 +430,9 @@ pub(crate) fn compile_regex(
             pattern.span(),
         );
     };
+    if let Some(regex) = diag.regexes.get(text) {
+        return Some(regex.clone());
+    }
     if text.chars().count() > REGEX_TEXT_LIMIT {
         fail(
             diag,
@@ -436,7 +446,11 @@ pub(crate) fn compile_regex(
         .dfa_size_limit(REGEX_SIZE_LIMIT)
         .build()
     {
-        Ok(regex) => Some(regex),
+        Ok(regex) => {
+            let regex = Pattern::new(regex);
+            diag.regexes.insert(text.clone(), Pattern::clone(&regex));
+            Some(regex)
+        }
         Err(e) => {
             // The regex crate's message spans several lines; keep the last, which says why.
             let message = e.to_string();
