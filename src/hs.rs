@@ -37,11 +37,13 @@ pub enum HsError {
     },
 }
 
-/// Digits of a code, without separators, at most [`MAX_DIGITS`] long.
+/// Digits of a code, without separators, at most [`MAX_DIGITS`] long; also packed four bits a
+/// digit from the top of a `u64`, so that a prefix test is one mask and one comparison.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 struct Digits {
     bytes: [u8; MAX_DIGITS],
     len: u8,
+    packed: u64,
 }
 
 impl Digits {
@@ -73,10 +75,23 @@ impl Digits {
                 expected,
             });
         }
+        let mut packed = 0u64;
+        for (i, digit) in bytes.iter().take(len).enumerate() {
+            packed |= u64::from(digit - b'0') << (60 - 4 * i);
+        }
         Ok(Digits {
             bytes,
             len: len as u8,
+            packed,
         })
+    }
+
+    /// The bits of `packed` a prefix of this length covers.
+    fn mask(&self) -> u64 {
+        match self.len {
+            0 => 0,
+            n => u64::MAX << (64 - 4 * u32::from(n)),
+        }
     }
 
     fn as_str(&self) -> &str {
@@ -115,8 +130,9 @@ impl HsCode {
     }
 
     /// Whether this code starts with `prefix`.
+    #[inline]
     pub fn starts_with(&self, prefix: &HsPrefix) -> bool {
-        self.as_str().starts_with(prefix.as_str())
+        prefix.0.len <= self.0.len && self.0.packed & prefix.0.mask() == prefix.0.packed
     }
 
     /// The digits as bytes `b'0'..=b'9'`.
@@ -165,7 +181,7 @@ impl HsPrefix {
 
     /// Whether every code this prefix covers is also covered by `other`.
     pub fn is_within(&self, other: &HsPrefix) -> bool {
-        self.as_str().starts_with(other.as_str())
+        other.0.len <= self.0.len && self.0.packed & other.0.mask() == other.0.packed
     }
 
     /// The digits as bytes `b'0'..=b'9'`.
@@ -291,6 +307,16 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn packed_prefix_test_agrees_with_text(code in "[0-9]{6,10}", prefix in "[0-9]{2,10}") {
+            let c: HsCode = code.parse().unwrap();
+            let p: HsPrefix = prefix.parse().unwrap();
+            prop_assert_eq!(c.starts_with(&p), code.starts_with(&prefix));
+            let q: HsPrefix = code.parse().unwrap();
+            prop_assert_eq!(q.is_within(&p), code.starts_with(&prefix));
+            prop_assert_eq!(p.is_within(&q), prefix.starts_with(&code));
+        }
+
         #[test]
         fn normalisation_is_idempotent(text in "[0-9 .]{0,16}") {
             if let Ok(code) = text.parse::<HsCode>() {

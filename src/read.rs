@@ -17,7 +17,7 @@ use std::path::Path;
 use serde::de::{MapAccess, Visitor};
 use serde_json::value::RawValue;
 
-use crate::shipment::{FieldError, FieldValue, REQUIRED_FIELDS, Shipment, ShipmentBuilder};
+use crate::shipment::{Field, FieldError, FieldValue, REQUIRED_FIELDS, Shipment, ShipmentBuilder};
 
 /// Longest line (JSON Lines) or record (CSV) accepted, in bytes.
 pub const MAX_RECORD_BYTES: usize = 1 << 20;
@@ -197,17 +197,17 @@ struct LineCounter<R> {
 impl<R: io::Read> io::Read for LineCounter<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        for (i, byte) in buf.iter().take(n).enumerate() {
-            match byte {
-                b'\n' => {
-                    self.pending
-                        .push_back((self.read + i as u64, self.blank_so_far));
-                    self.blank_so_far = true;
-                }
-                b'\r' => {}
-                _ => self.blank_so_far = false,
-            }
+        let chunk = buf.get(..n).unwrap_or_default();
+        let mut line_start = 0;
+        for end in memchr::memchr_iter(b'\n', chunk) {
+            let line = chunk.get(line_start..end).unwrap_or_default();
+            let blank = self.blank_so_far && line.iter().all(|b| *b == b'\r');
+            self.pending.push_back((self.read + end as u64, blank));
+            self.blank_so_far = true;
+            line_start = end + 1;
         }
+        let rest = chunk.get(line_start..).unwrap_or_default();
+        self.blank_so_far = self.blank_so_far && rest.iter().all(|b| *b == b'\r');
         self.read += n as u64;
         Ok(n)
     }
@@ -281,6 +281,7 @@ pub fn csv<R: io::Read>(reader: R) -> Result<CsvRecords<R>, ReadError> {
     }
     Ok(CsvRecords {
         inner,
+        fields: columns.iter().map(|c| Field::of(c)).collect(),
         columns,
         record: ::csv::ByteRecord::new(),
         done: false,
@@ -291,6 +292,7 @@ pub fn csv<R: io::Read>(reader: R) -> Result<CsvRecords<R>, ReadError> {
 pub struct CsvRecords<R> {
     inner: ::csv::Reader<LineCounter<R>>,
     columns: Vec<String>,
+    fields: Vec<Field>,
     record: ::csv::ByteRecord,
     done: bool,
 }
@@ -310,48 +312,59 @@ impl<R: io::Read> CsvRecords<R> {
     }
 
     fn parse(&self, line: u64) -> Result<Record, RecordError> {
-        let fail = |id: Option<String>, kind| RecordError { line, id, kind };
-        let mut builder = ShipmentBuilder::default();
-        // The id first, so later errors can name the record.
-        if let Some(pos) = self.columns.iter().position(|c| c == "id")
-            && let Some(Ok(id)) = self.record.get(pos).map(std::str::from_utf8)
-        {
-            let _ = builder.set("id", FieldValue::Text(Cow::Borrowed(id)));
-        }
-        let id = builder.id().map(str::to_owned);
+        // The id names a record in its errors; it is read only when there is one.
+        let fail = |kind| RecordError {
+            line,
+            id: self
+                .fields
+                .iter()
+                .position(|f| *f == Field::Id)
+                .and_then(|pos| self.record.get(pos))
+                .and_then(|raw| std::str::from_utf8(raw).ok())
+                .map(str::trim)
+                .filter(|id| !id.is_empty())
+                .map(str::to_owned),
+            kind,
+        };
         if self.record.as_slice().len() > MAX_RECORD_BYTES {
-            return Err(fail(
-                id,
-                RecordErrorKind::TooLong {
-                    limit: MAX_RECORD_BYTES,
-                },
-            ));
+            return Err(fail(RecordErrorKind::TooLong {
+                limit: MAX_RECORD_BYTES,
+            }));
         }
         if self.record.len() != self.columns.len() {
-            return Err(fail(
-                id,
-                RecordErrorKind::FieldCount {
-                    expected: self.columns.len(),
-                    found: self.record.len(),
-                },
-            ));
+            return Err(fail(RecordErrorKind::FieldCount {
+                expected: self.columns.len(),
+                found: self.record.len(),
+            }));
         }
-        for (name, raw) in self.columns.iter().zip(self.record.iter()) {
-            let text = std::str::from_utf8(raw).map_err(|_| {
-                fail(
-                    id.clone(),
-                    RecordErrorKind::NotUtf8 {
-                        field: name.clone(),
-                    },
-                )
-            })?;
+        // One UTF-8 check for the whole record (fields split at ASCII delimiters, so each is
+        // valid when the whole is); field by field only to name the one at fault.
+        let Ok(all) = std::str::from_utf8(self.record.as_slice()) else {
+            let field = self
+                .columns
+                .iter()
+                .zip(self.record.iter())
+                .find(|(_, raw)| std::str::from_utf8(raw).is_err())
+                .map_or_else(String::new, |(name, _)| name.clone());
+            return Err(fail(RecordErrorKind::NotUtf8 { field }));
+        };
+        let mut builder = ShipmentBuilder::default();
+        let mut start = 0;
+        for ((name, field), raw) in self
+            .columns
+            .iter()
+            .zip(&self.fields)
+            .zip(self.record.iter())
+        {
+            let text = all.get(start..start + raw.len()).unwrap_or_default();
+            start += raw.len();
             builder
-                .set(name, FieldValue::Text(Cow::Borrowed(text)))
-                .map_err(|e| fail(id.clone(), RecordErrorKind::Field(e)))?;
+                .set_text(*field, name, text)
+                .map_err(|e| fail(RecordErrorKind::Field(e)))?;
         }
         let shipment = builder
             .build()
-            .map_err(|e| fail(id.clone(), RecordErrorKind::Field(e)))?;
+            .map_err(|e| fail(RecordErrorKind::Field(e)))?;
         Ok(Record { line, shipment })
     }
 }

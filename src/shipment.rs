@@ -240,92 +240,80 @@ impl ShipmentBuilder {
     /// Sets one field by name; unknown names become attributes.
     pub fn set(&mut self, name: &str, value: FieldValue<'_>) -> Result<(), FieldError> {
         let name = name.trim();
-        if let FieldValue::Map(entries) = value {
-            if name != "attributes" {
-                return Err(FieldError::invalid(
-                    name,
-                    "{...}",
-                    "expected a value, not an object",
-                ));
+        let field = Field::of(name);
+        match value {
+            FieldValue::Map(entries) => {
+                if field != Field::Attributes {
+                    return Err(FieldError::invalid(
+                        name,
+                        "{...}",
+                        "expected a value, not an object",
+                    ));
+                }
+                for (k, v) in entries {
+                    self.set_attribute(&k, &v)?;
+                }
+                Ok(())
             }
-            for (k, v) in entries {
-                self.set_attribute(&k, &v)?;
+            FieldValue::Null => self.set_text(field, name, ""),
+            FieldValue::Text(text) => self.set_text(field, name, &text),
+            FieldValue::List(items) if field.is_list() => {
+                self.clear_list(field);
+                for item in &items {
+                    self.push_item(field, name, item)?;
+                }
+                Ok(())
+            }
+            FieldValue::List(_) => Err(FieldError::invalid(
+                name,
+                "[...]",
+                "expected one value, not a list",
+            )),
+        }
+    }
+
+    /// Sets one field from its text (for lists: items separated by `;`). `name` is the field's
+    /// name as written, for errors and attributes. An empty text leaves the field absent.
+    pub fn set_text(&mut self, field: Field, name: &str, raw: &str) -> Result<(), FieldError> {
+        if raw.len() > MAX_FIELD_BYTES {
+            return Err(FieldError::invalid(
+                name,
+                raw,
+                format!("longer than {MAX_FIELD_BYTES} bytes"),
+            ));
+        }
+        if field.is_list() {
+            self.clear_list(field);
+            for item in raw.split(';') {
+                self.push_item(field, name, item)?;
             }
             return Ok(());
         }
-        let items: Vec<Cow<'_, str>> = match value {
-            FieldValue::Null | FieldValue::Map(_) => Vec::new(),
-            FieldValue::Text(t) if is_list(name) => t
-                .split(';')
-                .map(|s| Cow::<str>::Owned(s.trim().to_owned()))
-                .filter(|s| !s.is_empty())
-                .collect(),
-            FieldValue::Text(t) => {
-                let trimmed = t.trim();
-                if trimmed.is_empty() {
-                    Vec::new()
-                } else {
-                    vec![Cow::Owned(trimmed.to_owned())]
-                }
-            }
-            FieldValue::List(items) if is_list(name) => items
-                .into_iter()
-                .map(|s| Cow::<str>::Owned(s.trim().to_owned()))
-                .filter(|s| !s.is_empty())
-                .collect(),
-            FieldValue::List(_) => {
-                return Err(FieldError::invalid(
-                    name,
-                    "[...]",
-                    "expected one value, not a list",
-                ));
-            }
-        };
-        for item in &items {
-            if item.len() > MAX_FIELD_BYTES {
-                return Err(FieldError::invalid(
-                    name,
-                    item,
-                    format!("longer than {MAX_FIELD_BYTES} bytes"),
-                ));
-            }
-        }
-        let text = items.first().map(|s| s.as_ref());
-        match name {
-            "id" => self.id = text.map(str::to_owned),
-            "date" => self.date = text.map(|t| parse_date(name, t)).transpose()?,
-            "hs_code" => {
-                self.hs_code = text
+        let text = raw.trim();
+        let some = (!text.is_empty()).then_some(text);
+        match field {
+            Field::Id => self.id = some.map(str::to_owned),
+            Field::Date => self.date = some.map(|t| parse_date(name, t)).transpose()?,
+            Field::HsCode => {
+                self.hs_code = some
                     .map(|t| t.parse().map_err(|e| FieldError::invalid(name, t, e)))
                     .transpose()?;
             }
-            "description" => self.description = text.map(str::to_owned),
-            "origin" => self.origin = text.map(|t| parse_country(name, t)).transpose()?,
-            "export_country" => {
-                self.export_country = text.map(|t| parse_country(name, t)).transpose()?;
+            Field::Description => self.description = some.map(str::to_owned),
+            Field::Origin => self.origin = some.map(|t| parse_country(name, t)).transpose()?,
+            Field::ExportCountry => {
+                self.export_country = some.map(|t| parse_country(name, t)).transpose()?
             }
-            "destination" => {
-                self.destination = text.map(|t| parse_country(name, t)).transpose()?;
+            Field::Destination => {
+                self.destination = some.map(|t| parse_country(name, t)).transpose()?
             }
-            "transit" => {
-                self.transit = items
-                    .iter()
-                    .map(|t| parse_country(name, t))
-                    .collect::<Result<_, _>>()?;
-            }
-            "consignor" => self.consignor = text.map(str::to_owned),
-            "consignee" => self.consignee = text.map(str::to_owned),
-            "end_user" => self.end_user = text.map(str::to_owned),
-            "value" | "quantity" => {
-                let amount = text.map(|t| parse_amount(name, t)).transpose()?;
-                if name == "value" {
-                    self.value = amount;
-                } else {
-                    self.quantity = amount;
-                }
-            }
-            "currency" => {
-                self.currency = text
+            Field::Consignor => self.consignor = some.map(str::to_owned),
+            Field::Consignee => self.consignee = some.map(str::to_owned),
+            Field::EndUser => self.end_user = some.map(str::to_owned),
+            Field::Value => self.value = some.map(|t| parse_amount(name, t)).transpose()?,
+            Field::Quantity => self.quantity = some.map(|t| parse_amount(name, t)).transpose()?,
+            Field::Currency => {
+                self.currency = some
                     .map(|t| {
                         if t.len() == 3 && t.chars().all(|c| c.is_ascii_alphabetic()) {
                             Ok(t.to_ascii_uppercase())
@@ -339,13 +327,49 @@ impl ShipmentBuilder {
                     })
                     .transpose()?;
             }
-            "unit" => self.unit = text.map(str::to_lowercase),
-            "licences" => self.licences = items.iter().map(|s| s.to_string()).collect(),
-            _ => {
-                if let Some(t) = text {
+            Field::Unit => self.unit = some.map(str::to_lowercase),
+            Field::Attributes => {
+                if some.is_some() {
+                    return Err(FieldError::invalid(
+                        name,
+                        text,
+                        "expected an object of attributes",
+                    ));
+                }
+            }
+            Field::Transit | Field::Licences => {}
+            Field::Other => {
+                if let Some(t) = some {
                     self.set_attribute(name, t)?;
                 }
             }
+        }
+        Ok(())
+    }
+
+    fn clear_list(&mut self, field: Field) {
+        match field {
+            Field::Transit => self.transit.clear(),
+            _ => self.licences.clear(),
+        }
+    }
+
+    /// Adds one item to a list field; empty items are skipped.
+    fn push_item(&mut self, field: Field, name: &str, item: &str) -> Result<(), FieldError> {
+        let item = item.trim();
+        if item.is_empty() {
+            return Ok(());
+        }
+        if item.len() > MAX_FIELD_BYTES {
+            return Err(FieldError::invalid(
+                name,
+                item,
+                format!("longer than {MAX_FIELD_BYTES} bytes"),
+            ));
+        }
+        match field {
+            Field::Transit => self.transit.push(parse_country(name, item)?),
+            _ => self.licences.push(item.to_owned()),
         }
         Ok(())
     }
@@ -408,8 +432,57 @@ impl ShipmentBuilder {
     }
 }
 
-fn is_list(name: &str) -> bool {
-    name == "transit" || name == "licences"
+/// A record field, resolved from its name once (per column for CSV).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Field {
+    Id,
+    Date,
+    HsCode,
+    Description,
+    Origin,
+    ExportCountry,
+    Destination,
+    Transit,
+    Consignor,
+    Consignee,
+    EndUser,
+    Value,
+    Currency,
+    Quantity,
+    Unit,
+    Licences,
+    Attributes,
+    /// Any other name: a free-form attribute.
+    Other,
+}
+
+impl Field {
+    pub fn of(name: &str) -> Field {
+        match name {
+            "id" => Field::Id,
+            "date" => Field::Date,
+            "hs_code" => Field::HsCode,
+            "description" => Field::Description,
+            "origin" => Field::Origin,
+            "export_country" => Field::ExportCountry,
+            "destination" => Field::Destination,
+            "transit" => Field::Transit,
+            "consignor" => Field::Consignor,
+            "consignee" => Field::Consignee,
+            "end_user" => Field::EndUser,
+            "value" => Field::Value,
+            "currency" => Field::Currency,
+            "quantity" => Field::Quantity,
+            "unit" => Field::Unit,
+            "licences" => Field::Licences,
+            "attributes" => Field::Attributes,
+            _ => Field::Other,
+        }
+    }
+
+    fn is_list(self) -> bool {
+        matches!(self, Field::Transit | Field::Licences)
+    }
 }
 
 fn parse_country(field: &str, text: &str) -> Result<CountryCode, FieldError> {
@@ -419,7 +492,7 @@ fn parse_country(field: &str, text: &str) -> Result<CountryCode, FieldError> {
 
 /// An ISO 8601 date, or the date of an ISO 8601 date-time.
 fn parse_date(field: &str, text: &str) -> Result<NaiveDate, FieldError> {
-    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+    if let Some(date) = plain_date(text) {
         return Ok(date);
     }
     if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(text) {
@@ -435,6 +508,21 @@ fn parse_date(field: &str, text: &str) -> Result<NaiveDate, FieldError> {
         text,
         "expected an ISO 8601 date YYYY-MM-DD that exists",
     ))
+}
+
+/// `YYYY-MM-DD`, the common case, read without a format parser; `None` for anything else.
+fn plain_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        b.get(range)?.iter().try_fold(0u32, |n, d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let year = i32::try_from(number(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)
 }
 
 /// An exact, non-negative decimal, written out in full. Exponent notation (`1.23457E+11`) is
