@@ -288,7 +288,8 @@ impl fmt::Display for Digest {
         let mut text = *b"sha256:0000000000000000000000000000000000000000000000000000000000000000";
         for (i, byte) in self.0.iter().enumerate() {
             if let Some(pair) = text.get_mut(7 + 2 * i..9 + 2 * i) {
-                pair.copy_from_slice(&[HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 0xf)]]);
+                let digit = |n: u8| HEX.get(usize::from(n)).copied().unwrap_or(b'0');
+                pair.copy_from_slice(&[digit(byte >> 4), digit(byte & 0xf)]);
             }
         }
         f.write_str(std::str::from_utf8(&text).unwrap_or("sha256:?"))
