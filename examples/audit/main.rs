@@ -227,9 +227,9 @@ fn run(args: &Args) -> Result<ExitCode, String> {
 
     writer.begin(&mut out).map_err(io_error)?;
     for (n, checked) in engine.check_records(records, &options).enumerate() {
-        let row = match &checked {
+        let row = match checked {
             Checked::Verdict { record, verdict } => AuditRow::checked(record, verdict),
-            Checked::Invalid(error) => AuditRow::invalid(error, engine.digest()),
+            Checked::Invalid(error) => AuditRow::invalid(&error, engine.digest()),
             _ => continue,
         };
         writer.row(&mut out, &row).map_err(io_error)?;

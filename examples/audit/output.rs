@@ -31,16 +31,16 @@ pub struct AuditRow {
 }
 
 impl AuditRow {
-    pub fn checked(record: &Record, verdict: &Verdict) -> AuditRow {
+    pub fn checked(record: Record, verdict: Verdict) -> AuditRow {
         AuditRow {
             id: Some(record.shipment.id.clone()),
             line: record.line,
             verdict: verdict.verdict.as_str(),
-            matches: verdict.matches.clone(),
+            matches: verdict.matches,
             error: None,
             as_of: Some(verdict.as_of),
             ruleset_digest: verdict.ruleset_digest,
-            shipment: Some(record.shipment.clone()),
+            shipment: Some(record.shipment),
             decision: Some(verdict.verdict),
         }
     }

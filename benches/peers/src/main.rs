@@ -394,7 +394,7 @@ fn main() {
         }
         let ours = results[0].1;
         for (name, ns) in &results {
-            println!("{n:>6}  {name:<22} {ns:>14.0} {:>9.0}x", ns / ours);
+            println!("{n:>6}  {name:<22} {ns:>14.0} {:>9.2}x", ns / ours);
         }
         if n == 1_000 || last.is_empty() {
             last = format!(
