@@ -182,16 +182,18 @@ pub fn open(path: &Path, format: Option<Format>) -> Result<Records<'static>, Rea
 /// Counts lines in what the CSV parser reads, so a record's line can be found from its byte
 /// offset. The `csv` crate's own line numbers are wrong after blank lines
 /// (BurntSushi/rust-csv#208), and a record's byte offset then points at the blank lines it
-/// skipped. Only the line ends not yet passed are kept, so memory is bounded by the parser's
-/// read-ahead.
+/// skipped. A line ends at `\n`, `\r\n` or a lone `\r` (the parser accepts all three). Only the
+/// line ends not yet passed are kept, so memory is bounded by the parser's read-ahead.
 struct LineCounter<R> {
     inner: R,
     read: u64,
     /// Offsets of line ends not yet passed, and whether their line was empty.
     pending: std::collections::VecDeque<(u64, bool)>,
     passed: u64,
-    /// Whether the line being read has held nothing but `\r` so far.
+    /// Whether the line being read is empty so far.
     blank_so_far: bool,
+    /// Whether the last byte read was a `\r` (a `\n` right after it ends no new line).
+    after_cr: bool,
 }
 
 impl<R: io::Read> io::Read for LineCounter<R> {
@@ -199,15 +201,24 @@ impl<R: io::Read> io::Read for LineCounter<R> {
         let n = self.inner.read(buf)?;
         let chunk = buf.get(..n).unwrap_or_default();
         let mut line_start = 0;
-        for end in memchr::memchr_iter(b'\n', chunk) {
-            let line = chunk.get(line_start..end).unwrap_or_default();
-            let blank = self.blank_so_far && line.iter().all(|b| *b == b'\r');
-            self.pending.push_back((self.read + end as u64, blank));
+        for end in memchr::memchr2_iter(b'\n', b'\r', chunk) {
+            let is_cr = chunk.get(end) == Some(&b'\r');
+            let empty = end == line_start && self.blank_so_far;
+            if !is_cr && end == line_start && self.after_cr {
+                // The `\n` of a `\r\n`: the line ended at the `\r`.
+                self.after_cr = false;
+                line_start = end + 1;
+                continue;
+            }
+            self.pending.push_back((self.read + end as u64, empty));
             self.blank_so_far = true;
+            self.after_cr = is_cr;
             line_start = end + 1;
         }
-        let rest = chunk.get(line_start..).unwrap_or_default();
-        self.blank_so_far = self.blank_so_far && rest.iter().all(|b| *b == b'\r');
+        if line_start < chunk.len() {
+            self.blank_so_far = false;
+            self.after_cr = false;
+        }
         self.read += n as u64;
         Ok(n)
     }
@@ -221,6 +232,7 @@ impl<R> LineCounter<R> {
             pending: std::collections::VecDeque::new(),
             passed: 0,
             blank_so_far: true,
+            after_cr: false,
         }
     }
 
@@ -661,6 +673,17 @@ mod tests {
             .map(|r| r.unwrap().line)
             .collect();
         assert_eq!(lines, [4, 8]);
+    }
+
+    #[test]
+    fn csv_lines_with_lone_carriage_returns() {
+        // Found by fuzzing: old Mac line ends. Each record is on its own line.
+        let text = "id,date,hs_code,export_country,destination\rC1,2023-01-01,930190,KZ,CN\r\rC2,2023-01-01,930190,KZ,CN\r\nC3,2023-01-01,930190,KZ,CN\n";
+        let lines: Vec<u64> = csv(text.as_bytes())
+            .unwrap()
+            .map(|r| r.unwrap().line)
+            .collect();
+        assert_eq!(lines, [2, 4, 5]);
     }
 
     #[test]

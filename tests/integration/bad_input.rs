@@ -458,3 +458,18 @@ fn a_rule_file_that_is_not_utf8_is_refused_with_its_offset() {
     assert!(matches!(err, LoadError::NotUtf8 { offset: 5, .. }), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Crashes found by fuzzing (`fuzz/run.sh`), kept as regression tests.
+#[test]
+fn fuzz_regressions() {
+    // csv: lone carriage returns end records; their lines must still go forward.
+    let input = b"id,date,hs_code,export_country,destination,trans\x00\x00\rUSD\rUSc,,";
+    let lines: Vec<u64> = read::csv(&input[..])
+        .unwrap()
+        .map(|r| match r {
+            Ok(record) => record.line,
+            Err(e) => e.line(),
+        })
+        .collect();
+    assert_eq!(lines, [2, 3]);
+}
