@@ -287,7 +287,6 @@ fn because(leaf: &Leaf, s: &Shipment, t: Truth) -> Because {
                 let hit = countries.iter().find(|c| list.set.contains(**c));
                 let condition = match hit {
                     Some(c) => format!("passes through {c}, which {}", in_list(list, *c)),
-                    None if countries.is_empty() => format!("has no country in {list}"),
                     None => format!("has no country in {list}"),
                 };
                 let value = if countries.is_empty() {

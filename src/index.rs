@@ -127,3 +127,41 @@ impl HsIndex {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Rulebook, Source};
+
+    const SET: &str = "[ruleset]\nid = \"s\"\ntitle = \"t\"\nauthority = \"a\"\njurisdiction = \"KZ\"\n\
+        citations = [\"c\"]\nsources = [\"s\"]\nversion = \"1\"\nstatus = \"draft\"\n\
+        [[rule]]\nid = \"chips\"\nverdict = \"review\"\ntitle = \"t\"\nwhen = { hs_code = [\"8542\", \"854231\"] }\n\
+        [[rule]]\nid = \"arms\"\nverdict = \"review\"\ntitle = \"t\"\nwhen = { hs_code = [\"93\"], destination = [\"RU\"] }\n\
+        [[rule]]\nid = \"anything-to-ru\"\nverdict = \"review\"\ntitle = \"t\"\nwhen = { destination = [\"RU\"] }\n\
+        [[rule]]\nid = \"not-arms\"\nverdict = \"review\"\ntitle = \"t\"\nwhen = { not = { hs_code = [\"93\"] } }\n";
+
+    fn candidates(code: &str) -> Vec<u32> {
+        let book = Rulebook::from_sources(vec![Source::new("s.toml", SET)]).unwrap();
+        let index = HsIndex::build(book.rules().map(|(_, r)| &r.when));
+        let mut out = Vec::new();
+        index.for_each_candidate(&code.parse().unwrap(), |n| out.push(n));
+        out
+    }
+
+    #[test]
+    fn only_rules_on_the_code_path_and_the_fallback_are_candidates() {
+        // Rules 2 and 3 name no required HS prefix: every check visits them.
+        assert_eq!(candidates("8542310000"), [2, 3, 0]);
+        assert_eq!(candidates("9301900000"), [2, 3, 1]);
+        assert_eq!(candidates("1001990000"), [2, 3]);
+    }
+
+    #[test]
+    fn a_prefix_inside_another_of_the_same_rule_is_filed_once() {
+        let chips = candidates("8542310000")
+            .into_iter()
+            .filter(|n| *n == 0)
+            .count();
+        assert_eq!(chips, 1);
+    }
+}

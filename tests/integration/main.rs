@@ -5,6 +5,7 @@ mod authoring;
 mod bad_input;
 mod bad_rules;
 mod common;
+mod explain;
 mod golden;
 mod props;
 mod read;

@@ -1,0 +1,280 @@
+//! Explanations, word for word, for the forms the golden files do not show; and the parts of
+//! the API the other tests do not reach.
+
+use export_control::{CheckOptions, Decision, Digest, Outcome, Rulebook, Source};
+
+use crate::common::{engine_of, rule_set, shipment, shipped};
+
+fn reasons(rules: &str, fields: &[(&str, &str)]) -> Vec<String> {
+    let text = rule_set("x", "scope = \"any_exporter\"", rules);
+    let engine = engine_of(&[("x.toml", &text)]);
+    let v = engine.check(&shipment(fields));
+    v.matches
+        .iter()
+        .flat_map(|m| m.because.iter().chain(&m.exemption))
+        .filter(|b| b.field != "date")
+        .map(|b| b.to_string())
+        .collect()
+}
+
+const BASE: [(&str, &str); 5] = [
+    ("id", "E"),
+    ("date", "2023-06-01"),
+    ("hs_code", "100199"),
+    ("export_country", "KZ"),
+    ("destination", "KZ"),
+];
+
+fn with(extra: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
+    let mut fields: Vec<(&str, &str)> = BASE
+        .iter()
+        .copied()
+        .filter(|(k, _)| !extra.iter().any(|(e, _)| e == k))
+        .collect();
+    fields.extend_from_slice(extra);
+    fields
+}
+
+fn rule(when: &str) -> String {
+    format!(
+        "[[rule]]\nid = \"r\"\nverdict = \"review\"\ntitle = \"t\"\ncitation = \"c\"\nwhen = {when}\n"
+    )
+}
+
+#[test]
+fn a_negated_hs_condition_says_what_the_code_is_not() {
+    let got = reasons(
+        &rule("{ destination = [\"KZ\"], not = { hs_code = [\"CHPL_TIER_1\", \"93\"] } }"),
+        &BASE,
+    );
+    assert_eq!(
+        got,
+        [
+            "destination KZ is in [KZ]",
+            "hs_code 100199 does not start with any of [CHPL_TIER_1, 93]",
+        ]
+    );
+}
+
+#[test]
+fn long_lists_are_cut_after_eight_items() {
+    let names: Vec<String> = (1..=10).map(|i| format!("\"Party {i}\"")).collect();
+    let got = reasons(
+        &rule(&format!(
+            "{{ hs_code = [\"1001\"], consignee = [{}] }}",
+            names.join(", ")
+        )),
+        &BASE,
+    );
+    assert_eq!(
+        got[1],
+        "consignee is missing: cannot tell whether it is one of [Party 1, Party 2, Party 3, Party 4, Party 5, Party 6, Party 7, Party 8, and 2 more]"
+    );
+    let names: Vec<String> = (1..=8).map(|i| format!("\"P{i}\"")).collect();
+    let got = reasons(
+        &rule(&format!(
+            "{{ hs_code = [\"1001\"], consignee = [{}] }}",
+            names.join(", ")
+        )),
+        &BASE,
+    );
+    assert_eq!(
+        got[1],
+        "consignee is missing: cannot tell whether it is one of [P1, P2, P3, P4, P5, P6, P7, P8]"
+    );
+}
+
+#[test]
+fn a_country_met_through_a_group_among_other_items_names_the_group() {
+    let got = reasons(
+        &rule("{ hs_code = [\"1001\"], destination = [\"CN\", \"EAEU\"] }"),
+        &BASE,
+    );
+    assert_eq!(got[1], "destination KZ is in [CN, EAEU], by group EAEU");
+    let got = reasons(
+        &rule("{ hs_code = [\"1001\"], destination = [\"KZ\", \"EAEU\"] }"),
+        &BASE,
+    );
+    assert_eq!(got[1], "destination KZ is in [KZ, EAEU]");
+    let got = reasons(
+        &rule("{ hs_code = [\"1001\"], destination = [\"EAEU\"] }"),
+        &BASE,
+    );
+    assert_eq!(got[1], "destination KZ is in group EAEU");
+}
+
+#[test]
+fn transit_explanations() {
+    let got = reasons(
+        &rule("{ hs_code = [\"1001\"], transit_not = [\"RU\"] }"),
+        &BASE,
+    );
+    assert_eq!(got[1], "transit has no country in [RU]");
+    let got = reasons(
+        &rule("{ hs_code = [\"1001\"], transit_not = [\"RU\"] }"),
+        &with(&[("transit", "CN;KG")]),
+    );
+    assert_eq!(got[1], "transit [CN, KG] has no country in [RU]");
+}
+
+#[test]
+fn amount_explanations() {
+    let when = "{ hs_code = [\"1001\"], not = { value = { gt = \"100\", currency = \"USD\" } } }";
+    let got = reasons(&rule(when), &with(&[("value", "50"), ("currency", "USD")]));
+    assert_eq!(got[1], "value 50 USD is not > 100 USD");
+    let got = reasons(
+        &rule("{ hs_code = [\"1001\"], value = { ge = \"10\", le = \"20\", currency = \"USD\" } }"),
+        &BASE,
+    );
+    assert_eq!(
+        got[1],
+        "value is missing: cannot compare with >= 10 USD and <= 20 USD"
+    );
+    let got = reasons(
+        &rule("{ hs_code = [\"1001\"], quantity = { eq = \"5\", unit = \"PCS\" } }"),
+        &with(&[("quantity", "5"), ("unit", "pcs")]),
+    );
+    assert_eq!(got[1], "quantity 5 pcs is = 5 pcs");
+}
+
+#[test]
+fn attribute_explanations() {
+    let when = "{ hs_code = [\"1001\"], not = { attributes = { buyer_type = { equals = \"government\", when_missing = \"no_match\" } } } }";
+    let got = reasons(&rule(when), &BASE);
+    assert_eq!(
+        got[1],
+        "attributes.buyer_type is missing, which counts as no match"
+    );
+    let when = "{ hs_code = [\"1001\"], attributes = { buyer_type = { in = [\"state\", \"government\"] } } }";
+    let got = reasons(&rule(when), &with(&[("buyer_type", "Government")]));
+    assert_eq!(
+        got[1],
+        "attributes.buyer_type Government is in [state, government]"
+    );
+    let when =
+        "{ hs_code = [\"1001\"], not = { attributes = { buyer_type = { in = [\"state\"] } } } }";
+    let got = reasons(&rule(when), &with(&[("buyer_type", "private")]));
+    assert_eq!(got[1], "attributes.buyer_type private is not in [state]");
+    let when = "{ hs_code = [\"1001\"], attributes = { lot = { matches = '^L-\\d+$' } } }";
+    let got = reasons(&rule(when), &with(&[("lot", "L-42")]));
+    assert_eq!(got[1], r"attributes.lot L-42 matches /^L-\d+$/ at `L-42`");
+}
+
+#[test]
+fn a_rule_that_fired_lists_no_exemption() {
+    let engine = shipped();
+    let s = shipment(&[
+        ("id", "G-1"),
+        ("date", "2023-06-01"),
+        ("hs_code", "847130"),
+        ("export_country", "GB"),
+        ("destination", "RU"),
+        ("licences", "X-1"),
+    ]);
+    let v = engine.check(&s);
+    let m = v
+        .matches
+        .iter()
+        .find(|m| m.rule == "gb-ru-listed-chapters")
+        .unwrap();
+    assert_eq!(m.outcome, Outcome::Fired);
+    assert!(m.exemption.is_empty(), "{m}");
+}
+
+#[test]
+fn decide_respects_jurisdictions_and_windows() {
+    let engine = shipped();
+    let options = CheckOptions::default();
+    let mut s = shipment(&[
+        ("id", "D"),
+        ("date", "2023-01-10"),
+        ("hs_code", "930190"),
+        ("export_country", "KZ"),
+        ("destination", "CN"),
+    ]);
+    assert_eq!(engine.decide(&s, &options), Decision::Prohibited);
+    s.export_country = "KG".parse().unwrap();
+    assert_eq!(engine.decide(&s, &options), Decision::Allowed);
+    s.export_country = "KZ".parse().unwrap();
+    assert_eq!(
+        engine.decide(&s, &CheckOptions::as_of("2024-01-01".parse().unwrap())),
+        Decision::Allowed
+    );
+}
+
+#[test]
+fn the_digest_is_the_rule_books_and_changes_with_the_rules() {
+    let engine = shipped();
+    assert_eq!(engine.digest(), engine.rulebook().digest());
+    assert_ne!(engine.digest(), Digest::default());
+    let text = rule_set("x", "", &rule("{ hs_code = [\"93\"] }"));
+    let a = Rulebook::from_sources(vec![Source::new("x.toml", text.clone())]).unwrap();
+    let b = Rulebook::from_sources(vec![Source::new(
+        "x.toml",
+        text.replace("\"93\"", "\"94\""),
+    )])
+    .unwrap();
+    assert_ne!(a.digest(), b.digest());
+}
+
+#[test]
+fn check_all_gives_one_verdict_per_shipment_in_order() {
+    let engine = shipped();
+    let shipments = vec![
+        shipment(&[
+            ("id", "1"),
+            ("date", "2023-01-10"),
+            ("hs_code", "930190"),
+            ("export_country", "KZ"),
+            ("destination", "CN"),
+        ]),
+        shipment(&[
+            ("id", "2"),
+            ("date", "2023-01-10"),
+            ("hs_code", "100199"),
+            ("export_country", "KZ"),
+            ("destination", "CN"),
+        ]),
+    ];
+    let options = CheckOptions::default();
+    let verdicts: Vec<Decision> = engine
+        .check_all(&shipments, &options)
+        .map(|v| v.verdict)
+        .collect();
+    assert_eq!(verdicts, [Decision::Prohibited, Decision::Allowed]);
+    let batch: Vec<Decision> = engine
+        .check_batch(&shipments, &options)
+        .iter()
+        .map(|v| v.verdict)
+        .collect();
+    assert_eq!(batch, verdicts);
+}
+
+#[test]
+fn coverage_records_what_each_condition_saw() {
+    let text = rule_set(
+        "x",
+        "",
+        &rule("{ hs_code = [\"93\"], destination = [\"RU\"] }"),
+    );
+    let tests = "[[test]]\nname = \"to Russia\"\nshipment = { hs_code = \"930190\", destination = \"RU\", date = 2023-01-01 }\nexpect = \"review\"\n\n\
+                 [[test]]\nname = \"to China\"\nshipment = { hs_code = \"930190\", destination = \"CN\", date = 2023-01-01 }\nexpect = \"allowed\"\n";
+    let book = Rulebook::from_sources(vec![
+        Source::new("x.toml", text),
+        Source::new("x.tests.toml", tests),
+    ])
+    .unwrap();
+    let report = book.run_tests(&book.test_cases().unwrap());
+    assert!(report.failures().next().is_none());
+    let coverage = &report.coverage[0];
+    assert_eq!(coverage.exercised, 1);
+    let seen: Vec<(&str, bool, bool)> = coverage
+        .conditions
+        .iter()
+        .map(|c| (c.key, c.seen_true, c.seen_false))
+        .collect();
+    assert_eq!(
+        seen,
+        [("hs_code", true, false), ("destination", true, true)]
+    );
+}
