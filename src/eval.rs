@@ -433,3 +433,129 @@ fn regex_phrase(value: Option<&str>, regex: &regex::Regex) -> String {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(b: Option<bool>) -> Truth {
+        match b {
+            Some(true) => Truth::True,
+            Some(false) => Truth::False,
+            None => Truth::Unknown,
+        }
+    }
+
+    /// A leaf that is true, false or unknown on the record of [`record`].
+    fn leaf(b: Option<bool>) -> Condition {
+        let source = crate::source::Source::new("t.toml", "x");
+        let (field, country) = match b {
+            Some(true) => (CountryField::Destination, "RU"),
+            Some(false) => (CountryField::Destination, "CN"),
+            None => (CountryField::Origin, "RU"),
+        };
+        let code: CountryCode = country.parse().unwrap();
+        Condition::Leaf(Leaf {
+            key: "destination",
+            test: Test::Country {
+                field,
+                negated: false,
+                list: CountryList {
+                    items: vec![CountryItem::Code(code)],
+                    set: std::iter::once(code).collect(),
+                },
+            },
+            location: source.locate(0..1),
+        })
+    }
+
+    fn record() -> Shipment {
+        Shipment::new(
+            "R",
+            "2023-01-01".parse().unwrap(),
+            "930190".parse().unwrap(),
+            "KZ".parse().unwrap(),
+            "RU".parse().unwrap(),
+        )
+    }
+
+    /// Kleene's three-valued logic, the whole truth table, through `truth` and `explain`.
+    #[test]
+    fn not_all_and_any_follow_kleene() {
+        let s = record();
+        let values = [Some(true), Some(false), None];
+        let both = |c: &Condition| {
+            let mut out = Vec::new();
+            let explained = explain(c, &s, &mut out);
+            assert_eq!(explained, truth(c, &s));
+            explained
+        };
+        for a in values {
+            assert_eq!(both(&leaf(a)), t(a));
+            assert_eq!(both(&Condition::Not(Box::new(leaf(a)))), t(a.map(|x| !x)));
+            for b in values {
+                let and = match (a, b) {
+                    (Some(false), _) | (_, Some(false)) => Some(false),
+                    (Some(true), Some(true)) => Some(true),
+                    _ => None,
+                };
+                let or = match (a, b) {
+                    (Some(true), _) | (_, Some(true)) => Some(true),
+                    (Some(false), Some(false)) => Some(false),
+                    _ => None,
+                };
+                assert_eq!(
+                    both(&Condition::All(vec![leaf(a), leaf(b)])),
+                    t(and),
+                    "{a:?} and {b:?}"
+                );
+                assert_eq!(
+                    both(&Condition::Any(vec![leaf(a), leaf(b)])),
+                    t(or),
+                    "{a:?} or {b:?}"
+                );
+            }
+        }
+    }
+
+    /// An explanation lists the parts that decided the result.
+    #[test]
+    fn explanations_keep_the_deciding_parts() {
+        let s = record();
+        let shown = |c: &Condition| {
+            let mut out = Vec::new();
+            explain(c, &s, &mut out);
+            out.len()
+        };
+        // all: false shows only the false parts; true and unknown show every part.
+        assert_eq!(
+            shown(&Condition::All(vec![leaf(Some(true)), leaf(Some(false))])),
+            1
+        );
+        assert_eq!(
+            shown(&Condition::All(vec![leaf(Some(true)), leaf(None)])),
+            2
+        );
+        // any: true shows only the true parts, unknown only the unknown ones, false all.
+        assert_eq!(
+            shown(&Condition::Any(vec![leaf(Some(true)), leaf(Some(false))])),
+            1
+        );
+        assert_eq!(
+            shown(&Condition::Any(vec![leaf(None), leaf(Some(false))])),
+            1
+        );
+        assert_eq!(
+            shown(&Condition::Any(vec![leaf(Some(false)), leaf(Some(false))])),
+            2
+        );
+    }
+
+    #[test]
+    fn short_lists_cut_after_eight() {
+        let nine: Vec<u32> = (1..=9).collect();
+        assert_eq!(short_list(&nine), "[1, 2, 3, 4, 5, 6, 7, 8, and 1 more]");
+        assert_eq!(short_list(&nine[..8]), "[1, 2, 3, 4, 5, 6, 7, 8]");
+        assert_eq!(short_list::<u32>(&[]), "[]");
+    }
+}

@@ -177,3 +177,41 @@ impl fmt::Display for Verdict {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reason_reads_as_a_sentence() {
+        let with_value = Because {
+            field: Cow::Borrowed("destination"),
+            value: Some("RU".into()),
+            condition: "is in [RU]".into(),
+        };
+        assert_eq!(with_value.to_string(), "destination RU is in [RU]");
+        let missing = Because {
+            field: Cow::Borrowed("origin"),
+            value: None,
+            condition: "is missing".into(),
+        };
+        assert_eq!(missing.to_string(), "origin is missing");
+    }
+
+    #[test]
+    fn an_allowed_verdict_says_no_rule_matched() {
+        let v = Verdict {
+            verdict: Decision::Allowed,
+            as_of: "2023-01-01".parse().unwrap(),
+            matches: Vec::new(),
+            ruleset_digest: Digest::default(),
+        };
+        assert!(v.is_allowed());
+        assert_eq!(v.decisive().count(), 0);
+        assert!(
+            v.to_string()
+                .starts_with("ALLOWED (as of 2023-01-01; rules sha256:0000")
+        );
+        assert!(v.to_string().contains("no rule matched"));
+    }
+}
