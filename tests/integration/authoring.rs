@@ -271,3 +271,35 @@ fn findings_render_like_rustc() {
         "{rendered}"
     );
 }
+
+#[test]
+fn a_case_is_checked_under_its_own_rule_set_and_the_groups() {
+    let set = crate::common::rule_set(
+        "solo",
+        "",
+        "[[rule]]\nid = \"solo-93\"\nverdict = \"review\"\ntitle = \"t\"\ncitation = \"c\"\nwhen = { hs_code = [\"93\"], destination = [\"EAEU\"] }\n",
+    );
+    let other = crate::common::rule_set(
+        "other",
+        "",
+        "[[rule]]\nid = \"other-93\"\nverdict = \"prohibited\"\ntitle = \"t\"\ncitation = \"c\"\nwhen = { hs_code = [\"93\"] }\n",
+    );
+    let tests = "[[test]]\nname = \"alone\"\nshipment = { hs_code = \"930190\", destination = \"RU\", date = 2023-01-01 }\nexpect = \"review\"\n";
+    let book = Rulebook::from_sources(vec![
+        groups_source(),
+        Source::new("solo.toml", &set),
+        Source::new("other.toml", &other),
+        Source::new("solo.tests.toml", tests),
+    ])
+    .unwrap();
+    let report = book.run_tests(&book.test_cases().unwrap());
+    let result = &report.results[0];
+    assert!(
+        result.passed(),
+        "the other rule set's prohibition does not count: {:?}",
+        result.mismatches
+    );
+    let alone =
+        Rulebook::from_sources(vec![groups_source(), Source::new("solo.toml", &set)]).unwrap();
+    assert_eq!(result.verdict.ruleset_digest, alone.digest());
+}

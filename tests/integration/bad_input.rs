@@ -423,6 +423,29 @@ fn bad_rule_files_beyond_the_fixture_corpus() {
     let e = one_error(vec![Source::new("deep.toml", deep)]);
     assert!(matches!(e.kind(), RuleErrorKind::Syntax { .. }), "{e}");
 
+    // A rule set without rules.
+    let e = one_error(vec![Source::new(
+        "none.toml",
+        format!("rule = []\n{}", rule_set("none", "", "")),
+    )]);
+    assert!(
+        matches!(e.kind(), RuleErrorKind::WrongType { key, .. } if key == "rule"),
+        "{e}"
+    );
+
+    // A file of exactly the size limit is read; one byte more is not.
+    let base = rule_set("edge", "", RULE);
+    let limit = 8 << 20;
+    let exact = format!("{base}#{}\n", "x".repeat(limit - base.len() - 2));
+    assert_eq!(exact.len(), limit);
+    assert!(Rulebook::from_sources(vec![Source::new("edge.toml", exact)]).is_ok());
+    let over = format!("{base}#{}\n", "x".repeat(limit - base.len() - 1));
+    let e = one_error(vec![Source::new("over.toml", over)]);
+    assert!(
+        matches!(e.kind(), RuleErrorKind::InvalidValue { .. }),
+        "{e}"
+    );
+
     // A file over the size limit.
     let huge = format!("{}# {}\n", rule_set("huge", "", RULE), "x".repeat(9 << 20));
     let e = one_error(vec![Source::new("huge.toml", huge)]);

@@ -278,3 +278,13 @@ fn coverage_records_what_each_condition_saw() {
         [("hs_code", true, false), ("destination", true, true)]
     );
 }
+
+#[test]
+fn a_missing_attribute_cannot_be_told_unless_it_counts_as_no_match() {
+    let when = "{ hs_code = [\"1001\"], attributes = { supplier_country = { equals = \"KZ\" } } }";
+    let got = reasons(&rule(when), &BASE);
+    assert_eq!(
+        got[1],
+        "attributes.supplier_country is missing: cannot tell whether it passes the rule's test"
+    );
+}
