@@ -303,3 +303,84 @@ fn a_case_is_checked_under_its_own_rule_set_and_the_groups() {
         Rulebook::from_sources(vec![groups_source(), Source::new("solo.toml", &set)]).unwrap();
     assert_eq!(result.verdict.ruleset_digest, alone.digest());
 }
+
+#[test]
+fn a_wrong_outcome_fails_its_case() {
+    let tests = "[[test]]\nname = \"says licensed, is fired\"\nshipment = { hs_code = \"930190\", destination = \"CN\", date = 2023-01-01 }\noutcomes = { \"arms-93\" = \"licensed\" }\n";
+    let book = Rulebook::from_sources(vec![
+        Source::new("arms.toml", ARMS),
+        Source::new("arms.tests.toml", tests),
+    ])
+    .unwrap();
+    let report = book.run_tests(&book.test_cases().unwrap());
+    let failed: Vec<_> = report.failures().map(|f| f.mismatches.clone()).collect();
+    assert_eq!(
+        failed,
+        [vec![(
+            "rule `arms-93`".to_owned(),
+            "licensed".to_owned(),
+            "fired".to_owned()
+        )]]
+    );
+}
+
+#[test]
+fn a_case_without_a_required_field_says_which() {
+    let tests = "[[test]]\nname = \"no destination\"\nshipment = { hs_code = \"930190\" }\nexpect = \"prohibited\"\n";
+    let book = Rulebook::from_sources(vec![
+        Source::new("arms.toml", ARMS),
+        Source::new("arms.tests.toml", tests),
+    ])
+    .unwrap();
+    let err = book.test_cases().unwrap_err();
+    let errors = err.rule_errors();
+    assert_eq!(errors.len(), 1, "{err}");
+    assert!(
+        errors[0]
+            .to_string()
+            .contains("missing required field `destination`"),
+        "{err}"
+    );
+    assert_eq!(
+        errors[0].help(),
+        Some("give it in `shipment` or in the file's `[defaults]`")
+    );
+}
+
+#[test]
+fn rules_are_found_by_id() {
+    let book = Rulebook::load(RULES).unwrap();
+    let (set, rule) = book.rule("kz106-uav-to-ru").unwrap();
+    assert_eq!(
+        (set.id(), rule.id()),
+        ("kz-106-dual-use-ru", "kz106-uav-to-ru")
+    );
+    assert!(book.rule("no-such-rule").is_none());
+    assert_eq!(
+        book.rules().count(),
+        book.rule_sets()
+            .iter()
+            .map(|s| s.rules().len())
+            .sum::<usize>()
+    );
+}
+
+#[test]
+fn a_duplicate_id_error_renders_its_own_file() {
+    let a = crate::common::rule_set(
+        "set-a",
+        "",
+        "[[rule]]\nid = \"same\"\nverdict = \"review\"\ntitle = \"first\"\nwhen = { hs_code = [\"93\"] }\n",
+    );
+    let b = crate::common::rule_set(
+        "set-b",
+        "",
+        "[[rule]]\nid = \"same\"\nverdict = \"review\"\ntitle = \"second\"\nwhen = { hs_code = [\"94\"] }\n",
+    );
+    let err = Rulebook::from_sources(vec![Source::new("a.toml", a), Source::new("b.toml", b)])
+        .unwrap_err();
+    let rendered = err.rule_errors()[0].render(Style::Plain);
+    assert!(rendered.contains("--> b.toml:11:1"), "{rendered}");
+    assert!(rendered.contains("11 | [[rule]]"), "{rendered}");
+    assert!(err.rule_errors()[0].source_text().contains("set-b"));
+}
