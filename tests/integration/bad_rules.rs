@@ -194,3 +194,91 @@ fn io_and_empty_directories_are_errors() {
     ));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+fn errors_of(rules: &str) -> Vec<export_control::RuleError> {
+    let text = crate::common::rule_set("x", "", rules);
+    Rulebook::from_sources(vec![groups_source(), Source::new("x.toml", text)])
+        .unwrap_err()
+        .rule_errors()
+        .to_vec()
+}
+
+fn rule_when(when: &str) -> String {
+    format!("[[rule]]\nid = \"r\"\nverdict = \"review\"\ntitle = \"t\"\nwhen = {when}\n")
+}
+
+#[test]
+fn hints_name_what_was_probably_meant() {
+    let e = errors_of(&rule_when("{ hs_code = [\"CHPL_TIER_9\"] }"));
+    assert!(
+        matches!(
+            e[0].kind(),
+            export_control::RuleErrorKind::UnknownGroup { .. }
+        ),
+        "{}",
+        e[0]
+    );
+    assert_eq!(e[0].help(), Some("did you mean `CHPL_TIER_1`?"));
+    let e = errors_of(&rule_when(
+        "{ hs_code = [\"93\"], destination = [\"RUS\"] }",
+    ));
+    assert_eq!(
+        e[0].help(),
+        Some("`RUS` looks like an ISO alpha-3 code; rules use alpha-2 codes (two letters)")
+    );
+    let e = errors_of(&rule_when(
+        "{ hs_code = [\"93\"], destination = [\"RUSSIA\"] }",
+    ));
+    assert!(e[0].help().unwrap().starts_with("country codes have two letters; country groups defined in groups files: CHPL_PARTNERS, EAEU"), "{:?}", e[0].help());
+    let e = errors_of(&rule_when("{ hs_code = 8542 }"));
+    assert_eq!(
+        e[0].to_string(),
+        "x.toml:15:20: `rule(r).when.hs_code` must be a string or an array of strings, found an integer"
+    );
+    let e = errors_of(&rule_when(
+        "{ hs_code = [\"93\"], any = { destination = [\"RU\"] } }",
+    ));
+    assert!(
+        e[0].to_string()
+            .ends_with("`rule(r).when.any` must be an array of condition tables, found a table"),
+        "{}",
+        e[0]
+    );
+}
+
+#[test]
+fn a_group_may_only_name_groups_of_its_kind() {
+    let groups = "[country_group.MIXED]\ntitle = \"x\"\nmembers = [\"RU\", \"CHIPS\"]\nsources = [\"s\"]\n\
+                  [hs_group.CHIPS]\ntitle = \"x\"\ncodes = [\"8542\"]\nsources = [\"s\"]\n";
+    let set = crate::common::rule_set("s", "", &rule_when("{ hs_code = [\"CHIPS\"] }"));
+    let err = Rulebook::from_sources(vec![
+        Source::new("groups.toml", groups),
+        Source::new("s.toml", set),
+    ])
+    .unwrap_err();
+    let e = &err.rule_errors()[0];
+    assert_eq!(
+        e.to_string(),
+        "groups.toml:3:18: `country_group.MIXED.members` has invalid value `CHIPS`: `CHIPS` is not a country group"
+    );
+}
+
+#[test]
+fn every_party_field_can_be_tested() {
+    for field in ["consignor", "consignee", "end_user"] {
+        let when = format!("{{ hs_code = [\"93\"], {field} = [\"ACME\"] }}");
+        let text = crate::common::rule_set("p", "scope = \"any_exporter\"", &rule_when(&when));
+        let engine = crate::common::engine_of(&[("p.toml", &text)]);
+        let mut fields = vec![
+            ("id", "P"),
+            ("date", "2023-01-01"),
+            ("hs_code", "930190"),
+            ("export_country", "KZ"),
+            ("destination", "CN"),
+        ];
+        fields.push((field, "Acme"));
+        let v = engine.check(&crate::common::shipment(&fields));
+        assert_eq!(v.verdict, export_control::Decision::Review, "{field}");
+        assert_eq!(v.matches[0].because[2].field, field);
+    }
+}
