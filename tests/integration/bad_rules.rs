@@ -282,3 +282,107 @@ fn every_party_field_can_be_tested() {
         assert_eq!(v.matches[0].because[2].field, field);
     }
 }
+
+#[test]
+fn long_keys_get_hints_for_more_typos() {
+    // Five edits away from a 31-character key: still a likely typo.
+    let e = errors_of(&rule_when(
+        "{ hs_code = [\"93\"], end_user_differs_consignee = true }",
+    ));
+    assert_eq!(
+        e[0].help(),
+        Some("did you mean `end_user_differs_from_consignee`?")
+    );
+}
+
+#[test]
+fn a_key_in_the_wrong_table_says_where_it_belongs() {
+    let e = errors_of(&rule_when("{ hs_code = [\"93\"], citation = \"Art. 1\" }"));
+    assert_eq!(
+        e[0].help(),
+        Some("`citation` belongs in the `[[rule]]` table")
+    );
+}
+
+#[test]
+fn empty_strings_and_list_items_are_errors() {
+    let e = errors_of(
+        "[[rule]]\nid = \"r\"\nverdict = \"review\"\ntitle = \"  \"\nwhen = { hs_code = [\"93\"] }\n",
+    );
+    assert!(
+        e[0].to_string()
+            .ends_with("`rule(r).title` has invalid value `  `: it is empty"),
+        "{}",
+        e[0]
+    );
+    let e = errors_of(&rule_when("{ hs_code = [\"93\", \" \"] }"));
+    assert!(
+        e[0].to_string().ends_with("an item of the list is empty"),
+        "{}",
+        e[0]
+    );
+}
+
+#[test]
+fn convenient_spellings_are_accepted() {
+    // One string for a list of one, a date as a string, amounts as integers and decimals.
+    let text = crate::common::rule_set(
+        "ok",
+        "effective_from = \"2023-01-01\"",
+        &rule_when(
+            "{ hs_code = \"93\", value = { gt = 10000, le = 20000.10, currency = \"USD\" } }",
+        ),
+    );
+    let book = Rulebook::from_sources(vec![Source::new("ok.toml", text)]).unwrap();
+    assert_eq!(
+        book.rule_sets()[0].window().from.unwrap().to_string(),
+        "2023-01-01"
+    );
+    let engine = export_control::Engine::new(book);
+    let mut s = crate::common::shipment(&[
+        ("id", "A"),
+        ("date", "2023-06-01"),
+        ("hs_code", "930190"),
+        ("export_country", "KZ"),
+        ("destination", "CN"),
+        ("value", "20000.10"),
+        ("currency", "USD"),
+    ]);
+    assert_eq!(engine.check(&s).verdict, export_control::Decision::Review);
+    s.value = Some("20000.11".parse().unwrap());
+    assert_eq!(engine.check(&s).verdict, export_control::Decision::Allowed);
+}
+
+#[test]
+fn regex_limits_and_messages() {
+    let exact = format!(
+        "{{ hs_code = [\"93\"], description_matches = '{}' }}",
+        "a".repeat(4096)
+    );
+    let text = crate::common::rule_set("re", "", &rule_when(&exact));
+    assert!(Rulebook::from_sources(vec![Source::new("re.toml", text)]).is_ok());
+    let e = errors_of(&rule_when(
+        "{ hs_code = [\"93\"], description_matches = '(drone' }",
+    ));
+    assert!(
+        e[0].to_string()
+            .ends_with("invalid regular expression `(drone`: unclosed group"),
+        "{}",
+        e[0]
+    );
+}
+
+#[test]
+fn nesting_through_lists_counts_too() {
+    let mut when = String::from("{ hs_code = [\"93\"] }");
+    for _ in 0..20 {
+        when = format!("{{ any = [{when}] }}");
+    }
+    let e = errors_of(&rule_when(&when));
+    assert!(
+        e[0].to_string()
+            .contains("conditions nest deeper than 16 levels"),
+        "{}",
+        e[0]
+    );
+}
