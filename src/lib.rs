@@ -28,7 +28,19 @@
 //! (`parse`) into the validated model ([`rule`]), gathered and checked as a whole
 //! ([`Rulebook`]), compiled into an HS-prefix index by the [`Engine`], evaluated in
 //! three-valued logic (`eval`) into a [`Verdict`] with its explanation ([`verdict`]).
-//! Shipment files are read by [`read`].
+//! Shipment files are read by [`read`]. Rule authors' tools: test cases beside the rules
+//! ([`testing`]), the linter ([`lint`]) and rustc-style rendering of both ([`render`]).
+//!
+//! For the hot path, [`Engine::decide`] gives the verdict alone without allocating; batches go
+//! through [`Engine::check_batch`] and [`Engine::check_batch_parallel`].
+//!
+//! # Errors
+//!
+//! Loading fails with a [`LoadError`]: the file could not be read, or the rules have problems,
+//! all of them listed as [`RuleError`]s with file, line, column and key (match on
+//! [`RuleError::kind`]). Checking never fails: a record the rules cannot decide goes to
+//! `review`. Reading a shipment file yields a [`RecordError`] for each record that cannot be read,
+//! and goes on.
 //!
 //! The engine fails closed: a record it cannot evaluate is never allowed. A record that cannot
 //! be read is an error naming its line and field; a rule that needs a field the record lacks
