@@ -392,6 +392,10 @@ fn a_rule_written_inside_the_ruleset_table_says_so() {
     let text = crate::common::rule_set("x", "rule = 1", &rule_when("{ hs_code = [\"93\"] }"));
     let err = Rulebook::from_sources(vec![Source::new("x.toml", text)]).unwrap_err();
     let e = &err.rule_errors()[0];
-    assert!(e.to_string().starts_with("x.toml:10:1: unknown key `rule` in `ruleset`"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("x.toml:10:1: unknown key `rule` in `ruleset`"),
+        "{e}"
+    );
     assert_eq!(e.help(), Some("`rule` belongs in its own `[[rule]]` table"));
 }
