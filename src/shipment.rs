@@ -289,7 +289,7 @@ impl ShipmentBuilder {
             }
             return Ok(());
         }
-        let text = raw.trim();
+        let text = trim(raw);
         let some = (!text.is_empty()).then_some(text);
         match field {
             Field::Id => self.id = some.map(str::to_owned),
@@ -485,6 +485,20 @@ impl Field {
     }
 }
 
+/// `str::trim`, with a fast path for the usual field that starts and ends in ASCII.
+fn trim(raw: &str) -> &str {
+    let text = raw.trim_ascii();
+    // White space `trim_ascii` leaves: the vertical tab and non-ASCII spaces.
+    let maybe_space = |b: &u8| !b.is_ascii() || *b == 0x0b;
+    if text.as_bytes().first().is_some_and(maybe_space)
+        || text.as_bytes().last().is_some_and(maybe_space)
+    {
+        text.trim()
+    } else {
+        text
+    }
+}
+
 fn parse_country(field: &str, text: &str) -> Result<CountryCode, FieldError> {
     text.parse()
         .map_err(|e| FieldError::invalid(field, text, e))
@@ -528,7 +542,12 @@ fn plain_date(text: &str) -> Option<NaiveDate> {
 /// An exact, non-negative decimal, written out in full. Exponent notation (`1.23457E+11`) is
 /// refused: spreadsheets write it after rounding, so the exact amount is already lost.
 fn parse_amount(field: &str, text: &str) -> Result<Decimal, FieldError> {
-    let cleaned: String = text.chars().filter(|c| *c != '_').collect();
+    // Digit separators are allowed (`1_000`); most amounts have none and need no copy.
+    let cleaned: Cow<'_, str> = if text.contains('_') {
+        Cow::Owned(text.replace('_', ""))
+    } else {
+        Cow::Borrowed(text)
+    };
     if cleaned.contains(['e', 'E']) {
         return Err(FieldError::invalid(
             field,
@@ -664,6 +683,42 @@ mod tests {
             Some("government")
         );
         assert_eq!(s.origin, None);
+    }
+
+    #[test]
+    fn trimming_equals_str_trim() {
+        for text in [
+            "",
+            " ",
+            "x",
+            " x ",
+            "\tx\r\n",
+            "\u{0b}x\u{0b}",
+            "\u{a0}x\u{2003}",
+            " \u{a0} x",
+            "x \u{85}",
+            "\u{feff}x",
+            "é",
+            " é ",
+        ] {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn trimming_equals_str_trim_on_any_text(text in "[ \t\r\n\u{0b}\u{0c}\u{85}\u{a0}\u{2000}\u{3000}a-zé]{0,12}") {
+            proptest::prop_assert_eq!(trim(&text), text.trim());
+        }
+
+        #[test]
+        fn amounts_read_the_same_with_separators(whole in 0u64..10_000_000, cents in 0u32..100) {
+            let plain = format!("{whole}.{cents:02}");
+            let separated = format!("{}_{:03}.{cents:02}", whole / 1000, whole % 1000);
+            let expected: Decimal = plain.parse().unwrap();
+            proptest::prop_assert_eq!(parse_amount("value", &plain).unwrap(), expected);
+            proptest::prop_assert_eq!(parse_amount("value", &separated).unwrap(), expected);
+        }
     }
 
     #[test]
