@@ -5,6 +5,8 @@
 //! applies to any exporter) and the HS-prefix index. [`Engine::check`] is then a pure function
 //! of the record and the compiled rules; the engine is `Send + Sync` and holds no global state.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 
 use crate::country::CountryCode;
@@ -52,10 +54,15 @@ struct Compiled {
 
 #[derive(Debug, Clone)]
 struct Texts {
+    /// The rule's id, its rule set's id and version, its title: shared by every verdict it is in.
+    rule: Arc<str>,
+    ruleset: Arc<str>,
+    version: Arc<str>,
+    title: Arc<str>,
     /// `file:line`.
-    source: String,
+    source: Arc<str>,
     /// The rule's citation, else its rule set's.
-    citation: String,
+    citation: Arc<str>,
     /// Why the exporter condition holds, for jurisdiction-scoped rule sets.
     jurisdiction: String,
     in_force: String,
@@ -104,6 +111,8 @@ impl Engine {
     pub fn new(book: Rulebook) -> Engine {
         let mut compiled = Vec::new();
         for (set_number, set) in book.rule_sets().iter().enumerate() {
+            let ruleset: Arc<str> = set.id().into();
+            let version: Arc<str> = set.version().into();
             for (rule_number, rule) in set.rules().iter().enumerate() {
                 let window = set.window().intersect(&rule.window());
                 compiled.push(Compiled {
@@ -115,10 +124,16 @@ impl Engine {
                         Scope::AnyExporter => None,
                     },
                     texts: Texts {
-                        source: format!("{}:{}", rule.location().file(), rule.location().line()),
+                        rule: rule.id().into(),
+                        ruleset: Arc::clone(&ruleset),
+                        version: Arc::clone(&version),
+                        title: rule.title().into(),
+                        source: format!("{}:{}", rule.location().file(), rule.location().line())
+                            .into(),
                         citation: rule
                             .citation()
-                            .map_or_else(|| set.citations().join("; "), str::to_owned),
+                            .map_or_else(|| set.citations().join("; "), str::to_owned)
+                            .into(),
                         jurisdiction: format!("is the jurisdiction of rule set `{}`", set.id()),
                         in_force: format!("is in force: {window}"),
                         not_in_force: format!("is outside the window: in force {window}"),
@@ -331,16 +346,16 @@ impl Engine {
             eval::explain(u, s, &mut exemption);
         }
         state.push(RuleMatch {
-            rule: rule.id().to_owned(),
-            ruleset: set.id().to_owned(),
-            version: set.version().to_owned(),
+            rule: Arc::clone(&compiled.texts.rule),
+            ruleset: Arc::clone(&compiled.texts.ruleset),
+            version: Arc::clone(&compiled.texts.version),
             status: set.status(),
             verdict: rule.verdict,
             outcome,
             effect,
-            title: rule.title().to_owned(),
-            citation: compiled.texts.citation.clone(),
-            source: compiled.texts.source.clone(),
+            title: Arc::clone(&compiled.texts.title),
+            citation: Arc::clone(&compiled.texts.citation),
+            source: Arc::clone(&compiled.texts.source),
             because,
             exemption,
             licence: licence

@@ -17,7 +17,7 @@
 //! let verdict = engine.check(&shipment);
 //!
 //! assert_eq!(verdict.verdict, Decision::Prohibited);
-//! let rule_sets: Vec<&str> = verdict.decisive().map(|m| m.ruleset.as_str()).collect();
+//! let rule_sets: Vec<&str> = verdict.decisive().map(|m| &*m.ruleset).collect();
 //! assert!(rule_sets.contains(&"kz-106-dual-use-ru"));
 //! println!("{verdict}"); // plain-text explanation
 //! println!("{}", serde_json::to_string_pretty(&verdict)?); // or JSON

@@ -213,7 +213,7 @@ impl Rulebook {
             if verdict
                 .matches
                 .iter()
-                .any(|m| m.rule == rule.id() && m.outcome != Outcome::NotInForce)
+                .any(|m| *m.rule == *rule.id() && m.outcome != Outcome::NotInForce)
             {
                 entry.exercised += 1;
             }
@@ -243,7 +243,7 @@ fn mismatches(case: &Case, verdict: &Verdict) -> Vec<(String, String, String)> {
         verdict
             .matches
             .iter()
-            .find(|m| m.rule == rule)
+            .find(|m| *m.rule == *rule)
             .map(|m| m.outcome)
     };
     let shown = |o: Option<Outcome>| o.map_or("no match".to_owned(), |o| o.as_str().to_owned());

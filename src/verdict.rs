@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -72,15 +73,18 @@ impl Outcome {
 }
 
 /// One rule's part in a verdict.
+///
+/// Its texts (`rule`, `ruleset`, `version`, `title`, `citation`, `source`) are shared with the
+/// engine that wrote them: building and cloning a match copies no text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RuleMatch {
     /// The rule's id.
-    pub rule: String,
+    pub rule: Arc<str>,
     /// Its rule set's id.
-    pub ruleset: String,
+    pub ruleset: Arc<str>,
     /// The rule set's version.
-    pub version: String,
+    pub version: Arc<str>,
     /// The rule set's legal standing.
     pub status: Status,
     /// The verdict the rule gives when it fires.
@@ -90,11 +94,11 @@ pub struct RuleMatch {
     /// What it contributes to the record's verdict.
     pub effect: Decision,
     /// The rule's title.
-    pub title: String,
+    pub title: Arc<str>,
     /// The clause of the act it implements, else the rule set's citations.
-    pub citation: String,
+    pub citation: Arc<str>,
     /// The rule's file and line: `rules/kz-arms.toml:12`.
-    pub source: String,
+    pub source: Arc<str>,
     /// Field by field, why its conditions held (or could not be told).
     pub because: Vec<Because>,
     /// For `exempted`: the exception's conditions that held. For an exception that could not be

@@ -72,7 +72,7 @@ impl AuditRow {
                 if m.outcome == Outcome::Undetermined {
                     format!("{} (cannot tell)", m.rule)
                 } else {
-                    m.rule.clone()
+                    m.rule.to_string()
                 }
             })
             .collect();

@@ -79,7 +79,7 @@ fn match_lines(m: &RuleMatch) -> (String, Vec<String>) {
         "{head} ({} v{}, {}) at {}",
         m.ruleset, m.version, m.status, m.source
     );
-    let mut lines = vec![m.title.clone(), format!("cites: {}", m.citation)];
+    let mut lines = vec![m.title.to_string(), format!("cites: {}", m.citation)];
     lines.extend(m.because.iter().map(|b| b.to_string()));
     if let Some(l) = &m.licence {
         lines.push(format!("licence `{l}` meets the requirement"));

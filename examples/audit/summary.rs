@@ -85,9 +85,9 @@ impl Summary {
         for m in &row.matches {
             let count = self
                 .by_rule
-                .entry(m.rule.clone())
+                .entry(m.rule.to_string())
                 .or_insert_with(|| RuleCount {
-                    ruleset: m.ruleset.clone(),
+                    ruleset: m.ruleset.to_string(),
                     verdict: m.verdict.to_string(),
                     ..RuleCount::default()
                 });

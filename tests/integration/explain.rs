@@ -175,7 +175,7 @@ fn a_rule_that_fired_lists_no_exemption() {
     let m = v
         .matches
         .iter()
-        .find(|m| m.rule == "gb-ru-listed-chapters")
+        .find(|m| &*m.rule == "gb-ru-listed-chapters")
         .unwrap();
     assert_eq!(m.outcome, Outcome::Fired);
     assert!(m.exemption.is_empty(), "{m}");

@@ -8,14 +8,17 @@ use export_control::{CheckOptions, Decision, Outcome, Verdict};
 use crate::common::{engine_of, rule_set, shipment, shipped};
 
 fn decisive_sets(v: &Verdict) -> Vec<&str> {
-    let mut sets: Vec<&str> = v.decisive().map(|m| m.ruleset.as_str()).collect();
+    let mut sets: Vec<&str> = v.decisive().map(|m| &*m.ruleset).collect();
     sets.sort();
     sets.dedup();
     sets
 }
 
 fn fired(v: &Verdict, rule: &str) -> Option<Outcome> {
-    v.matches.iter().find(|m| m.rule == rule).map(|m| m.outcome)
+    v.matches
+        .iter()
+        .find(|m| &*m.rule == rule)
+        .map(|m| m.outcome)
 }
 
 #[test]
@@ -36,7 +39,7 @@ fn us_processors_from_kazakhstan_to_russia_are_prohibited() {
     let prohibiting: Vec<&str> = v
         .decisive()
         .filter(|m| m.effect == Decision::Prohibited)
-        .map(|m| m.ruleset.as_str())
+        .map(|m| &*m.ruleset)
         .collect();
     assert_eq!(
         prohibiting,
@@ -45,11 +48,11 @@ fn us_processors_from_kazakhstan_to_russia_are_prohibited() {
     let kz106 = v
         .matches
         .iter()
-        .find(|m| m.rule == "kz106-chpl-to-ru")
+        .find(|m| &*m.rule == "kz106-chpl-to-ru")
         .unwrap();
     assert_eq!(kz106.status, export_control::Status::Reported);
     assert_eq!(
-        kz106.source,
+        &*kz106.source,
         format!("{}/kz-106-dual-use-ru.toml:35", crate::common::RULES)
     );
     let conditions: Vec<String> = kz106.because.iter().map(|b| b.to_string()).collect();
@@ -134,7 +137,7 @@ fn rules_not_in_force_are_shown_only_on_request() {
     assert_eq!(v.verdict, Decision::Allowed);
     let m = &v.matches[0];
     assert_eq!(
-        (m.rule.as_str(), m.outcome),
+        (&*m.rule, m.outcome),
         ("kz-arms-armoured-vehicles", Outcome::NotInForce)
     );
     assert!(m.because[1].condition.contains("outside the window"), "{m}");
@@ -181,7 +184,7 @@ fn a_missing_origin_sends_to_review_never_allows() {
     let m = v
         .matches
         .iter()
-        .find(|m| m.rule == "kz106-uav-to-ru")
+        .find(|m| &*m.rule == "kz106-uav-to-ru")
         .unwrap();
     assert_eq!(
         (m.outcome, m.effect),
@@ -208,7 +211,7 @@ fn drones_declared_as_toys_are_red_flags() {
     let v = engine.check(&s);
     assert_eq!(v.verdict, Decision::Review);
     let m = &v.matches[0];
-    assert_eq!(m.rule, "redflag-drone-declared-as-toy");
+    assert_eq!(&*m.rule, "redflag-drone-declared-as-toy");
     assert!(
         m.because
             .iter()
@@ -234,7 +237,7 @@ fn end_user_red_flags_compare_names_loosely() {
     assert_eq!(engine.check(&s).verdict, Decision::Allowed);
     s.end_user = Some("Zeta Freight Forwarding LLC".into());
     let v = engine.check(&s);
-    let rules: Vec<&str> = v.decisive().map(|m| m.rule.as_str()).collect();
+    let rules: Vec<&str> = v.decisive().map(|m| &*m.rule).collect();
     assert_eq!(
         rules,
         [
@@ -260,7 +263,7 @@ fn chpl_guidance_covers_transit_and_transshipment_points() {
     let v = engine.check(&s);
     assert_eq!(v.verdict, Decision::Review);
     let m = &v.matches[0];
-    assert_eq!(m.rule, "chpl-tier-3b");
+    assert_eq!(&*m.rule, "chpl-tier-3b");
     assert_eq!(m.labels, [("tier".to_owned(), "3.B".to_owned())]);
     assert!(
         m.because
