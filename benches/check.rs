@@ -68,11 +68,16 @@ fn bench_check(bencher: Bencher<'_, '_>, n: usize, kind: Matching, how: How) {
         How::Check | How::Scan => bencher.bench_local(|| {
             i = (i + 1) % records.len();
             let record = &records[i];
-            if how == How::Scan {
-                black_box(engine.check_by_scan(black_box(record), &options))
+            // The verdict is dropped inside the timed call, as a caller would: freeing its
+            // explanation is part of the cost, and the heap stays in the steady state of a
+            // caller (divan would otherwise keep a sample's verdicts and free them in bulk,
+            // which made the timings swing with the allocator's state).
+            let verdict = if how == How::Scan {
+                engine.check_by_scan(black_box(record), &options)
             } else {
-                black_box(engine.check_with(black_box(record), &options))
-            }
+                engine.check_with(black_box(record), &options)
+            };
+            drop(black_box(verdict));
         }),
     }
 }

@@ -48,6 +48,8 @@ struct Compiled {
     rule: usize,
     window: Window,
     exporter: Option<CountryCode>,
+    /// How many lines its explanation has at most: the exporter, the date, one per condition.
+    explained: usize,
     /// Explanation texts that do not depend on the record, written once.
     texts: Texts,
 }
@@ -119,6 +121,7 @@ impl Engine {
                     set: set_number,
                     rule: rule_number,
                     window,
+                    explained: 2 + eval::leaf_count(&rule.when),
                     exporter: match set.scope() {
                         Scope::Jurisdiction => Some(set.jurisdiction()),
                         Scope::AnyExporter => None,
@@ -315,11 +318,11 @@ impl Engine {
             return;
         }
         // It matched or could not be told: now build the explanation.
-        let mut because = Vec::new();
+        let mut because = Vec::with_capacity(compiled.explained);
         if let Some(exporter) = compiled.exporter {
             because.push(Because {
                 field: "export_country".into(),
-                value: Some(exporter.to_string()),
+                value: Some(exporter.as_str().to_owned()),
                 condition: compiled.texts.jurisdiction.clone(),
             });
         }
@@ -329,7 +332,7 @@ impl Engine {
             } else {
                 "date".into()
             },
-            value: Some(state.date.to_string()),
+            value: Some(iso_date(state.date)),
             condition: if in_force {
                 compiled.texts.in_force.clone()
             } else {
@@ -438,9 +441,46 @@ impl<'a> CheckState<'a> {
     }
 }
 
+/// `YYYY-MM-DD` without the formatting machinery (a date is in every explanation).
+fn iso_date(date: NaiveDate) -> String {
+    use chrono::Datelike;
+    let year = date.year();
+    if !(0..=9999).contains(&year) {
+        return date.to_string();
+    }
+    let mut text = String::with_capacity(10);
+    for (number, width) in [(year.unsigned_abs(), 4), (date.month(), 2), (date.day(), 2)] {
+        if !text.is_empty() {
+            text.push('-');
+        }
+        for position in (0..width).rev() {
+            let digit = number / 10u32.pow(position) % 10;
+            text.push(char::from_digit(digit, 10).unwrap_or('0'));
+        }
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_written_as_chrono_writes_them() {
+        let mut date = NaiveDate::from_ymd_opt(-1, 12, 25).unwrap();
+        let last = NaiveDate::from_ymd_opt(10_000, 1, 3).unwrap();
+        let mut seen = 0;
+        while date <= last {
+            assert_eq!(iso_date(date), date.to_string());
+            date = date + chrono::Days::new(97);
+            seen += 1;
+        }
+        assert!(seen > 37_000, "{seen}");
+        for text in ["0000-01-01", "0999-02-28", "2023-08-31", "9999-12-31"] {
+            let d: NaiveDate = text.parse().unwrap();
+            assert_eq!(iso_date(d), text);
+        }
+    }
 
     #[test]
     fn engine_is_send_and_sync() {
@@ -449,3 +489,4 @@ mod tests {
         assert_send_sync::<Verdict>();
     }
 }
+

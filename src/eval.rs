@@ -95,6 +95,15 @@ pub(crate) fn for_each_leaf_truth(condition: &Condition, s: &Shipment, f: &mut d
 /// The truth of a condition, pushing onto `out` the leaves that decided it. Truths of parts
 /// are recomputed with [`truth`] (cheap) rather than kept, so nothing is built for parts that
 /// are not shown.
+/// How many leaves a condition has: the most lines [`explain`] writes for it.
+pub(crate) fn leaf_count(condition: &Condition) -> usize {
+    match condition {
+        Condition::All(parts) | Condition::Any(parts) => parts.iter().map(leaf_count).sum(),
+        Condition::Not(inner) => leaf_count(inner),
+        Condition::Leaf(_) => 1,
+    }
+}
+
 pub(crate) fn explain(condition: &Condition, s: &Shipment, out: &mut Vec<Because>) -> Truth {
     match condition {
         Condition::All(parts) | Condition::Any(parts) => {
@@ -275,7 +284,7 @@ fn because(leaf: &Leaf, s: &Shipment, t: Truth) -> Because {
                 }
                 (None, _) => format!("does not start with any of {}", hs_list(include)),
             };
-            (Cow::Borrowed("hs_code"), Some(code.to_string()), condition)
+            (Cow::Borrowed("hs_code"), Some(code.as_str().to_owned()), condition)
         }
         Test::Country {
             field,
@@ -311,7 +320,7 @@ fn because(leaf: &Leaf, s: &Shipment, t: Truth) -> Because {
                     } else {
                         format!("is not in {list}")
                     };
-                    (Cow::Borrowed(field.name()), Some(c.to_string()), condition)
+                    (Cow::Borrowed(field.name()), Some(c.as_str().to_owned()), condition)
                 }
             },
         },
