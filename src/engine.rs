@@ -489,4 +489,3 @@ mod tests {
         assert_send_sync::<Verdict>();
     }
 }
-

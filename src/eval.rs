@@ -263,11 +263,32 @@ fn hs_list(items: &[crate::rule::HsItem]) -> String {
 }
 
 fn in_list(list: &CountryList, code: CountryCode) -> String {
+    let mut text = String::with_capacity(64);
     match list.item_for(code) {
-        Some(CountryItem::Group(name, _)) if list.items.len() == 1 => format!("is in group {name}"),
-        Some(CountryItem::Group(name, _)) => format!("is in {list}, by group {name}"),
-        _ => format!("is in {list}"),
+        Some(CountryItem::Group(name, _)) if list.items.len() == 1 => {
+            text.push_str("is in group ");
+            text.push_str(name);
+        }
+        Some(CountryItem::Group(name, _)) => {
+            text.push_str("is in ");
+            list.push_to(&mut text);
+            text.push_str(", by group ");
+            text.push_str(name);
+        }
+        _ => {
+            text.push_str("is in ");
+            list.push_to(&mut text);
+        }
     }
+    text
+}
+
+/// `is not in [..]`, the usual explanation of a country condition that failed.
+fn not_in_list(list: &CountryList) -> String {
+    let mut text = String::with_capacity(64);
+    text.push_str("is not in ");
+    list.push_to(&mut text);
+    text
 }
 
 fn because(leaf: &Leaf, s: &Shipment, t: Truth) -> Because {
@@ -278,13 +299,22 @@ fn because(leaf: &Leaf, s: &Shipment, t: Truth) -> Because {
             let hit = include.iter().find(|i| code.starts_with(&i.prefix));
             let excluded = except.iter().find(|i| code.starts_with(&i.prefix));
             let condition = match (hit, excluded) {
-                (Some(p), None) => format!("starts with {p}"),
+                (Some(p), None) => {
+                    let mut text = String::with_capacity(48);
+                    text.push_str("starts with ");
+                    p.push_to(&mut text);
+                    text
+                }
                 (Some(p), Some(x)) => {
                     format!("starts with {p} but also with {x}, which is excluded")
                 }
                 (None, _) => format!("does not start with any of {}", hs_list(include)),
             };
-            (Cow::Borrowed("hs_code"), Some(code.as_str().to_owned()), condition)
+            (
+                Cow::Borrowed("hs_code"),
+                Some(code.as_str().to_owned()),
+                condition,
+            )
         }
         Test::Country {
             field,
@@ -318,9 +348,13 @@ fn because(leaf: &Leaf, s: &Shipment, t: Truth) -> Because {
                     let condition = if list.set.contains(c) {
                         in_list(list, c)
                     } else {
-                        format!("is not in {list}")
+                        not_in_list(list)
                     };
-                    (Cow::Borrowed(field.name()), Some(c.as_str().to_owned()), condition)
+                    (
+                        Cow::Borrowed(field.name()),
+                        Some(c.as_str().to_owned()),
+                        condition,
+                    )
                 }
             },
         },

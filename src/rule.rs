@@ -445,12 +445,23 @@ pub(crate) struct HsItem {
     pub location: Location,
 }
 
+impl HsItem {
+    /// Appends the item as explanations show it, `854231 (group CHPL)`, to `out`.
+    pub(crate) fn push_to(&self, out: &mut String) {
+        out.push_str(self.prefix.as_str());
+        if let Some(group) = &self.group {
+            out.push_str(" (group ");
+            out.push_str(group);
+            out.push(')');
+        }
+    }
+}
+
 impl fmt::Display for HsItem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.group {
-            Some(group) => write!(f, "{} (group {group})", self.prefix),
-            None => write!(f, "{}", self.prefix),
-        }
+        let mut text = String::new();
+        self.push_to(&mut text);
+        f.write_str(&text)
     }
 }
 
@@ -478,19 +489,29 @@ impl CountryList {
     }
 }
 
-impl fmt::Display for CountryList {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[")?;
+impl CountryList {
+    /// Appends the list as written, `[RU, EAEU]`, to `out` (explanations write it for every
+    /// match, so without the formatting machinery).
+    pub(crate) fn push_to(&self, out: &mut String) {
+        out.push('[');
         for (i, item) in self.items.iter().enumerate() {
             if i > 0 {
-                f.write_str(", ")?;
+                out.push_str(", ");
             }
-            match item {
-                CountryItem::Code(c) => write!(f, "{c}")?,
-                CountryItem::Group(name, _) => write!(f, "{name}")?,
-            }
+            out.push_str(match item {
+                CountryItem::Code(c) => c.as_str(),
+                CountryItem::Group(name, _) => name,
+            });
         }
-        f.write_str("]")
+        out.push(']');
+    }
+}
+
+impl fmt::Display for CountryList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut text = String::new();
+        self.push_to(&mut text);
+        f.write_str(&text)
     }
 }
 
