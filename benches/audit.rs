@@ -130,6 +130,24 @@ fn raw_csv_parse(bencher: divan::Bencher<'_, '_>) {
         });
 }
 
+/// Our streaming reader alone (line numbers, normalisation, validation), no checks: where the
+/// audit's time goes between the raw parse and the checks.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn read_only(bencher: divan::Bencher<'_, '_>) {
+    let path = data_file();
+    bencher
+        .counter(ItemsCount::new(RECORDS))
+        .counter(BytesCount::new(file_len(&path)))
+        .bench_local(|| {
+            let mut count = 0usize;
+            for record in read::open(&path, None).expect("open") {
+                black_box(record.expect("every generated record reads"));
+                count += 1;
+            }
+            assert_eq!(count, RECORDS);
+        });
+}
+
 /// The audit: our streaming reader, every record checked against the shipped rules.
 #[divan::bench(sample_count = 5, sample_size = 1)]
 fn audit_check(bencher: divan::Bencher<'_, '_>) {
