@@ -480,6 +480,7 @@ fn regex_phrase(value: Option<&str>, regex: &regex::Regex) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rule::HsItem;
 
     fn t(b: Option<bool>) -> Truth {
         match b {
@@ -520,6 +521,59 @@ mod tests {
             "KZ".parse().unwrap(),
             "RU".parse().unwrap(),
         )
+    }
+
+    /// `leaf_count` is what the engine reserves for an explanation: never fewer lines than
+    /// `explain` writes, and exactly as many when every part is shown.
+    #[test]
+    fn leaf_count_bounds_the_lines_of_an_explanation() {
+        let s = record();
+        let values = [Some(true), Some(false), None];
+        for a in values {
+            for b in values {
+                for c in values {
+                    let nested = Condition::All(vec![
+                        leaf(a),
+                        Condition::Any(vec![leaf(b), Condition::Not(Box::new(leaf(c)))]),
+                    ]);
+                    let mut out = Vec::new();
+                    explain(&nested, &s, &mut out);
+                    assert_eq!(leaf_count(&nested), 3);
+                    assert!(out.len() <= 3, "{a:?} {b:?} {c:?}: {}", out.len());
+                }
+            }
+        }
+        let every_part_shown = Condition::All(vec![leaf(Some(true)), leaf(None), leaf(None)]);
+        let mut out = Vec::new();
+        explain(&every_part_shown, &s, &mut out);
+        assert_eq!(out.len(), leaf_count(&every_part_shown));
+    }
+
+    /// A code under both an included prefix and an excluded one names both.
+    #[test]
+    fn an_excluded_code_is_explained_with_both_prefixes() {
+        let source = crate::source::Source::new("t.toml", "x");
+        let item = |prefix: &str, group: Option<&str>| HsItem {
+            prefix: prefix.parse().unwrap(),
+            group: group.map(Into::into),
+            location: source.locate(0..1),
+        };
+        let hs = Leaf {
+            key: "hs_code",
+            test: Test::Hs {
+                include: vec![item("93", Some("ARMS"))],
+                except: vec![item("9301", None)],
+            },
+            location: source.locate(0..1),
+        };
+        let s = record();
+        assert_eq!(leaf_truth(&hs.test, &s), Truth::False);
+        let line = because(&hs, &s, Truth::False);
+        assert_eq!(line.value.as_deref(), Some("930190"));
+        assert_eq!(
+            line.condition,
+            "starts with 93 (group ARMS) but also with 9301, which is excluded"
+        );
     }
 
     /// Kleene's three-valued logic, the whole truth table, through `truth` and `explain`.

@@ -280,6 +280,32 @@ fn coverage_records_what_each_condition_saw() {
 }
 
 #[test]
+fn coverage_counts_a_case_only_for_the_rules_it_made_match() {
+    let text = rule_set(
+        "x",
+        "",
+        "[[rule]]\nid = \"to-ru\"\nverdict = \"review\"\ntitle = \"t\"\ncitation = \"c\"\n\
+         when = { hs_code = [\"93\"], destination = [\"RU\"] }\n\n\
+         [[rule]]\nid = \"to-cn\"\nverdict = \"prohibited\"\ntitle = \"t\"\ncitation = \"c\"\n\
+         when = { hs_code = [\"93\"], destination = [\"CN\"] }\n",
+    );
+    let tests = "[[test]]\nname = \"to Russia\"\nshipment = { hs_code = \"930190\", destination = \"RU\", date = 2023-01-01 }\nexpect = \"review\"\n";
+    let book = Rulebook::from_sources(vec![
+        Source::new("x.toml", text),
+        Source::new("x.tests.toml", tests),
+    ])
+    .unwrap();
+    let report = book.run_tests(&book.test_cases().unwrap());
+    assert!(report.failures().next().is_none());
+    let exercised: Vec<(&str, usize)> = report
+        .coverage
+        .iter()
+        .map(|c| (c.rule.as_str(), c.exercised))
+        .collect();
+    assert_eq!(exercised, [("to-ru", 1), ("to-cn", 0)]);
+}
+
+#[test]
 fn a_missing_attribute_cannot_be_told_unless_it_counts_as_no_match() {
     let when = "{ hs_code = [\"1001\"], attributes = { supplier_country = { equals = \"KZ\" } } }";
     let got = reasons(&rule(when), &BASE);
