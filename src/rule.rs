@@ -487,9 +487,7 @@ impl CountryList {
             CountryItem::Group(_, set) => set.contains(code),
         })
     }
-}
 
-impl CountryList {
     /// Appends the list as written, `[RU, EAEU]`, to `out` (explanations write it for every
     /// match, so without the formatting machinery).
     pub(crate) fn push_to(&self, out: &mut String) {
