@@ -56,11 +56,6 @@ struct Compiled {
 
 #[derive(Debug, Clone)]
 struct Texts {
-    /// The rule's id, its rule set's id and version, its title: shared by every verdict it is in.
-    rule: Arc<str>,
-    ruleset: Arc<str>,
-    version: Arc<str>,
-    title: Arc<str>,
     /// `file:line`.
     source: Arc<str>,
     /// The rule's citation, else its rule set's.
@@ -113,8 +108,6 @@ impl Engine {
     pub fn new(book: Rulebook) -> Engine {
         let mut compiled = Vec::new();
         for (set_number, set) in book.rule_sets().iter().enumerate() {
-            let ruleset: Arc<str> = set.id().into();
-            let version: Arc<str> = set.version().into();
             for (rule_number, rule) in set.rules().iter().enumerate() {
                 let window = set.window().intersect(&rule.window());
                 compiled.push(Compiled {
@@ -127,10 +120,6 @@ impl Engine {
                         Scope::AnyExporter => None,
                     },
                     texts: Texts {
-                        rule: rule.id().into(),
-                        ruleset: Arc::clone(&ruleset),
-                        version: Arc::clone(&version),
-                        title: rule.title().into(),
                         source: format!("{}:{}", rule.location().file(), rule.location().line())
                             .into(),
                         citation: rule
@@ -349,14 +338,14 @@ impl Engine {
             eval::explain(u, s, &mut exemption);
         }
         state.push(RuleMatch {
-            rule: Arc::clone(&compiled.texts.rule),
-            ruleset: Arc::clone(&compiled.texts.ruleset),
-            version: Arc::clone(&compiled.texts.version),
+            rule: Arc::clone(&rule.id),
+            ruleset: Arc::clone(&set.id),
+            version: Arc::clone(&set.version),
             status: set.status(),
             verdict: rule.verdict,
             outcome,
             effect,
-            title: Arc::clone(&compiled.texts.title),
+            title: Arc::clone(&rule.title),
             citation: Arc::clone(&compiled.texts.citation),
             source: Arc::clone(&compiled.texts.source),
             because,

@@ -92,9 +92,6 @@ pub(crate) fn for_each_leaf_truth(condition: &Condition, s: &Shipment, f: &mut d
     for_each_leaf(condition, &mut |leaf| f(leaf_truth(&leaf.test, s)));
 }
 
-/// The truth of a condition, pushing onto `out` the leaves that decided it. Truths of parts
-/// are recomputed with [`truth`] (cheap) rather than kept, so nothing is built for parts that
-/// are not shown.
 /// How many leaves a condition has: the most lines [`explain`] writes for it.
 pub(crate) fn leaf_count(condition: &Condition) -> usize {
     match condition {
@@ -104,6 +101,9 @@ pub(crate) fn leaf_count(condition: &Condition) -> usize {
     }
 }
 
+/// The truth of a condition, pushing onto `out` the leaves that decided it. Truths of parts
+/// are recomputed with [`truth`] (cheap) rather than kept, so nothing is built for parts that
+/// are not shown.
 pub(crate) fn explain(condition: &Condition, s: &Shipment, out: &mut Vec<Because>) -> Truth {
     match condition {
         Condition::All(parts) | Condition::Any(parts) => {

@@ -196,14 +196,15 @@ impl Group {
 /// One rule file: metadata of the legal measure and its rules.
 #[derive(Debug, Clone)]
 pub struct RuleSet {
-    pub(crate) id: String,
+    /// Shared with every verdict that cites the set (as are `version` and a rule's id and title).
+    pub(crate) id: Arc<str>,
     pub(crate) title: String,
     pub(crate) authority: String,
     pub(crate) jurisdiction: CountryCode,
     pub(crate) scope: Scope,
     pub(crate) citations: Vec<String>,
     pub(crate) sources: Vec<String>,
-    pub(crate) version: String,
+    pub(crate) version: Arc<str>,
     pub(crate) window: Window,
     pub(crate) status: Status,
     pub(crate) notes: Option<String>,
@@ -273,9 +274,9 @@ impl RuleSet {
 /// One rule: when its conditions hold (and no exception does), it gives its verdict.
 #[derive(Debug, Clone)]
 pub struct Rule {
-    pub(crate) id: String,
+    pub(crate) id: Arc<str>,
     pub(crate) verdict: Decision,
-    pub(crate) title: String,
+    pub(crate) title: Arc<str>,
     pub(crate) citation: Option<String>,
     pub(crate) window: Window,
     pub(crate) labels: Vec<(String, String)>,

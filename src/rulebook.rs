@@ -150,7 +150,7 @@ impl Rulebook {
         let sets: Vec<RuleSet> = self
             .sets
             .iter()
-            .filter(|s| s.id == set_id)
+            .filter(|s| *s.id == *set_id)
             .cloned()
             .collect();
         let sources: Vec<Source> = self
@@ -175,7 +175,7 @@ impl Rulebook {
     pub fn rule(&self, id: &str) -> Option<(&RuleSet, &Rule)> {
         self.sets
             .iter()
-            .find_map(|set| set.rules.iter().find(|r| r.id == id).map(|r| (set, r)))
+            .find_map(|set| set.rules.iter().find(|r| *r.id == *id).map(|r| (set, r)))
     }
 
     /// Every rule with its rule set, rule sets in id order and rules in file order.
@@ -200,7 +200,7 @@ fn check_unique_ids(sets: &[RuleSet], sources: &[Source], errors: &mut Vec<RuleE
         if let Some(first) = set_ids.insert(&set.id, &set.location) {
             errors.push(duplicate(
                 RuleErrorKind::DuplicateRuleSetId {
-                    id: set.id.clone(),
+                    id: set.id.to_string(),
                     first: first.clone(),
                 },
                 &set.location,
@@ -211,7 +211,7 @@ fn check_unique_ids(sets: &[RuleSet], sources: &[Source], errors: &mut Vec<RuleE
             if let Some(first) = rule_ids.insert(&rule.id, &rule.location) {
                 errors.push(duplicate(
                     RuleErrorKind::DuplicateRuleId {
-                        id: rule.id.clone(),
+                        id: rule.id.to_string(),
                         first: first.clone(),
                     },
                     &rule.location,

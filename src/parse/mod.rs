@@ -201,14 +201,14 @@ fn read_rule_set(diag: &mut Diagnostics<'_>, groups: &GroupSets) -> Option<RuleS
 
     rules.shrink_to_fit();
     Some(RuleSet {
-        id: id?.into_inner(),
+        id: id?.into_inner().into(),
         title: title?.into_inner(),
         authority: authority?.into_inner(),
         jurisdiction: jurisdiction?,
         scope: scope?,
         citations: citations?.into_iter().map(Spanned::into_inner).collect(),
         sources: sources?.into_iter().map(Spanned::into_inner).collect(),
-        version: version?.into_inner(),
+        version: version?.into_inner().into(),
         window: window?,
         status: status?,
         notes: notes.map(Spanned::into_inner),
@@ -299,9 +299,9 @@ fn read_rule(
     }
 
     Some(Rule {
-        id: id?.into_inner(),
+        id: id?.into_inner().into(),
         verdict: verdict?,
-        title: title?.into_inner(),
+        title: title?.into_inner().into(),
         citation: citation.map(Spanned::into_inner),
         window: own_window?,
         labels: labels?,

@@ -250,6 +250,18 @@ fn check_all_gives_one_verdict_per_shipment_in_order() {
     assert_eq!(batch, verdicts);
 }
 
+/// Runs the cases of `tests` on the rule file `text`; every case must pass.
+fn passing_report(text: String, tests: &str) -> export_control::testing::TestReport {
+    let book = Rulebook::from_sources(vec![
+        Source::new("x.toml", text),
+        Source::new("x.tests.toml", tests),
+    ])
+    .unwrap();
+    let report = book.run_tests(&book.test_cases().unwrap());
+    assert!(report.failures().next().is_none());
+    report
+}
+
 #[test]
 fn coverage_records_what_each_condition_saw() {
     let text = rule_set(
@@ -259,13 +271,7 @@ fn coverage_records_what_each_condition_saw() {
     );
     let tests = "[[test]]\nname = \"to Russia\"\nshipment = { hs_code = \"930190\", destination = \"RU\", date = 2023-01-01 }\nexpect = \"review\"\n\n\
                  [[test]]\nname = \"to China\"\nshipment = { hs_code = \"930190\", destination = \"CN\", date = 2023-01-01 }\nexpect = \"allowed\"\n";
-    let book = Rulebook::from_sources(vec![
-        Source::new("x.toml", text),
-        Source::new("x.tests.toml", tests),
-    ])
-    .unwrap();
-    let report = book.run_tests(&book.test_cases().unwrap());
-    assert!(report.failures().next().is_none());
+    let report = passing_report(text, tests);
     let coverage = &report.coverage[0];
     assert_eq!(coverage.exercised, 1);
     let seen: Vec<(&str, bool, bool)> = coverage
@@ -290,13 +296,7 @@ fn coverage_counts_a_case_only_for_the_rules_it_made_match() {
          when = { hs_code = [\"93\"], destination = [\"CN\"] }\n",
     );
     let tests = "[[test]]\nname = \"to Russia\"\nshipment = { hs_code = \"930190\", destination = \"RU\", date = 2023-01-01 }\nexpect = \"review\"\n";
-    let book = Rulebook::from_sources(vec![
-        Source::new("x.toml", text),
-        Source::new("x.tests.toml", tests),
-    ])
-    .unwrap();
-    let report = book.run_tests(&book.test_cases().unwrap());
-    assert!(report.failures().next().is_none());
+    let report = passing_report(text, tests);
     let exercised: Vec<(&str, usize)> = report
         .coverage
         .iter()
