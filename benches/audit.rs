@@ -140,7 +140,9 @@ fn read_only(bencher: divan::Bencher<'_, '_>) {
         .counter(BytesCount::new(file_len(&path)))
         .bench_local(|| {
             let mut count = 0usize;
-            for record in read::open(&path, None).expect("open") {
+            for record in
+                read::open(&path, &export_control::read::ReadOptions::default()).expect("open")
+            {
                 black_box(record.expect("every generated record reads"));
                 count += 1;
             }
@@ -158,9 +160,10 @@ fn audit_check(bencher: divan::Bencher<'_, '_>) {
         .counter(ItemsCount::new(RECORDS))
         .counter(BytesCount::new(file_len(&path)))
         .bench_local(|| {
-            let records = read::open(&path, None).expect("open");
+            let records =
+                read::open(&path, &export_control::read::ReadOptions::default()).expect("open");
             let mut count = 0usize;
-            for checked in engine.check_records(records, &options) {
+            for checked in export_control::read::check_records(&engine, records, &options) {
                 if let Checked::Verdict { verdict, .. } = checked {
                     black_box(verdict);
                 }
@@ -180,9 +183,10 @@ fn audit_check_and_write_jsonl(bencher: divan::Bencher<'_, '_>) {
         .counter(ItemsCount::new(RECORDS))
         .counter(BytesCount::new(file_len(&path)))
         .bench_local(|| {
-            let records = read::open(&path, None).expect("open");
+            let records =
+                read::open(&path, &export_control::read::ReadOptions::default()).expect("open");
             let mut sink = BufWriter::new(std::io::sink());
-            for checked in engine.check_records(records, &options) {
+            for checked in export_control::read::check_records(&engine, records, &options) {
                 if let Checked::Verdict { record, verdict } = checked {
                     serde_json::to_writer(&mut sink, &(&record.shipment.id, record.line, &verdict))
                         .expect("write");

@@ -77,7 +77,11 @@ struct Change<'a> {
 fn run(args: &Args) -> Result<bool, String> {
     let old = load(&args.old)?;
     let new = load(&args.new)?;
-    let records = read::open(&args.shipments, None).map_err(|e| e.to_string())?;
+    let records = read::open(
+        &args.shipments,
+        &export_control::read::ReadOptions::default(),
+    )
+    .map_err(|e| e.to_string())?;
     let mut options = CheckOptions::default();
     options.as_of = args.as_of;
     let mut out = io::BufWriter::new(io::stdout().lock());

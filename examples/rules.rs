@@ -84,7 +84,7 @@ fn load_and_test(path: &PathBuf) -> Result<(Rulebook, TestReport), ExitCode> {
     };
     let book = Rulebook::load(path).map_err(fail)?;
     let cases = book.test_cases().map_err(fail)?;
-    let report = book.run_tests(&cases);
+    let report = export_control::testing::run_tests(&book, &cases);
     Ok((book, report))
 }
 

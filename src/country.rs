@@ -3,6 +3,13 @@
 //! The list of codes is compiled in from `src/data/iso3166-1-alpha2.csv` (see `src/data/SOURCE.md`).
 //! A [`CountrySet`] is a bitset over every two-letter code, so a membership test is one shift and
 //! one mask, whatever the size of the set.
+//!
+//! Beside the 249 assigned codes, three kinds of code customs declarations use are understood:
+//! `XK`, the user-assigned code the European Commission, the IMF and CLDR use for Kosovo, is a
+//! country like any other; `EU`, which ISO 3166/MA has exceptionally reserved for the European
+//! Union, parses as [`CountryCode::EU`] and stands for "one of the member states" (records accept
+//! it as an origin only, rules never); `ZZ`, `XX` and `XZ`, user-assigned codes declarations use
+//! for "unknown", are [`CountryError::Unknown`], so a reader can take the field as missing.
 
 use std::fmt;
 use std::str::FromStr;
@@ -53,7 +60,19 @@ pub enum CountryError {
     /// Two letters, but not an assigned ISO 3166-1 code.
     #[error("`{0}` is not an assigned ISO 3166-1 alpha-2 country code")]
     Unassigned(String),
+    /// A code that means "unknown" (`ZZ`, `XX`, `XZ`).
+    #[error("`{0}` means an unknown country")]
+    Unknown(String),
 }
+
+/// The codes declarations use for "unknown country".
+const UNKNOWN_CODES: [&str; 3] = ["ZZ", "XX", "XZ"];
+
+/// The member states of the European Union since 2020-02-01 (27; see `src/data/SOURCE.md`).
+const EU_MEMBERS: [&str; 27] = [
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT",
+    "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+];
 
 /// An assigned ISO 3166-1 alpha-2 country code, upper-case.
 ///
@@ -69,6 +88,25 @@ pub enum CountryError {
 pub struct CountryCode([u8; 2]);
 
 impl CountryCode {
+    /// The European Union (`EU`, exceptionally reserved in ISO 3166-1): "made in one of the
+    /// member states", as declarations write an origin. See [`CountryCode::eu_members`].
+    pub const EU: CountryCode = CountryCode(*b"EU");
+    /// Kosovo (`XK`, a user-assigned code used by the European Commission, the IMF and CLDR).
+    pub const XK: CountryCode = CountryCode(*b"XK");
+
+    /// Whether this is [`CountryCode::EU`]: a union of countries, not one of them.
+    pub fn is_eu(&self) -> bool {
+        *self == CountryCode::EU
+    }
+
+    /// The member states [`CountryCode::EU`] stands for.
+    pub fn eu_members() -> CountrySet {
+        EU_MEMBERS
+            .iter()
+            .filter_map(|code| code.parse::<CountryCode>().ok())
+            .collect()
+    }
+
     /// The code, two upper-case letters.
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.0).unwrap_or_default()
@@ -76,6 +114,11 @@ impl CountryCode {
 
     /// The short English name (CLDR display name), if the table has one.
     pub fn name(&self) -> Option<&'static str> {
+        match self.0 {
+            [b'E', b'U'] => return Some("European Union"),
+            [b'X', b'K'] => return Some("Kosovo"),
+            _ => {}
+        }
         ISO_TABLE.lines().skip(1).find_map(|line| {
             let (code, name) = line.split_once(',')?;
             (code == self.as_str()).then_some(name)
@@ -111,8 +154,10 @@ impl FromStr for CountryCode {
         let assigned = ASSIGNED
             .get(slot / 64)
             .is_some_and(|w| w & (1 << (slot % 64)) != 0);
-        if assigned {
+        if assigned || code == CountryCode::EU || code == CountryCode::XK {
             Ok(code)
+        } else if UNKNOWN_CODES.contains(&code.as_str()) {
+            Err(CountryError::Unknown(code.as_str().to_owned()))
         } else {
             Err(CountryError::Unassigned(trimmed.to_owned()))
         }
@@ -245,11 +290,36 @@ mod tests {
     }
 
     #[test]
-    fn unassigned_and_malformed_codes_are_rejected() {
-        assert_eq!(
-            "EU".parse::<CountryCode>(),
-            Err(CountryError::Unassigned("EU".into()))
+    fn kosovo_the_union_and_unknown_codes() {
+        let xk: CountryCode = "xk".parse().unwrap();
+        assert_eq!((xk, xk.name()), (CountryCode::XK, Some("Kosovo")));
+        let eu: CountryCode = "EU".parse().unwrap();
+        assert!(eu.is_eu() && !xk.is_eu());
+        assert_eq!(eu.name(), Some("European Union"));
+        let members = CountryCode::eu_members();
+        assert_eq!(members.len(), 27);
+        for code in ["DE", "FR", "HR", "CY"] {
+            assert!(members.contains(code.parse().unwrap()), "{code}");
+        }
+        for code in ["GB", "NO", "CH", "EU"] {
+            assert!(!members.contains(code.parse().unwrap()), "{code}");
+        }
+        for code in ["ZZ", "xx", "XZ"] {
+            assert!(
+                matches!(code.parse::<CountryCode>(), Err(CountryError::Unknown(_))),
+                "{code}"
+            );
+        }
+        // Every EU member is an assigned code: no typo in the list.
+        assert!(
+            EU_MEMBERS
+                .iter()
+                .all(|c| CountryCode::all().any(|a| a.as_str() == *c))
         );
+    }
+
+    #[test]
+    fn unassigned_and_malformed_codes_are_rejected() {
         assert_eq!(
             "UK".parse::<CountryCode>(),
             Err(CountryError::Unassigned("UK".into()))

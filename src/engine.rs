@@ -13,12 +13,13 @@ use crate::country::CountryCode;
 use crate::error::LoadError;
 use crate::eval::{self, Truth};
 use crate::index::HsIndex;
-use crate::read::{Record, RecordError};
-use crate::rule::{Decision, Rule, RuleSet, Scope, Window};
+use crate::rule::{Rule, RuleSet, Scope};
 use crate::rulebook::Rulebook;
 use crate::shipment::Shipment;
 use crate::source::Digest;
+use crate::verdict::Decision;
 use crate::verdict::{Because, Outcome, RuleMatch, Verdict};
+use crate::window::Window;
 
 /// How to check.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -84,25 +85,6 @@ pub struct Engine {
     index: HsIndex,
 }
 
-/// The result of checking one record read from a file: its verdict, or why it could not be read.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-#[allow(
-    clippy::large_enum_variant,
-    reason = "the large variant is the common one; boxing it would allocate for every record"
-)]
-pub enum Checked {
-    /// The record was read and checked.
-    Verdict {
-        /// The record.
-        record: Record,
-        /// Its verdict.
-        verdict: Verdict,
-    },
-    /// The record could not be read; it is never taken as allowed.
-    Invalid(RecordError),
-}
-
 impl Engine {
     /// Compiles a rule book.
     pub fn new(book: Rulebook) -> Engine {
@@ -114,7 +96,7 @@ impl Engine {
                     set: set_number,
                     rule: rule_number,
                     window,
-                    explained: 2 + eval::leaf_count(&rule.when),
+                    explained: 2 + rule.when.leaf_count(),
                     exporter: match set.scope() {
                         Scope::Jurisdiction => Some(set.jurisdiction()),
                         Scope::AnyExporter => None,
@@ -260,25 +242,6 @@ impl Engine {
         shipments
             .into_iter()
             .map(move |shipment| self.check_with(shipment, options))
-    }
-
-    /// Checks records as a reader yields them: one result per record, in order, with records
-    /// that could not be read passed through as [`Checked::Invalid`].
-    pub fn check_records<'a, I>(
-        &'a self,
-        records: I,
-        options: &'a CheckOptions,
-    ) -> impl Iterator<Item = Checked> + 'a
-    where
-        I: IntoIterator<Item = Result<Record, RecordError>> + 'a,
-    {
-        records.into_iter().map(move |record| match record {
-            Ok(record) => {
-                let verdict = self.check_with(&record.shipment, options);
-                Checked::Verdict { record, verdict }
-            }
-            Err(error) => Checked::Invalid(error),
-        })
     }
 
     fn rule(&self, c: &Compiled) -> Option<(&RuleSet, &Rule)> {

@@ -10,6 +10,9 @@ use std::sync::Arc;
 
 use crate::source::Location;
 
+/// The result of loading: a value, or why the rules could not be loaded.
+pub type Result<T, E = LoadError> = std::result::Result<T, E>;
+
 /// Why a rule book could not be loaded.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

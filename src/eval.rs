@@ -73,32 +73,10 @@ pub(crate) fn truth(condition: &Condition, s: &Shipment) -> Truth {
     }
 }
 
-/// Calls `f` with every leaf of a condition, in file order.
-pub(crate) fn for_each_leaf<'a>(condition: &'a Condition, f: &mut dyn FnMut(&'a Leaf)) {
-    match condition {
-        Condition::All(parts) | Condition::Any(parts) => {
-            for part in parts {
-                for_each_leaf(part, f);
-            }
-        }
-        Condition::Not(inner) => for_each_leaf(inner, f),
-        Condition::Leaf(leaf) => f(leaf),
-    }
-}
-
 /// Calls `f` with the truth of every leaf of a condition on a record, in the order of
 /// [`for_each_leaf`].
 pub(crate) fn for_each_leaf_truth(condition: &Condition, s: &Shipment, f: &mut dyn FnMut(Truth)) {
-    for_each_leaf(condition, &mut |leaf| f(leaf_truth(&leaf.test, s)));
-}
-
-/// How many leaves a condition has: the most lines [`explain`] writes for it.
-pub(crate) fn leaf_count(condition: &Condition) -> usize {
-    match condition {
-        Condition::All(parts) | Condition::Any(parts) => parts.iter().map(leaf_count).sum(),
-        Condition::Not(inner) => leaf_count(inner),
-        Condition::Leaf(_) => 1,
-    }
+    condition.for_each_leaf(&mut |leaf| f(leaf_truth(&leaf.test, s)));
 }
 
 /// The truth of a condition, pushing onto `out` the leaves that decided it. Truths of parts
@@ -538,7 +516,7 @@ mod tests {
                     ]);
                     let mut out = Vec::new();
                     explain(&nested, &s, &mut out);
-                    assert_eq!(leaf_count(&nested), 3);
+                    assert_eq!(nested.leaf_count(), 3);
                     assert!(out.len() <= 3, "{a:?} {b:?} {c:?}: {}", out.len());
                 }
             }
@@ -546,7 +524,7 @@ mod tests {
         let every_part_shown = Condition::All(vec![leaf(Some(true)), leaf(None), leaf(None)]);
         let mut out = Vec::new();
         explain(&every_part_shown, &s, &mut out);
-        assert_eq!(out.len(), leaf_count(&every_part_shown));
+        assert_eq!(out.len(), every_part_shown.leaf_count());
     }
 
     /// A code under both an included prefix and an excluded one names both.

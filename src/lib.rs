@@ -64,27 +64,36 @@ pub mod error;
 mod eval;
 pub mod hs;
 mod index;
+#[cfg(feature = "authoring")]
 pub mod lint;
+mod load;
 mod parse;
+#[cfg(feature = "read")]
 pub mod read;
+#[cfg(feature = "authoring")]
 pub mod render;
 pub mod rule;
 mod rulebook;
 pub mod shipment;
 pub mod source;
+mod suggest;
+#[cfg(feature = "authoring")]
 pub mod testing;
 pub mod verdict;
+pub mod window;
 
-pub use country::{CountryCode, CountrySet};
-pub use engine::{CheckOptions, Checked, Engine};
-pub use error::{LoadError, RuleError, RuleErrorKind};
-pub use hs::{HsCode, HsPrefix};
-pub use read::{Record, RecordError};
-pub use rule::{Decision, Rule, RuleSet, Status};
+pub use country::{CountryCode, CountryError, CountrySet};
+pub use engine::{CheckOptions, Engine};
+pub use error::{LoadError, Result, RuleError, RuleErrorKind, RuleErrors};
+pub use hs::{HsCode, HsError, HsPrefix};
+#[cfg(feature = "read")]
+pub use read::{Checked, IoError, ReadError, Record, RecordError, RecordErrorKind};
+pub use rule::{Rule, RuleSet};
 pub use rulebook::Rulebook;
-pub use shipment::Shipment;
+pub use shipment::{Field, FieldError, Shipment};
 pub use source::{Digest, Location, Source};
-pub use verdict::{Because, Outcome, RuleMatch, Verdict};
+pub use verdict::{Because, Decision, Outcome, RuleMatch, Status, Verdict};
+pub use window::Window;
 
 /// The README's examples, run as doc tests so they cannot rot.
 #[cfg(doctest)]

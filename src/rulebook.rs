@@ -6,12 +6,13 @@
 //! nothing depends on the order files were given in.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::error::{LoadError, RuleError, RuleErrorKind, RuleErrors};
+use crate::load;
 use crate::parse;
 use crate::rule::{Group, Rule, RuleSet};
-use crate::source::{self, Digest, Location, Source, SourceKind};
+use crate::source::{Digest, Location, Source, SourceKind};
 
 /// Every rule set and country group loaded, validated, with the digest of their files.
 #[derive(Debug, Clone)]
@@ -32,22 +33,7 @@ impl Rulebook {
 
     /// Loads several files and directories as one rule book.
     pub fn load_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Rulebook, LoadError> {
-        let mut files: Vec<(PathBuf, PathBuf)> = Vec::new();
-        for root in paths {
-            let root = root.as_ref();
-            for file in source::discover(root)? {
-                files.push((file, root.to_owned()));
-            }
-        }
-        // The same file reached through two paths is read once.
-        let mut seen = std::collections::BTreeSet::new();
-        let mut sources = Vec::with_capacity(files.len());
-        for (file, root) in files {
-            let canonical = file.canonicalize().unwrap_or_else(|_| file.clone());
-            if seen.insert(canonical) {
-                sources.push(source::read(&file, &root)?);
-            }
-        }
+        let sources = load::sources(paths)?;
         if !sources.iter().any(|s| s.kind() == SourceKind::RuleSet) {
             return Err(LoadError::NoRuleSets {
                 paths: paths
@@ -168,6 +154,24 @@ impl Rulebook {
             sets,
             groups: self.groups.clone(),
             sources,
+        }
+    }
+
+    /// Reads every test case of the loaded files: `*.tests.toml` files and `[[test]]` tables in
+    /// rule files. Problems in test files are reported like problems in rule files.
+    #[cfg(feature = "authoring")]
+    pub fn test_cases(&self) -> Result<Vec<crate::rule::Case>, LoadError> {
+        let mut errors = Vec::new();
+        let mut cases = Vec::new();
+        for source in self.sources() {
+            if matches!(source.kind(), SourceKind::Tests | SourceKind::RuleSet) {
+                cases.extend(crate::parse::cases(source, self.rule_sets(), &mut errors));
+            }
+        }
+        if errors.is_empty() {
+            Ok(cases)
+        } else {
+            Err(LoadError::Invalid(RuleErrors::new(errors)))
         }
     }
 

@@ -1,19 +1,16 @@
-//! Rule files on disk or in memory: finding them, naming them, locating byte offsets, digesting.
+//! Rule files as text: their names, kinds, locations of byte offsets, and the digest of a set of
+//! them. Nothing here touches the disk (see `load` for discovery and reading).
 //!
-//! A directory tree holds three kinds of TOML files, told apart by name:
-//! `groups.toml` (country groups), `*.tests.toml` (rule test cases, not rule sets) and every other
-//! `*.toml` (one rule set each). Files are taken in sorted path order so a load never depends on
-//! the order a file system lists them in.
+//! A rule book holds three kinds of TOML files, told apart by name: `groups.toml` (country and
+//! HS code groups), `*.tests.toml` (rule test cases, not rule sets) and every other `*.toml` (one
+//! rule set each).
 
 use std::fmt;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::{Serialize, Serializer};
 use sha2::{Digest as _, Sha256};
-
-use crate::error::LoadError;
 
 /// The file name of a country groups file.
 pub const GROUPS_FILE: &str = "groups.toml";
@@ -80,6 +77,14 @@ impl Source {
             kind,
             line_starts,
         }
+    }
+
+    /// A file read from disk: `key` is its path relative to the root it was found under, so the
+    /// same tree digests the same wherever it lies.
+    pub(crate) fn with_key(name: &str, key: &str, text: String) -> Source {
+        let mut source = Source::new(name, text);
+        source.key = key.replace('\\', "/");
+        source
     }
 
     /// The name shown in errors and explanations (the path as found, e.g. `rules/kz-arms.toml`).
@@ -174,83 +179,6 @@ impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}:{}", self.file, self.line, self.column)
     }
-}
-
-/// Files to load: what a path names, in sorted order.
-///
-/// A rule file brings the `groups.toml` beside it (rules name groups defined there) and its own
-/// `*.tests.toml`; a directory gives every `.toml` file below it.
-pub(crate) fn discover(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
-    let meta = std::fs::metadata(path).map_err(|source| LoadError::Io {
-        path: path.to_owned(),
-        source,
-    })?;
-    let mut found = Vec::new();
-    if meta.is_dir() {
-        walk(path, &mut found)?;
-    } else {
-        found.push(path.to_owned());
-        let name = path.to_string_lossy();
-        if SourceKind::of(&name) == Some(SourceKind::RuleSet) {
-            // The groups it may name, and the test cases written for it.
-            let beside = path.with_file_name(GROUPS_FILE);
-            if beside.is_file() {
-                found.push(beside);
-            }
-            if let Some(stem) = name.strip_suffix(".toml") {
-                let tests = PathBuf::from(format!("{stem}{TESTS_SUFFIX}"));
-                if tests.is_file() {
-                    found.push(tests);
-                }
-            }
-        }
-    }
-    found.sort();
-    Ok(found)
-}
-
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), LoadError> {
-    let io = |source| LoadError::Io {
-        path: dir.to_owned(),
-        source,
-    };
-    let mut entries = std::fs::read_dir(dir)
-        .map_err(io)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(io)?;
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            walk(&path, found)?;
-        } else if SourceKind::of(&path.to_string_lossy()).is_some() {
-            found.push(path);
-        }
-    }
-    Ok(())
-}
-
-/// Reads a file found by [`discover`]. `root` is the path the caller gave; the digest key is the
-/// path relative to it, so the same tree digests the same wherever it lies.
-pub(crate) fn read(path: &Path, root: &Path) -> Result<Source, LoadError> {
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
-        path: path.to_owned(),
-        source,
-    })?;
-    let text = String::from_utf8(bytes).map_err(|e| LoadError::NotUtf8 {
-        path: path.to_owned(),
-        offset: e.utf8_error().valid_up_to(),
-    })?;
-    let mut source = Source::new(path.to_string_lossy(), text);
-    let base = if root.is_dir() {
-        root
-    } else {
-        root.parent().unwrap_or(root)
-    };
-    if let Ok(relative) = path.strip_prefix(base) {
-        source.key = relative.to_string_lossy().replace('\\', "/");
-    }
-    Ok(source)
 }
 
 /// The SHA-256 digest of a loaded rule book: every rule set and groups file, by relative name

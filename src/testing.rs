@@ -7,49 +7,12 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
-
 use crate::engine::{CheckOptions, Engine};
-use crate::error::{LoadError, RuleErrors};
 use crate::eval::{self, Truth};
-use crate::rule::{Decision, Scope};
+use crate::rule::{Case, Scope};
 use crate::rulebook::Rulebook;
-use crate::shipment::Shipment;
-use crate::source::{Location, SourceKind};
+use crate::source::Location;
 use crate::verdict::{Outcome, Verdict};
-
-/// One test case from a `*.tests.toml` file or a `[[test]]` table.
-#[derive(Debug, Clone)]
-pub struct Case {
-    pub(crate) name: String,
-    pub(crate) location: Location,
-    pub(crate) rule_set: String,
-    pub(crate) shipment: Shipment,
-    pub(crate) as_of: Option<NaiveDate>,
-    pub(crate) expect: Option<Decision>,
-    pub(crate) fires: Vec<String>,
-    pub(crate) does_not_fire: Vec<String>,
-    pub(crate) outcomes: Vec<(String, Outcome)>,
-}
-
-impl Case {
-    /// The case's name.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-    /// Where the case is written.
-    pub fn location(&self) -> &Location {
-        &self.location
-    }
-    /// The id of the rule set it tests.
-    pub fn rule_set(&self) -> &str {
-        &self.rule_set
-    }
-    /// The shipment it checks, defaults filled in.
-    pub fn shipment(&self) -> &Shipment {
-        &self.shipment
-    }
-}
 
 /// What one case found.
 #[derive(Debug, Clone)]
@@ -125,114 +88,95 @@ impl TestReport {
     }
 }
 
-impl Rulebook {
-    /// Reads every test case of the loaded files: `*.tests.toml` files and `[[test]]` tables in
-    /// rule files. Problems in test files are reported like problems in rule files.
-    pub fn test_cases(&self) -> Result<Vec<Case>, LoadError> {
-        let mut errors = Vec::new();
-        let mut cases = Vec::new();
-        for source in self.sources() {
-            if matches!(source.kind(), SourceKind::Tests | SourceKind::RuleSet) {
-                cases.extend(crate::parse::cases(source, self.rule_sets(), &mut errors));
-            }
-        }
-        if errors.is_empty() {
-            Ok(cases)
-        } else {
-            Err(LoadError::Invalid(RuleErrors::new(errors)))
-        }
+/// Runs test cases, each against its own rule set with the groups.
+pub fn run_tests(book: &Rulebook, cases: &[Case]) -> TestReport {
+    let mut engines: BTreeMap<&str, Engine> = BTreeMap::new();
+    for set in book.rule_sets() {
+        engines.insert(set.id(), Engine::new(book.subset(set.id())));
     }
-
-    /// Runs test cases, each against its own rule set with the groups.
-    pub fn run_tests(&self, cases: &[Case]) -> TestReport {
-        let mut engines: BTreeMap<&str, Engine> = BTreeMap::new();
-        for set in self.rule_sets() {
-            engines.insert(set.id(), Engine::new(self.subset(set.id())));
-        }
-        let mut coverage: Vec<RuleCoverage> = Vec::new();
-        for set in self.rule_sets() {
-            for rule in set.rules() {
-                let mut conditions = Vec::new();
-                for condition in std::iter::once(&rule.when).chain(rule.unless.as_ref()) {
-                    eval::for_each_leaf(condition, &mut |leaf| {
-                        conditions.push(ConditionCoverage {
-                            key: leaf.key,
-                            location: leaf.location.clone(),
-                            seen_true: false,
-                            seen_false: false,
-                        });
+    let mut coverage: Vec<RuleCoverage> = Vec::new();
+    for set in book.rule_sets() {
+        for rule in set.rules() {
+            let mut conditions = Vec::new();
+            for condition in std::iter::once(&rule.when).chain(rule.unless.as_ref()) {
+                condition.for_each_leaf(&mut |leaf| {
+                    conditions.push(ConditionCoverage {
+                        key: leaf.key,
+                        location: leaf.location.clone(),
+                        seen_true: false,
+                        seen_false: false,
                     });
-                }
-                coverage.push(RuleCoverage {
-                    rule_set: set.id().to_owned(),
-                    rule: rule.id().to_owned(),
-                    location: rule.location().clone(),
-                    exercised: 0,
-                    conditions,
                 });
             }
-        }
-
-        let mut results = Vec::with_capacity(cases.len());
-        for case in cases {
-            let Some(engine) = engines.get(case.rule_set.as_str()) else {
-                continue;
-            };
-            // Rules not in force are listed so that a case can expect `not_in_force`; they never
-            // change a verdict.
-            let options = CheckOptions {
-                as_of: case.as_of,
-                include_not_in_force: true,
-            };
-            let verdict = engine.check_with(&case.shipment, &options);
-            self.record_coverage(case, &verdict, &mut coverage);
-            let mismatches = mismatches(case, &verdict);
-            results.push(CaseResult {
-                case: case.clone(),
-                verdict,
-                mismatches,
+            coverage.push(RuleCoverage {
+                rule_set: set.id().to_owned(),
+                rule: rule.id().to_owned(),
+                location: rule.location().clone(),
+                exercised: 0,
+                conditions,
             });
         }
-        TestReport { results, coverage }
     }
 
-    fn record_coverage(&self, case: &Case, verdict: &Verdict, coverage: &mut [RuleCoverage]) {
-        let Some(set) = self.rule_sets().iter().find(|s| s.id() == case.rule_set) else {
-            return;
+    let mut results = Vec::with_capacity(cases.len());
+    for case in cases {
+        let Some(engine) = engines.get(case.rule_set.as_str()) else {
+            continue;
         };
-        let date = case.as_of.unwrap_or(case.shipment.date);
-        let applies =
-            set.scope() == Scope::AnyExporter || set.jurisdiction() == case.shipment.export_country;
-        for rule in set.rules() {
-            let Some(entry) = coverage
-                .iter_mut()
-                .find(|c| c.rule_set == set.id() && c.rule == rule.id())
-            else {
-                continue;
-            };
-            if verdict
-                .matches
-                .iter()
-                .any(|m| *m.rule == *rule.id() && m.outcome != Outcome::NotInForce)
-            {
-                entry.exercised += 1;
-            }
-            if !applies || !set.window().intersect(&rule.window()).contains(date) {
-                continue;
-            }
-            let mut n = 0;
-            for condition in std::iter::once(&rule.when).chain(rule.unless.as_ref()) {
-                eval::for_each_leaf_truth(condition, &case.shipment, &mut |truth| {
-                    if let Some(c) = entry.conditions.get_mut(n) {
-                        match truth {
-                            Truth::True => c.seen_true = true,
-                            Truth::False => c.seen_false = true,
-                            Truth::Unknown => {}
-                        }
+        // Rules not in force are listed so that a case can expect `not_in_force`; they never
+        // change a verdict.
+        let options = CheckOptions {
+            as_of: case.as_of,
+            include_not_in_force: true,
+        };
+        let verdict = engine.check_with(&case.shipment, &options);
+        record_coverage(book, case, &verdict, &mut coverage);
+        let mismatches = mismatches(case, &verdict);
+        results.push(CaseResult {
+            case: case.clone(),
+            verdict,
+            mismatches,
+        });
+    }
+    TestReport { results, coverage }
+}
+
+fn record_coverage(book: &Rulebook, case: &Case, verdict: &Verdict, coverage: &mut [RuleCoverage]) {
+    let Some(set) = book.rule_sets().iter().find(|s| s.id() == case.rule_set) else {
+        return;
+    };
+    let date = case.as_of.unwrap_or(case.shipment.date);
+    let applies =
+        set.scope() == Scope::AnyExporter || set.jurisdiction() == case.shipment.export_country;
+    for rule in set.rules() {
+        let Some(entry) = coverage
+            .iter_mut()
+            .find(|c| c.rule_set == set.id() && c.rule == rule.id())
+        else {
+            continue;
+        };
+        if verdict
+            .matches
+            .iter()
+            .any(|m| *m.rule == *rule.id() && m.outcome != Outcome::NotInForce)
+        {
+            entry.exercised += 1;
+        }
+        if !applies || !set.window().intersect(&rule.window()).contains(date) {
+            continue;
+        }
+        let mut n = 0;
+        for condition in std::iter::once(&rule.when).chain(rule.unless.as_ref()) {
+            eval::for_each_leaf_truth(condition, &case.shipment, &mut |truth| {
+                if let Some(c) = entry.conditions.get_mut(n) {
+                    match truth {
+                        Truth::True => c.seen_true = true,
+                        Truth::False => c.seen_false = true,
+                        Truth::Unknown => {}
                     }
-                    n += 1;
-                });
-            }
+                }
+                n += 1;
+            });
         }
     }
 }

@@ -226,11 +226,11 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     let io_error = |e: io::Error| format!("cannot write output: {e}");
 
     writer.begin(&mut out).map_err(io_error)?;
-    for (n, checked) in engine.check_records(records, &options).enumerate() {
+    for (n, checked) in export_control::read::check_records(&engine, records, &options).enumerate()
+    {
         let row = match checked {
             Checked::Verdict { record, verdict } => AuditRow::checked(record, verdict),
             Checked::Invalid(error) => AuditRow::invalid(&error, engine.digest()),
-            _ => continue,
         };
         writer.row(&mut out, &row).map_err(io_error)?;
         summary.add(&row);

@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let options = CheckOptions::default();
     let mut last_line = 0;
-    for checked in engine().check_records(records, &options) {
+    for checked in export_control::read::check_records(&engine(), records, &options) {
         let line = match &checked {
             Checked::Verdict { record, .. } => record.line,
             Checked::Invalid(e) => e.line(),

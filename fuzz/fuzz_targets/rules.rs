@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
         Ok(book) => {
             let _ = lint::lint(&book, None);
             if let Ok(cases) = book.test_cases() {
-                let _ = book.run_tests(&cases);
+                let _ = export_control::testing::run_tests(&book, &cases);
             }
             let engine = Engine::new(book);
             let s = Shipment::new(

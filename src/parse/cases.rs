@@ -22,12 +22,12 @@ use std::borrow::Cow;
 use toml::Spanned;
 use toml::de::DeValue;
 
-use super::walk::{Diagnostics, Table, type_name};
+use super::walk::{Diagnostics, Table, closest, one_of, parse_toml, type_name};
 use crate::error::{RuleError, RuleErrorKind};
-use crate::rule::{Decision, RuleSet};
-use crate::shipment::{FieldValue, KNOWN_FIELDS, ShipmentBuilder};
+use crate::rule::{Case, RuleSet};
+use crate::shipment::{FIELD_NAMES, Field, FieldValue, ShipmentBuilder};
 use crate::source::{Source, SourceKind};
-use crate::testing::Case;
+use crate::verdict::Decision;
 use crate::verdict::Outcome;
 
 const TESTS_FILE_KEYS: &[&str] = &["defaults", "test"];
@@ -65,7 +65,7 @@ pub(crate) fn cases(source: &Source, sets: &[RuleSet], errors: &mut Vec<RuleErro
 fn read(diag: &mut Diagnostics<'_>, sets: &[RuleSet]) -> Vec<Case> {
     let source = diag.source;
     let mut out = Vec::new();
-    let Some(doc) = super::parse_toml(diag, source.text()) else {
+    let Some(doc) = parse_toml(diag, source.text()) else {
         return out;
     };
     let is_tests_file = source.kind() == SourceKind::Tests;
@@ -92,7 +92,7 @@ fn read(diag: &mut Diagnostics<'_>, sets: &[RuleSet]) -> Vec<Case> {
     };
     let defaults = if is_tests_file {
         top.get("defaults")
-            .and_then(|d| Table::from_value(diag, "defaults", d, &KNOWN_FIELDS))
+            .and_then(|d| Table::from_value(diag, "defaults", d, &FIELD_NAMES))
     } else {
         None
     };
@@ -131,7 +131,7 @@ fn read_case(
     let name = table.string(diag, "name", true);
     let as_of = table.date(diag, "as_of");
     let expect = table.string(diag, "expect", false).and_then(|e| {
-        super::one_of(
+        one_of(
             diag,
             &table.key_path("expect"),
             &e,
@@ -179,14 +179,23 @@ fn read_case(
     let mut builder = ShipmentBuilder::default();
     let shipment_table = table
         .get("shipment")
-        .and_then(|s| Table::from_value(diag, table.key_path("shipment"), s, &KNOWN_FIELDS));
+        .and_then(|s| Table::from_value(diag, table.key_path("shipment"), s, &FIELD_NAMES));
     if let Some(t) = &shipment_table {
         t.finish(diag, &[]);
     }
-    for fields in [defaults, shipment_table.as_ref()].into_iter().flatten() {
+    for (is_default, fields) in [(true, defaults), (false, shipment_table.as_ref())] {
+        let Some(fields) = fields else { continue };
         for (key, key_span, field) in fields.keys() {
-            if !KNOWN_FIELDS.contains(&key) {
+            let Some(record_field) = Field::from_name(key) else {
                 continue; // reported by `finish`
+            };
+            // A case's own value replaces the file's default.
+            if is_default
+                && shipment_table
+                    .as_ref()
+                    .is_some_and(|t| t.get(key).is_some())
+            {
+                continue;
             }
             let Some(value) = field_value(field) else {
                 diag.push(
@@ -199,7 +208,7 @@ fn read_case(
                 );
                 continue;
             };
-            if let Err(e) = builder.set(key, value) {
+            if let Err(e) = builder.set(record_field, value) {
                 diag.push(
                     RuleErrorKind::InvalidValue {
                         key: fields.key_path(key),
@@ -212,19 +221,20 @@ fn read_case(
         }
     }
     let name = name?.into_inner();
-    if !builder.has("id") {
-        let _ = builder.set("id", FieldValue::Text(Cow::Owned(name.clone())));
+    // Documented defaults; a field the case gave (even empty) is left as given.
+    if !builder.given(Field::Id) {
+        let _ = builder.set(Field::Id, FieldValue::Text(Cow::Owned(name.clone())));
     }
-    if !builder.has("export_country") {
+    if !builder.given(Field::ExportCountry) {
         let _ = builder.set(
-            "export_country",
+            Field::ExportCountry,
             FieldValue::Text(Cow::Owned(set.jurisdiction().to_string())),
         );
     }
-    if !builder.has("date")
+    if !builder.given(Field::Date)
         && let Some(date) = as_of.as_ref().map(|d| *d.get_ref()).or(set.window().from)
     {
-        let _ = builder.set("date", FieldValue::Text(Cow::Owned(date.to_string())));
+        let _ = builder.set(Field::Date, FieldValue::Text(Cow::Owned(date.to_string())));
     }
     let shipment = match builder.build() {
         Ok(s) => Some(s),
@@ -260,7 +270,7 @@ fn read_case(
 
 fn unknown_rule(diag: &mut Diagnostics<'_>, set: &RuleSet, key: &str, item: &Spanned<String>) {
     let ids = set.rules().iter().map(|r| r.id());
-    let help = super::walk::closest(item.get_ref(), ids).map(|id| format!("did you mean `{id}`?"));
+    let help = closest(item.get_ref(), ids).map(|id| format!("did you mean `{id}`?"));
     diag.push_with_help(
         RuleErrorKind::InvalidValue {
             key: key.to_owned(),
@@ -302,7 +312,7 @@ fn outcomes(
             continue;
         };
         let spanned = Spanned::new(v.span(), text.to_owned());
-        if let Some(outcome) = super::one_of(
+        if let Some(outcome) = one_of(
             diag,
             &format!("{}.{rule}", entries.path),
             &spanned,

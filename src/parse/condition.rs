@@ -4,13 +4,13 @@
 //! further tables. Country lists name ISO codes (two letters) or groups (longer names) from the
 //! groups file.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use toml::Spanned;
 use toml::de::DeValue;
 
-use super::walk::{Diagnostics, Table, closest, compile_regex, type_name};
+use super::groups::{GroupSets, is_group_name};
+use super::walk::{Diagnostics, Table, closest, compile_regex, one_of, type_name};
 use crate::country::{CountryCode, CountrySet};
 use crate::error::RuleErrorKind;
 use crate::hs::HsPrefix;
@@ -68,10 +68,6 @@ const RULE_LEVEL_KEYS: &[(&str, &str)] = &[
     ("labels", "the `[[rule]]` table"),
     ("unless", "the `[[rule]]` table"),
 ];
-
-/// Groups by name, already expanded: the name, the members, and for a country group its set
-/// (shared by every list that names it).
-pub(crate) type GroupSets = BTreeMap<String, (Arc<str>, GroupMembers, Option<Arc<CountrySet>>)>;
 
 /// Reads condition tables against the loaded groups.
 pub(crate) struct ConditionReader<'g> {
@@ -302,7 +298,7 @@ impl ConditionReader<'_> {
                         ok = false;
                         continue;
                     }
-                    None if super::groups::is_group_name(text) => {
+                    None if is_group_name(text) => {
                         let hs_groups = self.names_of(|m| matches!(m, GroupMembers::HsCodes(_)));
                         let help = closest(text, hs_groups.iter().map(String::as_str))
                             .map(|g| format!("did you mean `{g}`?"));
@@ -583,7 +579,7 @@ impl ConditionReader<'_> {
             };
             let missing_is_no_match = match table.string(diag, "when_missing", false) {
                 None => Some(false),
-                Some(value) => super::one_of(
+                Some(value) => one_of(
                     diag,
                     &table.key_path("when_missing"),
                     &value,

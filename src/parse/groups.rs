@@ -12,13 +12,16 @@ use std::sync::Arc;
 use toml::Spanned;
 use toml::de::DeValue;
 
-use super::condition::GroupSets;
-use super::walk::{Diagnostics, Table, type_name};
+use super::walk::{Diagnostics, Table, parse_toml, type_name};
 use crate::country::{CountryCode, CountrySet};
 use crate::error::{RuleError, RuleErrorKind};
 use crate::hs::HsPrefix;
 use crate::rule::{Group, GroupMembers};
 use crate::source::Source;
+
+/// Groups by name, already expanded: the name, the members, and for a country group its set
+/// (shared by every list that names it).
+pub(crate) type GroupSets = BTreeMap<String, (Arc<str>, GroupMembers, Option<Arc<CountrySet>>)>;
 
 const TOP_KEYS: &[&str] = &["country_group", "hs_group"];
 const COUNTRY_GROUP_KEYS: &[&str] = &["title", "members", "sources", "notes"];
@@ -125,7 +128,7 @@ pub(crate) fn groups(sources: &[&Source], errors: &mut Vec<RuleError>) -> BTreeM
 }
 
 fn read_file(diag: &mut Diagnostics<'_>, file: usize, out: &mut Vec<RawGroup>) {
-    let Some(doc) = super::parse_toml(diag, diag.source.text()) else {
+    let Some(doc) = parse_toml(diag, diag.source.text()) else {
         return;
     };
     let top = Table::new("", doc.get_ref(), doc.span(), TOP_KEYS);

@@ -16,6 +16,7 @@ use toml::de::{DeTable, DeValue};
 use crate::error::{RuleError, RuleErrorKind};
 use crate::rule::Pattern;
 use crate::source::Source;
+pub(crate) use crate::suggest::closest;
 
 /// Longest compiled form a regex in a rule file may take, in bytes.
 pub(crate) const REGEX_SIZE_LIMIT: usize = 1 << 20;
@@ -71,21 +72,6 @@ pub(crate) fn type_name(value: &DeValue<'_>) -> &'static str {
         DeValue::Array(_) => "an array",
         DeValue::Table(_) => "a table",
     }
-}
-
-/// The allowed key closest to `key`, if close enough to be a likely typo.
-pub(crate) fn closest<'a>(
-    key: &str,
-    allowed: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    allowed
-        .into_iter()
-        .map(|candidate| (strsim::damerau_levenshtein(key, candidate), candidate))
-        .filter(|(distance, candidate)| {
-            *distance <= 2.max(candidate.len() / 4) && *distance < candidate.len()
-        })
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, candidate)| candidate)
 }
 
 /// One TOML table of the format, with the keys it allows.
@@ -468,17 +454,68 @@ pub(crate) fn compile_regex(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Largest rule file accepted, in bytes.
+pub const MAX_FILE_BYTES: usize = 8 << 20;
 
-    #[test]
-    fn suggestions_find_typos_not_strangers() {
-        let allowed = ["destination", "origin", "hs_code", "transit"];
-        assert_eq!(closest("destinaton", allowed), Some("destination"));
-        assert_eq!(closest("orgin", allowed), Some("origin"));
-        assert_eq!(closest("hs_cod", allowed), Some("hs_code"));
-        assert_eq!(closest("price", allowed), None);
-        assert_eq!(closest("x", ["id"]), None);
+/// Parses a file's TOML, reporting a syntax error at its place.
+pub(crate) fn parse_toml<'i>(
+    diag: &mut Diagnostics<'_>,
+    text: &'i str,
+) -> Option<Spanned<DeTable<'i>>> {
+    if text.len() > MAX_FILE_BYTES {
+        diag.push(
+            RuleErrorKind::InvalidValue {
+                key: String::new(),
+                value: format!("{} bytes", text.len()),
+                reason: format!("a rule file may hold at most {MAX_FILE_BYTES} bytes"),
+            },
+            0..0,
+        );
+        return None;
     }
+    match DeTable::parse(text) {
+        Ok(doc) => Some(doc),
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            diag.push(
+                RuleErrorKind::Syntax {
+                    message: e.message().trim().to_owned(),
+                },
+                span,
+            );
+            None
+        }
+    }
+}
+
+/// One of a fixed set of words.
+pub(crate) fn one_of<T: Copy>(
+    diag: &mut Diagnostics<'_>,
+    key: &str,
+    value: &Spanned<String>,
+    choices: &[(&str, T)],
+) -> Option<T> {
+    if let Some((_, v)) = choices.iter().find(|(name, _)| *name == value.get_ref()) {
+        return Some(*v);
+    }
+    let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
+    let help =
+        closest(value.get_ref(), names.iter().copied()).map(|s| format!("did you mean `{s}`?"));
+    diag.push_with_help(
+        RuleErrorKind::InvalidValue {
+            key: key.to_owned(),
+            value: value.get_ref().clone(),
+            reason: format!(
+                "expected one of {}",
+                names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        },
+        value.span(),
+        help,
+    );
+    None
 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use export_control::lint::{self, Severity};
+use export_control::lint::{self, LintCode, Severity};
 use export_control::render::Style;
 use export_control::{Decision, LoadError, Rulebook, Source};
 
@@ -14,7 +14,7 @@ fn every_shipped_test_case_passes_and_covers_every_rule() {
     let book = Rulebook::load(RULES).unwrap();
     let cases = book.test_cases().unwrap();
     assert!(cases.len() >= 50, "{} cases", cases.len());
-    let report = book.run_tests(&cases);
+    let report = export_control::testing::run_tests(&book, &cases);
     let failures: Vec<String> = report
         .failures()
         .map(|f| {
@@ -47,7 +47,7 @@ fn every_shipped_test_case_passes_and_covers_every_rule() {
 #[test]
 fn the_linter_finds_nothing_above_info_in_the_shipped_rules() {
     let book = Rulebook::load(RULES).unwrap();
-    let report = book.run_tests(&book.test_cases().unwrap());
+    let report = export_control::testing::run_tests(&book, &book.test_cases().unwrap());
     let findings: Vec<String> = lint::lint(&book, Some(&report))
         .into_iter()
         .filter(|f| f.severity > Severity::Info)
@@ -93,9 +93,9 @@ fn each_planted_mistake_is_found_at_its_line() {
             Rulebook::from_sources(vec![groups_source(), Source::new(&name, &text)]).unwrap();
         let mut found: Vec<(String, u32)> = lint::lint(&book, None)
             .into_iter()
-            .filter(|f| f.severity > Severity::Info || f.code == "overlap")
+            .filter(|f| f.severity > Severity::Info || f.code == LintCode::Overlap)
             .filter(|f| f.location.file() == name)
-            .map(|f| (f.code.to_owned(), f.location.line()))
+            .map(|f| (f.code.as_str().to_owned(), f.location.line()))
             .collect();
         found.sort();
         if found != expected {
@@ -112,11 +112,11 @@ fn untested_rules_are_reported_when_tests_ran() {
     let tests = "[[test]]\nname = \"a drone to Russia\"\nshipment = { hs_code = \"880622\", destination = \"RU\", origin = \"CN\" }\nexpect = \"review\"\n";
     let book =
         Rulebook::from_sources(vec![groups_source(), Source::new("clean.toml", &text)]).unwrap();
-    let report = book.run_tests(&book.test_cases().unwrap());
+    let report = export_control::testing::run_tests(&book, &book.test_cases().unwrap());
     assert!(
         lint::lint(&book, Some(&report))
             .iter()
-            .any(|f| f.code == "untested")
+            .any(|f| f.code == LintCode::Untested)
     );
     let book = Rulebook::from_sources(vec![
         groups_source(),
@@ -124,12 +124,12 @@ fn untested_rules_are_reported_when_tests_ran() {
         Source::new("clean.tests.toml", tests),
     ])
     .unwrap();
-    let report = book.run_tests(&book.test_cases().unwrap());
+    let report = export_control::testing::run_tests(&book, &book.test_cases().unwrap());
     assert!(report.failures().next().is_none());
     assert!(
         !lint::lint(&book, Some(&report))
             .iter()
-            .any(|f| f.code == "untested")
+            .any(|f| f.code == LintCode::Untested)
     );
 }
 
@@ -184,7 +184,7 @@ fn a_failing_case_reports_what_differs() {
         "KZ",
         "exporter defaults to the jurisdiction"
     );
-    let report = book.run_tests(&cases);
+    let report = export_control::testing::run_tests(&book, &cases);
     let failures: Vec<_> = report.failures().collect();
     assert_eq!(failures.len(), 1);
     let f = failures[0];
@@ -258,7 +258,7 @@ fn findings_render_like_rustc() {
     let findings = lint::lint(&book, None);
     let unknown = findings
         .iter()
-        .find(|f| f.code == "unknown-hs-code")
+        .find(|f| f.code == LintCode::UnknownHsCode)
         .unwrap();
     let rendered = unknown.render(&book, Style::Plain);
     assert!(rendered.starts_with("warning: `854299` is not a code of the HS 2022 nomenclature [unknown-hs-code]\n  --> hs.toml:23:5"), "{rendered}");
@@ -292,7 +292,7 @@ fn a_case_is_checked_under_its_own_rule_set_and_the_groups() {
         Source::new("solo.tests.toml", tests),
     ])
     .unwrap();
-    let report = book.run_tests(&book.test_cases().unwrap());
+    let report = export_control::testing::run_tests(&book, &book.test_cases().unwrap());
     let result = &report.results[0];
     assert!(
         result.passed(),
@@ -312,7 +312,7 @@ fn a_wrong_outcome_fails_its_case() {
         Source::new("arms.tests.toml", tests),
     ])
     .unwrap();
-    let report = book.run_tests(&book.test_cases().unwrap());
+    let report = export_control::testing::run_tests(&book, &book.test_cases().unwrap());
     let failed: Vec<_> = report.failures().map(|f| f.mismatches.clone()).collect();
     assert_eq!(
         failed,

@@ -23,10 +23,16 @@ pub fn engine_of(files: &[(&str, &str)]) -> Engine {
     Engine::new(Rulebook::from_sources(sources).unwrap())
 }
 
-/// A shipment from `key=value` pairs; the five required fields must be among them.
+/// A shipment from `key=value` pairs; the five required fields must be among them. A key that
+/// is not a field is an attribute.
 pub fn shipment(fields: &[(&str, &str)]) -> Shipment {
     let mut map = serde_json::Map::new();
+    let mut attributes = serde_json::Map::new();
     for (k, v) in fields {
+        if export_control::shipment::Field::from_name(k).is_none() {
+            attributes.insert((*k).to_owned(), serde_json::Value::String((*v).to_owned()));
+            continue;
+        }
         let value = if *k == "transit" || *k == "licences" {
             serde_json::Value::Array(
                 v.split(';')
@@ -38,6 +44,9 @@ pub fn shipment(fields: &[(&str, &str)]) -> Shipment {
             serde_json::Value::String((*v).to_owned())
         };
         map.insert((*k).to_owned(), value);
+    }
+    if !attributes.is_empty() {
+        map.insert("attributes".into(), serde_json::Value::Object(attributes));
     }
     serde_json::from_value(serde_json::Value::Object(map)).unwrap()
 }

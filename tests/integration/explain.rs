@@ -257,7 +257,7 @@ fn passing_report(text: String, tests: &str) -> export_control::testing::TestRep
         Source::new("x.tests.toml", tests),
     ])
     .unwrap();
-    let report = book.run_tests(&book.test_cases().unwrap());
+    let report = export_control::testing::run_tests(&book, &book.test_cases().unwrap());
     assert!(report.failures().next().is_none());
     report
 }

@@ -52,11 +52,11 @@ fn explanations_match_the_golden_files() {
     let engine = shipped();
     let digest = engine.digest().to_string();
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shipments.csv");
-    let records = read::open(&path, None).unwrap();
+    let records = read::open(&path, &export_control::read::ReadOptions::default()).unwrap();
     let options = CheckOptions::default();
     let mut text = String::new();
     let mut json = String::new();
-    for checked in engine.check_records(records, &options) {
+    for checked in export_control::read::check_records(&engine, records, &options) {
         let Checked::Verdict { record, verdict } = checked else {
             panic!("fixture records are valid");
         };

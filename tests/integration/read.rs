@@ -48,8 +48,8 @@ proptest! {
         let options = CheckOptions::default();
         // CSV records start on line 2 (after the header), JSON Lines records on line 1.
         for (results, first_line) in [
-            (engine.check_records(read::csv(csv.as_bytes()).unwrap(), &options).collect::<Vec<_>>(), 2),
-            (engine.check_records(read::json_lines(jsonl.as_bytes()), &options).collect::<Vec<_>>(), 1),
+            (export_control::read::check_records(&engine, read::csv(csv.as_bytes()).unwrap(), &options).collect::<Vec<_>>(), 2),
+            (export_control::read::check_records(&engine, read::json_lines(jsonl.as_bytes()), &options).collect::<Vec<_>>(), 1),
         ] {
             prop_assert_eq!(results.len(), plan.len());
             for (i, (result, spoil)) in results.iter().zip(&plan).enumerate() {

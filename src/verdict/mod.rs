@@ -12,8 +12,76 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::rule::{Decision, Status};
 use crate::source::Digest;
+
+/// How severe a verdict is, from least to most: `allowed < review < license_required < prohibited`.
+///
+/// A rule's verdict is one of the last three; a record's verdict is the most severe of the rules
+/// that fire, `allowed` when none does. Not `#[non_exhaustive]`: a program acting on verdicts
+/// should be made to handle a new one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// No rule stops the shipment.
+    Allowed,
+    /// A human must look: a red flag, or a rule that could not be evaluated on this record.
+    Review,
+    /// The shipment may go only with a valid licence.
+    LicenseRequired,
+    /// The shipment must not go.
+    Prohibited,
+}
+
+impl Decision {
+    /// The name used in rule files and JSON (`license_required`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Allowed => "allowed",
+            Decision::Review => "review",
+            Decision::LicenseRequired => "license_required",
+            Decision::Prohibited => "prohibited",
+        }
+    }
+}
+
+impl fmt::Display for Decision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The legal standing of a rule set's content, shown in every explanation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Status {
+    /// Adopted and in force (within its effective window).
+    InForce,
+    /// Reported by officials or the press but not published as an act, or disputed.
+    Reported,
+    /// Proposed, not adopted.
+    Draft,
+    /// No longer in force.
+    Repealed,
+}
+
+impl Status {
+    /// The name used in rule files and JSON (`in_force`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::InForce => "in_force",
+            Status::Reported => "reported",
+            Status::Draft => "draft",
+            Status::Repealed => "repealed",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// The answer for one shipment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -185,6 +253,17 @@ impl fmt::Display for Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decision_order_is_severity() {
+        assert!(Decision::Prohibited > Decision::LicenseRequired);
+        assert!(Decision::LicenseRequired > Decision::Review);
+        assert!(Decision::Review > Decision::Allowed);
+        assert_eq!(
+            serde_json::to_string(&Decision::LicenseRequired).unwrap(),
+            "\"license_required\""
+        );
+    }
 
     #[test]
     fn a_reason_reads_as_a_sentence() {

@@ -4,90 +4,28 @@
 //! digits, regexes compile, groups are resolved to sets, windows are in order. Each rule and each
 //! condition keeps the [`Location`] it was written at, for explanations and for the linter.
 
+#[cfg(feature = "authoring")]
+mod case;
+
+#[cfg(feature = "authoring")]
+pub use case::Case;
+
 use std::fmt;
 use std::sync::Arc;
 
-use chrono::NaiveDate;
 use regex::Regex;
-
-/// A compiled pattern of a rule file, shared: a `Regex` clone would carry a cache pool of its
-/// own, kilobytes per copy.
-pub(crate) type Pattern = Arc<Regex>;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::country::{CountryCode, CountrySet};
 use crate::hs::HsPrefix;
 use crate::source::Location;
+use crate::verdict::{Decision, Status};
+use crate::window::Window;
 
-/// How severe a verdict is, from least to most: `allowed < review < license_required < prohibited`.
-///
-/// A rule's verdict is one of the last three; a record's verdict is the most severe of the rules
-/// that fire, `allowed` when none does. Not `#[non_exhaustive]`: a program acting on verdicts
-/// should be made to handle a new one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    /// No rule stops the shipment.
-    Allowed,
-    /// A human must look: a red flag, or a rule that could not be evaluated on this record.
-    Review,
-    /// The shipment may go only with a valid licence.
-    LicenseRequired,
-    /// The shipment must not go.
-    Prohibited,
-}
-
-impl Decision {
-    /// The name used in rule files and JSON (`license_required`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Decision::Allowed => "allowed",
-            Decision::Review => "review",
-            Decision::LicenseRequired => "license_required",
-            Decision::Prohibited => "prohibited",
-        }
-    }
-}
-
-impl fmt::Display for Decision {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The legal standing of a rule set's content, shown in every explanation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Status {
-    /// Adopted and in force (within its effective window).
-    InForce,
-    /// Reported by officials or the press but not published as an act, or disputed.
-    Reported,
-    /// Proposed, not adopted.
-    Draft,
-    /// No longer in force.
-    Repealed,
-}
-
-impl Status {
-    /// The name used in rule files and JSON (`in_force`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::InForce => "in_force",
-            Status::Reported => "reported",
-            Status::Draft => "draft",
-            Status::Repealed => "repealed",
-        }
-    }
-}
-
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// A compiled pattern of a rule file, shared: a `Regex` clone would carry a cache pool of its
+/// own, kilobytes per copy.
+pub(crate) type Pattern = Arc<Regex>;
 
 /// Which exports a rule set applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -98,49 +36,6 @@ pub enum Scope {
     Jurisdiction,
     /// Exports from any country (guidance such as red-flag alerts).
     AnyExporter,
-}
-
-/// An effective window: first and last day in force, both inclusive; either end may be open.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-pub struct Window {
-    /// First day in force, if bounded.
-    pub from: Option<NaiveDate>,
-    /// Last day in force, inclusive, if bounded.
-    pub until: Option<NaiveDate>,
-}
-
-impl Window {
-    /// Whether `date` lies in the window.
-    pub fn contains(&self, date: NaiveDate) -> bool {
-        self.from.is_none_or(|from| date >= from) && self.until.is_none_or(|until| date <= until)
-    }
-
-    /// The days in both windows (possibly none: `from > until`).
-    pub fn intersect(&self, other: &Window) -> Window {
-        Window {
-            from: self.from.max(other.from),
-            until: match (self.until, other.until) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            },
-        }
-    }
-
-    /// Whether no day is in the window.
-    pub fn is_empty(&self) -> bool {
-        matches!((self.from, self.until), (Some(from), Some(until)) if from > until)
-    }
-}
-
-impl fmt::Display for Window {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.from, self.until) {
-            (Some(from), Some(until)) => write!(f, "from {from} until {until}"),
-            (Some(from), None) => write!(f, "from {from}"),
-            (None, Some(until)) => write!(f, "until {until}"),
-            (None, None) => f.write_str("without a start or end date"),
-        }
-    }
 }
 
 /// What a group holds.
@@ -328,6 +223,32 @@ pub(crate) enum Condition {
     Any(Vec<Condition>),
     Not(Box<Condition>),
     Leaf(Leaf),
+}
+
+impl Condition {
+    /// Calls `f` with every leaf of a condition, in file order.
+    pub(crate) fn for_each_leaf<'a>(&'a self, f: &mut dyn FnMut(&'a Leaf)) {
+        match self {
+            Condition::All(parts) | Condition::Any(parts) => {
+                for part in parts {
+                    part.for_each_leaf(f);
+                }
+            }
+            Condition::Not(inner) => inner.for_each_leaf(f),
+            Condition::Leaf(leaf) => f(leaf),
+        }
+    }
+
+    /// How many leaves a condition has: the most reasons an explanation of it gives.
+    pub(crate) fn leaf_count(&self) -> usize {
+        match self {
+            Condition::All(parts) | Condition::Any(parts) => {
+                parts.iter().map(Condition::leaf_count).sum()
+            }
+            Condition::Not(inner) => inner.leaf_count(),
+            Condition::Leaf(_) => 1,
+        }
+    }
 }
 
 /// One test on one field of a record, as written at `location` under `key`.
@@ -590,52 +511,6 @@ pub(crate) fn same_text(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
-    #[test]
-    fn decision_order_is_severity() {
-        assert!(Decision::Prohibited > Decision::LicenseRequired);
-        assert!(Decision::LicenseRequired > Decision::Review);
-        assert!(Decision::Review > Decision::Allowed);
-        assert_eq!(
-            serde_json::to_string(&Decision::LicenseRequired).unwrap(),
-            "\"license_required\""
-        );
-    }
-
-    #[test]
-    fn windows_are_inclusive() {
-        let w = Window {
-            from: Some(d("2022-08-27")),
-            until: Some(d("2023-08-31")),
-        };
-        assert!(!w.contains(d("2022-08-26")));
-        assert!(w.contains(d("2022-08-27")));
-        assert!(w.contains(d("2023-08-31")));
-        assert!(!w.contains(d("2023-09-01")));
-        assert!(Window::default().contains(d("1900-01-01")));
-    }
-
-    #[test]
-    fn window_intersection() {
-        let set = Window {
-            from: Some(d("2023-01-01")),
-            until: None,
-        };
-        let rule = Window {
-            from: None,
-            until: Some(d("2022-12-31")),
-        };
-        assert!(set.intersect(&rule).is_empty());
-        let rule = Window {
-            from: Some(d("2023-06-01")),
-            until: Some(d("2023-12-31")),
-        };
-        assert_eq!(set.intersect(&rule), rule);
-    }
 
     #[test]
     fn text_comparison_ignores_case_and_spaces() {

@@ -1,0 +1,428 @@
+//! Reasoning over the top level of rules' conditions: which rule can never fire, which rule
+//! matches everything another does, which two can match the same record.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rust_decimal::Decimal;
+
+use crate::country::{CountryCode, CountrySet};
+use crate::hs::HsPrefix;
+use crate::rule::{
+    AmountField, CmpOp, Condition, CountryField, HsItem, Leaf, Rule, RuleSet, Scope, Test,
+};
+use crate::source::Location;
+use crate::verdict::Decision;
+use crate::window::Window;
+
+/// The top level of a rule's `when`: what a reasoning about it can use.
+#[derive(Default)]
+pub(super) struct Conj<'a> {
+    hs: Vec<(&'a [HsItem], &'a [HsItem], &'a Location)>,
+    /// Single-valued country fields: required sets (each must hold) and excluded sets.
+    countries: BTreeMap<&'static str, (Vec<CountrySet>, CountrySet, &'a Location)>,
+    /// Transit and route, as written: (field, negated, set).
+    lists: Vec<(&'static str, bool, CountrySet)>,
+    /// Amount bounds by field and unit.
+    amounts: BTreeMap<(&'static str, String), Vec<(CmpOp, Decimal)>>,
+    /// Everything else, by shape.
+    others: BTreeSet<String>,
+}
+
+fn universe() -> CountrySet {
+    CountryCode::all().collect()
+}
+
+impl<'a> Conj<'a> {
+    pub(super) fn of(condition: &'a Condition) -> Conj<'a> {
+        let mut conj = Conj::default();
+        conj.add(condition);
+        conj
+    }
+
+    fn add(&mut self, condition: &'a Condition) {
+        match condition {
+            Condition::All(parts) => parts.iter().for_each(|p| self.add(p)),
+            Condition::Leaf(leaf) => self.leaf(leaf, false),
+            Condition::Not(inner) => match inner.as_ref() {
+                Condition::All(parts)
+                    if parts.len() == 1
+                        && matches!(parts.first(), Some(Condition::Leaf(l)) if matches!(l.test, Test::Country { .. })) =>
+                {
+                    if let Some(Condition::Leaf(leaf)) = parts.first() {
+                        self.leaf(leaf, true);
+                    }
+                }
+                _ => {
+                    self.others.insert(shape(condition));
+                }
+            },
+            Condition::Any(_) => {
+                self.others.insert(shape(condition));
+            }
+        }
+    }
+
+    fn leaf(&mut self, leaf: &'a Leaf, flip: bool) {
+        match &leaf.test {
+            Test::Hs { include, except } if !flip => {
+                self.hs.push((include, except, &leaf.location));
+            }
+            Test::Country {
+                field,
+                negated,
+                list,
+            } => {
+                let negated = *negated != flip;
+                match field {
+                    CountryField::Transit | CountryField::Route => {
+                        self.lists.push((field.name(), negated, list.set));
+                    }
+                    _ => {
+                        let entry = self
+                            .countries
+                            .entry(field.name())
+                            .or_insert_with(|| (Vec::new(), CountrySet::new(), &leaf.location));
+                        if negated {
+                            entry.1.union_with(&list.set);
+                        } else {
+                            entry.0.push(list.set);
+                        }
+                    }
+                }
+            }
+            Test::Amount {
+                field,
+                bounds,
+                unit,
+            } if !flip => {
+                let name = match field {
+                    AmountField::Value => "value",
+                    AmountField::Quantity => "quantity",
+                };
+                self.amounts
+                    .entry((name, unit.clone()))
+                    .or_default()
+                    .extend(bounds.iter().copied());
+            }
+            _ => {
+                self.others.insert(leaf_shape(leaf, flip));
+            }
+        }
+    }
+
+    /// The countries a single-valued field can take, if the rule constrains it.
+    fn allowed(&self, field: &str) -> Option<CountrySet> {
+        let (required, excluded, _) = self.countries.get(field)?;
+        let mut set = universe();
+        for r in required {
+            set = intersection(&set, r);
+        }
+        Some(difference(&set, excluded))
+    }
+}
+
+fn intersection(a: &CountrySet, b: &CountrySet) -> CountrySet {
+    a.iter().filter(|c| b.contains(*c)).collect()
+}
+
+fn difference(a: &CountrySet, b: &CountrySet) -> CountrySet {
+    a.iter().filter(|c| !b.contains(*c)).collect()
+}
+
+/// A condition written without places, to compare conditions by what they say.
+pub(super) fn shape(condition: &Condition) -> String {
+    match condition {
+        Condition::All(parts) | Condition::Any(parts) => {
+            let mut inner: Vec<String> = parts.iter().map(shape).collect();
+            inner.sort();
+            let kind = if matches!(condition, Condition::All(_)) {
+                "all"
+            } else {
+                "any"
+            };
+            format!("{kind}({})", inner.join(","))
+        }
+        Condition::Not(inner) => format!("not({})", shape(inner)),
+        Condition::Leaf(leaf) => leaf_shape(leaf, false),
+    }
+}
+
+fn leaf_shape(leaf: &Leaf, flip: bool) -> String {
+    let body = match &leaf.test {
+        Test::Hs { include, except } => {
+            let list = |items: &[HsItem]| {
+                let mut p: Vec<&str> = items.iter().map(|i| i.prefix.as_str()).collect();
+                p.sort_unstable();
+                p.join("|")
+            };
+            format!("hs({};{})", list(include), list(except))
+        }
+        Test::Country {
+            field,
+            negated,
+            list,
+        } => format!("{}:{}:{:?}", field.name(), negated, list.set),
+        Test::PartyRegex { field, regex } => format!("{}~{}", field.name(), regex.as_str()),
+        Test::Description(regex) => format!("description~{}", regex.as_str()),
+        Test::Licence(regex) => format!("licence~{}", regex.as_str()),
+        other => format!("{other:?}"),
+    };
+    if flip { format!("not({body})") } else { body }
+}
+
+/// Whether a code can start with both prefixes: one lies within the other.
+fn comparable(a: &HsPrefix, b: &HsPrefix) -> bool {
+    a.is_within(b) || b.is_within(a)
+}
+
+/// Why a rule can never fire, if it can be shown.
+pub(super) fn dead_reason(
+    set: &RuleSet,
+    rule: &Rule,
+    conj: &Conj<'_>,
+) -> Option<(String, Location)> {
+    let window = set.window().intersect(&rule.window());
+    if window.is_empty() {
+        return Some((
+            format!(
+                "its window ({}) lies outside its rule set's ({})",
+                rule.window(),
+                set.window()
+            ),
+            rule.location().clone(),
+        ));
+    }
+    for (include, except, location) in &conj.hs {
+        if !include.is_empty()
+            && include
+                .iter()
+                .all(|i| except.iter().any(|e| i.prefix.is_within(&e.prefix)))
+        {
+            return Some((
+                "`hs_code_except` covers every code `hs_code` includes".into(),
+                (*location).clone(),
+            ));
+        }
+    }
+    for (i, (a, _, _)) in conj.hs.iter().enumerate() {
+        for (b, _, location) in conj.hs.iter().skip(i + 1) {
+            if !a
+                .iter()
+                .any(|x| b.iter().any(|y| comparable(&x.prefix, &y.prefix)))
+            {
+                return Some((
+                    "two `hs_code` conditions no code can meet both of".into(),
+                    (*location).clone(),
+                ));
+            }
+        }
+    }
+    for (field, (_, _, location)) in &conj.countries {
+        let Some(allowed) = conj.allowed(field) else {
+            continue;
+        };
+        if allowed.is_empty() {
+            return Some((
+                format!(
+                    "no country can meet its `{field}` conditions: every one required is also excluded"
+                ),
+                (*location).clone(),
+            ));
+        }
+        if *field == "export_country"
+            && set.scope() == Scope::Jurisdiction
+            && !allowed.contains(set.jurisdiction())
+        {
+            return Some((
+                format!(
+                    "its rule set applies only to exports from {}, which its `export_country` condition excludes",
+                    set.jurisdiction()
+                ),
+                (*location).clone(),
+            ));
+        }
+    }
+    for ((field, unit), bounds) in &conj.amounts {
+        let (low, high) = interval(bounds);
+        let empty = match (low, high) {
+            (Some((l, l_incl)), Some((h, h_incl))) => l > h || (l == h && !(l_incl && h_incl)),
+            _ => false,
+        };
+        if empty {
+            return Some((
+                format!("no {field} in {unit} can meet its bounds"),
+                rule.location().clone(),
+            ));
+        }
+    }
+    None
+}
+
+/// The interval bounds allow: lowest and highest value, each with whether it is included.
+#[allow(clippy::type_complexity, reason = "a local pair of optional bounds")]
+fn interval(bounds: &[(CmpOp, Decimal)]) -> (Option<(Decimal, bool)>, Option<(Decimal, bool)>) {
+    let mut low: Option<(Decimal, bool)> = None;
+    let mut high: Option<(Decimal, bool)> = None;
+    let tighter_low = |cur: Option<(Decimal, bool)>, new: (Decimal, bool)| match cur {
+        Some(c) if c.0 > new.0 || (c.0 == new.0 && !c.1) => Some(c),
+        _ => Some(new),
+    };
+    let tighter_high = |cur: Option<(Decimal, bool)>, new: (Decimal, bool)| match cur {
+        Some(c) if c.0 < new.0 || (c.0 == new.0 && !c.1) => Some(c),
+        _ => Some(new),
+    };
+    for (op, v) in bounds {
+        match op {
+            CmpOp::Gt => low = tighter_low(low, (*v, false)),
+            CmpOp::Ge => low = tighter_low(low, (*v, true)),
+            CmpOp::Lt => high = tighter_high(high, (*v, false)),
+            CmpOp::Le => high = tighter_high(high, (*v, true)),
+            CmpOp::Eq => {
+                low = tighter_low(low, (*v, true));
+                high = tighter_high(high, (*v, true));
+            }
+        }
+    }
+    (low, high)
+}
+
+/// Whether every value interval `a` allows, `b` allows too.
+fn interval_within(a: &[(CmpOp, Decimal)], b: &[(CmpOp, Decimal)]) -> bool {
+    let (al, ah) = interval(a);
+    let (bl, bh) = interval(b);
+    let low_ok = match (al, bl) {
+        (_, None) => true,
+        (None, Some(_)) => false,
+        (Some((a, ai)), Some((b, bi))) => a > b || (a == b && (bi || !ai)),
+    };
+    let high_ok = match (ah, bh) {
+        (_, None) => true,
+        (None, Some(_)) => false,
+        (Some((a, ai)), Some((b, bi))) => a < b || (a == b && (bi || !ai)),
+    };
+    low_ok && high_ok
+}
+
+/// A compiled view of one rule for pairwise reasoning.
+pub(super) struct View<'a> {
+    pub(super) set: &'a RuleSet,
+    pub(super) rule: &'a Rule,
+    pub(super) conj: Conj<'a>,
+    pub(super) window: Window,
+    pub(super) exporter: Option<CountryCode>,
+    pub(super) unless: Option<String>,
+}
+
+pub(super) fn window_within(a: &Window, b: &Window) -> bool {
+    let from_ok = match (a.from, b.from) {
+        (_, None) => true,
+        (None, Some(_)) => false,
+        (Some(x), Some(y)) => x >= y,
+    };
+    let until_ok = match (a.until, b.until) {
+        (_, None) => true,
+        (None, Some(_)) => false,
+        (Some(x), Some(y)) => x <= y,
+    };
+    from_ok && until_ok
+}
+
+/// Whether every record `a` matches (on a date it is in force) is matched by `b`.
+pub(super) fn covers(b: &View<'_>, a: &View<'_>) -> bool {
+    if !window_within(&a.window, &b.window) {
+        return false;
+    }
+    if b.exporter.is_some() && b.exporter != a.exporter {
+        return false;
+    }
+    if b.unless.is_some() && b.unless != a.unless {
+        return false;
+    }
+    for (b_inc, b_exc, _) in &b.conj.hs {
+        let implied = a.conj.hs.iter().any(|(a_inc, a_exc, _)| {
+            a_inc.iter().all(|p| {
+                b_inc.iter().any(|q| p.prefix.is_within(&q.prefix))
+                    && b_exc.iter().all(|e| {
+                        !comparable(&e.prefix, &p.prefix)
+                            || a_exc.iter().any(|x| e.prefix.is_within(&x.prefix))
+                    })
+            })
+        });
+        if !implied {
+            return false;
+        }
+    }
+    for field in b.conj.countries.keys() {
+        let (Some(b_allowed), a_allowed) = (b.conj.allowed(field), a.conj.allowed(field)) else {
+            continue;
+        };
+        let a_allowed = a_allowed.unwrap_or_else(universe);
+        if !a_allowed.is_subset(&b_allowed) {
+            return false;
+        }
+    }
+    for (field, negated, b_set) in &b.conj.lists {
+        let implied = a.conj.lists.iter().any(|(f, n, a_set)| {
+            f == field
+                && n == negated
+                && if *negated {
+                    b_set.is_subset(a_set)
+                } else {
+                    a_set.is_subset(b_set)
+                }
+        });
+        if !implied {
+            return false;
+        }
+    }
+    for (key, b_bounds) in &b.conj.amounts {
+        match a.conj.amounts.get(key) {
+            Some(a_bounds) if interval_within(a_bounds, b_bounds) => {}
+            _ => return false,
+        }
+    }
+    b.conj.others.is_subset(&a.conj.others)
+}
+
+/// Whether some record could match both rules (on some day).
+pub(super) fn may_overlap(a: &View<'_>, b: &View<'_>) -> bool {
+    if a.window.intersect(&b.window).is_empty() {
+        return false;
+    }
+    if let (Some(x), Some(y)) = (a.exporter, b.exporter)
+        && x != y
+    {
+        return false;
+    }
+    if a.conj.hs.is_empty() || b.conj.hs.is_empty() {
+        return false; // too wide to say anything useful
+    }
+    for (a_inc, _, _) in &a.conj.hs {
+        for (b_inc, _, _) in &b.conj.hs {
+            if !a_inc
+                .iter()
+                .any(|x| b_inc.iter().any(|y| comparable(&x.prefix, &y.prefix)))
+            {
+                return false;
+            }
+        }
+    }
+    for field in ["origin", "export_country", "destination"] {
+        if let (Some(x), Some(y)) = (a.conj.allowed(field), b.conj.allowed(field))
+            && !x.intersects(&y)
+        {
+            return false;
+        }
+    }
+    true
+}
+
+pub(super) fn verdict_covers(b: &Rule, a: &Rule) -> bool {
+    match (b.verdict(), a.verdict()) {
+        (Decision::LicenseRequired, Decision::LicenseRequired) => {
+            b.accepted_licences() == a.accepted_licences()
+        }
+        (Decision::LicenseRequired, _) => false,
+        (bv, av) => bv >= av,
+    }
+}

@@ -1,0 +1,305 @@
+//! JSON Lines files: one JSON object per line.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::io::{self, BufRead, Read as _};
+
+use serde::de::{MapAccess, Visitor};
+use serde_json::value::RawValue;
+
+use super::{IoError, MAX_RECORD_BYTES, Record, RecordError, RecordErrorKind};
+use crate::shipment::{FieldError, FieldValue, ShipmentBuilder};
+
+/// Reads JSON Lines records.
+pub fn json_lines<R: BufRead>(reader: R) -> JsonLines<R> {
+    JsonLines {
+        reader,
+        line: 0,
+        buffer: Vec::new(),
+        done: false,
+    }
+}
+
+/// The records of a JSON Lines file; see [`json_lines`].
+pub struct JsonLines<R> {
+    reader: R,
+    line: u64,
+    buffer: Vec<u8>,
+    done: bool,
+}
+
+impl<R> fmt::Debug for JsonLines<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JsonLines")
+            .field("line", &self.line)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R: BufRead> Iterator for JsonLines<R> {
+    type Item = Result<Record, RecordError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.done {
+            self.buffer.clear();
+            let read = io::Read::take(&mut self.reader, MAX_RECORD_BYTES as u64 + 1)
+                .read_until(b'\n', &mut self.buffer);
+            self.line += 1;
+            let line = self.line;
+            let fail = |kind| {
+                Some(Err(RecordError {
+                    line,
+                    id: None,
+                    kind,
+                }))
+            };
+            match read {
+                Ok(0) => {
+                    self.done = true;
+                    return None;
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    self.done = true;
+                    return fail(RecordErrorKind::Io {
+                        source: IoError::new(e),
+                    });
+                }
+            }
+            if self.buffer.len() > MAX_RECORD_BYTES {
+                // Skip the rest of the over-long line.
+                if !self.buffer.ends_with(b"\n") {
+                    let mut rest = Vec::new();
+                    let _ = self.reader.read_until(b'\n', &mut rest);
+                }
+                return fail(RecordErrorKind::TooLong {
+                    limit: MAX_RECORD_BYTES,
+                });
+            }
+            let Ok(text) = std::str::from_utf8(&self.buffer) else {
+                return fail(RecordErrorKind::NotUtf8 {
+                    field: "line".into(),
+                });
+            };
+            let text = text.trim_start_matches('\u{feff}').trim();
+            if text.is_empty() {
+                continue;
+            }
+            return Some(parse_json_record(text, line));
+        }
+        None
+    }
+}
+
+/// Largest `.json` file read as one array, in bytes: the array is parsed whole, so its records
+/// can be told apart before any is checked. Larger files go as JSON Lines.
+pub const MAX_JSON_ARRAY_BYTES: u64 = 256 << 20;
+
+/// Reads a `.json` file: one array of record objects, each with the line it starts on; a file
+/// that starts with `{` is JSON Lines.
+pub(super) fn json_file<'a, R: BufRead + Send + 'a>(
+    mut input: R,
+) -> Result<super::Records<'a>, super::ReadError> {
+    let io_error = |source| super::ReadError::Io {
+        path: "-".into(),
+        source,
+    };
+    // A file whose first character (past white space and a byte order mark) is `{` is JSON
+    // Lines; one that is empty too.
+    let buf = input.fill_buf().map_err(io_error)?;
+    let first = buf
+        .iter()
+        .find(|b| !(b.is_ascii_whitespace() || matches!(b, 0xef | 0xbb | 0xbf)));
+    if buf.is_empty() || first == Some(&b'{') {
+        return Ok(Box::new(json_lines(input)));
+    }
+    let mut bytes = Vec::new();
+    io::Read::take(&mut input, MAX_JSON_ARRAY_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_error)?;
+    if bytes.len() as u64 > MAX_JSON_ARRAY_BYTES {
+        return Err(super::ReadError::JsonArray {
+            message: format!(
+                "the file is larger than {MAX_JSON_ARRAY_BYTES} bytes: write it as JSON Lines"
+            ),
+        });
+    }
+    let array_error = |message: String| super::ReadError::JsonArray { message };
+    let text = String::from_utf8(bytes).map_err(|e| {
+        array_error(format!(
+            "not UTF-8 text at byte {}",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    let body = text.trim_start_matches('\u{feff}');
+    let items: Vec<&RawValue> =
+        serde_json::from_str(body).map_err(|e| array_error(e.to_string()))?;
+    let base = body.as_ptr() as usize;
+    let mut records = Vec::with_capacity(items.len());
+    let mut line = 1u64;
+    let mut counted = 0usize;
+    for item in items {
+        let offset = (item.get().as_ptr() as usize).saturating_sub(base);
+        line += body
+            .as_bytes()
+            .get(counted..offset)
+            .map_or(0, |b| memchr::memchr_iter(b'\n', b).count() as u64);
+        counted = offset.max(counted);
+        records.push(parse_json_record(item.get(), line));
+    }
+    Ok(Box::new(records.into_iter()))
+}
+
+/// The fields of one JSON object in order, each as its raw JSON text, so numbers keep their
+/// exact digits and a key given twice can be reported.
+struct RawFields<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for RawFields<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = RawFields<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+                let mut fields = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, &'de RawValue>()? {
+                    fields.push((k, v));
+                }
+                Ok(RawFields(fields))
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
+}
+
+fn parse_json_record(text: &str, line: u64) -> Result<Record, RecordError> {
+    let syntax = |e: serde_json::Error| RecordError {
+        line,
+        id: None,
+        kind: RecordErrorKind::Syntax {
+            message: e.to_string(),
+        },
+    };
+    let mut de = serde_json::Deserializer::from_str(text);
+    let fields = <RawFields<'_> as serde::Deserialize>::deserialize(&mut de).map_err(syntax)?;
+    de.end().map_err(syntax)?;
+
+    // The id names the record in its errors, whatever else is wrong with it.
+    let id = fields
+        .0
+        .iter()
+        .find(|(k, _)| k == "id")
+        .and_then(|(_, raw)| match json_value(raw) {
+            Ok(FieldValue::Text(t)) => Some(t.trim().to_owned()).filter(|t| !t.is_empty()),
+            _ => None,
+        });
+    let fail = |kind| RecordError {
+        line,
+        id: id.clone(),
+        kind,
+    };
+    let mut builder = ShipmentBuilder::default();
+    for (name, raw) in &fields.0 {
+        let value = json_value(raw).map_err(|reason| {
+            fail(RecordErrorKind::Field(FieldError::Invalid {
+                field: name.clone(),
+                value: raw.get().chars().take(80).collect(),
+                reason,
+            }))
+        })?;
+        builder
+            .set_named(name, value)
+            .map_err(|e| fail(RecordErrorKind::Field(e)))?;
+    }
+    let shipment = builder
+        .build()
+        .map_err(|e| fail(RecordErrorKind::Field(e)))?;
+    Ok(Record { line, shipment })
+}
+
+/// A raw JSON value as a field value: strings unescaped, numbers and booleans as written.
+fn json_value(raw: &RawValue) -> Result<FieldValue<'static>, String> {
+    let text = raw.get().trim();
+    let scalar = |raw: &RawValue| -> Result<Option<String>, String> {
+        let t = raw.get().trim();
+        match t.as_bytes().first() {
+            Some(b'"') => serde_json::from_str::<String>(t)
+                .map(Some)
+                .map_err(|e| e.to_string()),
+            Some(b'n') => Ok(None),
+            Some(b'[' | b'{') => Err("expected a string or a number".into()),
+            _ => Ok(Some(t.to_owned())),
+        }
+    };
+    match text.as_bytes().first() {
+        Some(b'[') => {
+            let items: Vec<&RawValue> = serde_json::from_str(text).map_err(|e| e.to_string())?;
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                if let Some(s) = scalar(item)? {
+                    out.push(Cow::Owned(s));
+                }
+            }
+            Ok(FieldValue::List(out))
+        }
+        Some(b'{') => {
+            let entries = <RawFields<'_> as serde::Deserialize>::deserialize(
+                &mut serde_json::Deserializer::from_str(text),
+            )
+            .map_err(|e| e.to_string())?;
+            let mut out = Vec::with_capacity(entries.0.len());
+            for (k, v) in entries.0 {
+                if let Some(s) = scalar(v)? {
+                    out.push((k, s));
+                }
+            }
+            Ok(FieldValue::Map(out))
+        }
+        _ => Ok(match scalar(raw)? {
+            Some(s) => FieldValue::Text(Cow::Owned(s)),
+            None => FieldValue::Null,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_lines_keep_exact_numbers_and_report_lines() {
+        let text = concat!(
+            r#"{"id":"J1","date":"2023-11-15","hs_code":"8542.31","export_country":"KZ","destination":"RU","value":12345678901234567.89,"currency":"USD","transit":["BY"]}"#,
+            "\n\n",
+            r#"{"id":"J2","date":"2023-11-15"}"#,
+            "\n",
+            "not json\n",
+            r#"{"id":"J4","id":"J5","date":"2023-11-15","hs_code":"854231","export_country":"KZ","destination":"RU"}"#,
+            "\n",
+            r#"{"id":"J6","date":"2023-11-15","hs_code":"854231","export_country":"KZ","destination":"RU","attributes":{"buyer_type":"government","lot":7}}"#,
+        );
+        let results: Vec<_> = json_lines(text.as_bytes()).collect();
+        assert_eq!(results.len(), 5);
+        let first = results[0].as_ref().unwrap();
+        assert_eq!(
+            first.shipment.value.unwrap().to_string(),
+            "12345678901234567.89"
+        );
+        let missing = results[1].as_ref().unwrap_err();
+        assert_eq!((missing.line(), missing.field()), (3, Some("hs_code")));
+        assert!(matches!(
+            results[2].as_ref().unwrap_err().kind(),
+            RecordErrorKind::Syntax { .. }
+        ));
+        assert_eq!(results[2].as_ref().unwrap_err().line(), 4);
+        assert!(matches!(
+            results[3].as_ref().unwrap_err().kind(),
+            RecordErrorKind::Field(FieldError::Duplicate { .. })
+        ));
+        let last = results[4].as_ref().unwrap();
+        assert_eq!(last.line, 6);
+        assert_eq!(last.shipment.attributes.len(), 2);
+    }
+}

@@ -1,0 +1,296 @@
+//! Streaming readers for shipment files: CSV and JSON Lines.
+//!
+//! Both yield one item per record, in order: the [`Record`] with its line number, or a
+//! [`RecordError`] naming the line, the record's id when it has one, and the field at fault.
+//! Reading goes on after a bad record, so records in = results out. Memory does not grow with the
+//! file: one record is held at a time. [`check_records`] checks records as a reader yields them.
+//!
+//! CSV ([`csv()`]): a header row names the columns, in any order; `transit` and `licences`
+//! separate items with `;`; columns the format does not name become attributes. JSON Lines
+//! ([`json_lines`]): one object per line with the same names, lists as arrays, an optional
+//! `attributes` object; blank lines are skipped.
+
+mod csv;
+mod jsonl;
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+pub use self::csv::{CsvRecords, csv, csv_with};
+pub use jsonl::{JsonLines, json_lines};
+
+use crate::engine::{CheckOptions, Engine};
+use crate::shipment::{FieldError, Shipment};
+use crate::verdict::Verdict;
+
+/// Longest line (JSON Lines) or record (CSV) accepted, in bytes.
+pub const MAX_RECORD_BYTES: usize = 1 << 20;
+
+/// A record read from a file, with the line it starts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// The 1-based line the record starts on.
+    pub line: u64,
+    /// The record.
+    pub shipment: Shipment,
+}
+
+/// Why one record could not be read. Reading goes on with the next.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}{}: {kind}", id.as_ref().map(|i| format!(" (record `{i}`)")).unwrap_or_default())]
+pub struct RecordError {
+    line: u64,
+    id: Option<String>,
+    kind: RecordErrorKind,
+}
+
+impl RecordError {
+    /// The 1-based line the record starts on.
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+    /// The record's id, if it could be read.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    /// What was wrong.
+    pub fn kind(&self) -> &RecordErrorKind {
+        &self.kind
+    }
+    /// The field at fault, if one is.
+    pub fn field(&self) -> Option<&str> {
+        match &self.kind {
+            RecordErrorKind::Field(e) => Some(e.field()),
+            RecordErrorKind::NotUtf8 { field } => Some(field),
+            _ => None,
+        }
+    }
+}
+
+/// What was wrong with a record.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RecordErrorKind {
+    /// A field is missing or invalid.
+    #[error("{0}")]
+    Field(FieldError),
+    /// The line is not a JSON object (or, in CSV, the parser could not split the record).
+    #[error("not a JSON object: {message}")]
+    Syntax {
+        /// The parser's message.
+        message: String,
+    },
+    /// A CSV record with more or fewer fields than the header.
+    #[error("the record has {found} fields, the header {expected}")]
+    FieldCount {
+        /// Fields in the header.
+        expected: usize,
+        /// Fields in the record.
+        found: usize,
+    },
+    /// A field that is not UTF-8 text.
+    #[error("field `{field}` is not UTF-8 text")]
+    NotUtf8 {
+        /// The field.
+        field: String,
+    },
+    /// A record longer than [`MAX_RECORD_BYTES`].
+    #[error("the record is longer than {limit} bytes")]
+    TooLong {
+        /// The limit.
+        limit: usize,
+    },
+    /// The file could not be read further; no record follows this one.
+    #[error("read error: {source}")]
+    Io {
+        /// The operating system's reason.
+        source: IoError,
+    },
+}
+
+/// An operating-system error met while reading, shared by the clones of the [`RecordError`]
+/// that carries it. Two compare equal when their kind and message are the same.
+#[derive(Debug, Clone)]
+pub struct IoError(std::sync::Arc<io::Error>);
+
+impl IoError {
+    pub(crate) fn new(error: io::Error) -> IoError {
+        IoError(std::sync::Arc::new(error))
+    }
+
+    /// The error itself.
+    pub fn get(&self) -> &io::Error {
+        &self.0
+    }
+}
+
+impl PartialEq for IoError {
+    fn eq(&self, other: &IoError) -> bool {
+        self.0.kind() == other.0.kind() && self.0.to_string() == other.0.to_string()
+    }
+}
+
+impl Eq for IoError {}
+
+impl std::fmt::Display for IoError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for IoError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+/// Why a file cannot be read at all.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReadError {
+    /// The file could not be opened or read.
+    #[error("cannot read `{}`: {source}", path.display())]
+    Io {
+        /// The file (`-` for standard input).
+        path: PathBuf,
+        /// The operating system's reason.
+        source: io::Error,
+    },
+    /// The CSV header row is missing or unusable.
+    #[error("CSV header: {reason}")]
+    Header {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A `.json` file that is not one JSON array of records (nor JSON Lines): its records
+    /// cannot be told apart, so none is read.
+    #[error("not a JSON array of records: {message}")]
+    JsonArray {
+        /// The parser's message, with line and column.
+        message: String,
+    },
+    /// The file's format cannot be told from its name.
+    #[error(
+        "cannot tell the format of `{}`: name it .csv, .jsonl or .json (or say which)",
+        .0.display()
+    )]
+    UnknownFormat(PathBuf),
+}
+
+/// The file formats records can be read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Format {
+    /// Comma-separated values with a header row.
+    Csv,
+    /// One JSON object per line.
+    JsonLines,
+    /// One JSON array of record objects; a file whose first character is `{` is read as
+    /// JSON Lines instead (one object on its own is both).
+    Json,
+}
+
+impl Format {
+    /// The format a file name implies: `.csv`, `.jsonl` / `.ndjson`, or `.json`.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" => Some(Format::Csv),
+            "jsonl" | "ndjson" => Some(Format::JsonLines),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+/// How to read records.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReadOptions {
+    /// The file format; `None`: the one the file name implies.
+    pub format: Option<Format>,
+    /// CSV columns to read as attributes although their names are one edit away from a
+    /// field's (a column `end_use` beside `end_user`, say); any other such column is an error.
+    pub attribute_columns: Vec<String>,
+}
+
+/// Records from a reader.
+pub type Records<'a> = Box<dyn Iterator<Item = Result<Record, RecordError>> + Send + 'a>;
+
+/// Opens a file (`-` for standard input) and reads its records in the format the options give,
+/// or else the one its name implies.
+pub fn open(path: &Path, options: &ReadOptions) -> Result<Records<'static>, ReadError> {
+    let format = options
+        .format
+        .or_else(|| Format::from_path(path))
+        .ok_or_else(|| ReadError::UnknownFormat(path.to_owned()))?;
+    let input: Box<dyn io::Read + Send> = if path == Path::new("-") {
+        Box::new(io::stdin())
+    } else {
+        Box::new(std::fs::File::open(path).map_err(|source| ReadError::Io {
+            path: path.to_owned(),
+            source,
+        })?)
+    };
+    let buffered = io::BufReader::with_capacity(1 << 16, input);
+    reader(buffered, format, options).map_err(|e| match e {
+        ReadError::Io { source, .. } => ReadError::Io {
+            path: path.to_owned(),
+            source,
+        },
+        other => other,
+    })
+}
+
+/// Reads records from any buffered reader in `format`.
+pub fn reader<'a, R: io::BufRead + Send + 'a>(
+    input: R,
+    format: Format,
+    options: &ReadOptions,
+) -> Result<Records<'a>, ReadError> {
+    Ok(match format {
+        Format::Csv => Box::new(csv_with(input, options)?),
+        Format::JsonLines => Box::new(json_lines(input)),
+        Format::Json => jsonl::json_file(input)?,
+    })
+}
+
+/// The result of checking one record read from a file: its verdict, or why it could not be read.
+///
+/// Deliberately not `#[non_exhaustive]`: a caller matches both arms, so no record can fall into
+/// a catch-all arm and be dropped.
+#[derive(Debug, Clone)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "the large variant is the common one; boxing it would allocate for every record"
+)]
+pub enum Checked {
+    /// The record was read and checked.
+    Verdict {
+        /// The record.
+        record: Record,
+        /// Its verdict.
+        verdict: Verdict,
+    },
+    /// The record could not be read; it is never taken as allowed.
+    Invalid(RecordError),
+}
+
+/// Checks records as a reader yields them: one result per record, in order, with records
+/// that could not be read passed through as [`Checked::Invalid`].
+pub fn check_records<'a, I>(
+    engine: &'a Engine,
+    records: I,
+    options: &'a CheckOptions,
+) -> impl Iterator<Item = Checked> + 'a
+where
+    I: IntoIterator<Item = Result<Record, RecordError>> + 'a,
+{
+    records.into_iter().map(move |record| match record {
+        Ok(record) => {
+            let verdict = engine.check_with(&record.shipment, options);
+            Checked::Verdict { record, verdict }
+        }
+        Err(error) => Checked::Invalid(error),
+    })
+}

@@ -1,0 +1,40 @@
+//! Test cases beside the rules, as read: a shipment, a date, and what the rules must do with it.
+
+use chrono::NaiveDate;
+
+use crate::shipment::Shipment;
+use crate::source::Location;
+use crate::verdict::{Decision, Outcome};
+
+/// One test case from a `*.tests.toml` file or a `[[test]]` table.
+#[derive(Debug, Clone)]
+pub struct Case {
+    pub(crate) name: String,
+    pub(crate) location: Location,
+    pub(crate) rule_set: String,
+    pub(crate) shipment: Shipment,
+    pub(crate) as_of: Option<NaiveDate>,
+    pub(crate) expect: Option<Decision>,
+    pub(crate) fires: Vec<String>,
+    pub(crate) does_not_fire: Vec<String>,
+    pub(crate) outcomes: Vec<(String, Outcome)>,
+}
+
+impl Case {
+    /// The case's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// Where the case is written.
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+    /// The id of the rule set it tests.
+    pub fn rule_set(&self) -> &str {
+        &self.rule_set
+    }
+    /// The shipment it checks, defaults filled in.
+    pub fn shipment(&self) -> &Shipment {
+        &self.shipment
+    }
+}
