@@ -63,7 +63,7 @@ fn bench_check(bencher: Bencher<'_, '_>, n: usize, kind: Matching, how: How) {
     match how {
         How::Decide => bencher.bench_local(|| {
             i = (i + 1) % records.len();
-            black_box(engine.decide(black_box(&records[i]), &options))
+            black_box(engine.decide_with(black_box(&records[i]), &options))
         }),
         How::Check | How::Scan => bencher.bench_local(|| {
             i = (i + 1) % records.len();

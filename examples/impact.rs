@@ -70,8 +70,8 @@ fn main() -> ExitCode {
 struct Change<'a> {
     id: &'a str,
     line: u64,
-    before: &'a Verdict,
-    after: &'a Verdict,
+    before: &'a Verdict<'a>,
+    after: &'a Verdict<'a>,
 }
 
 fn run(args: &Args) -> Result<bool, String> {
@@ -106,11 +106,11 @@ fn run(args: &Args) -> Result<bool, String> {
         };
         let before = old.check_with(&shipment, &options);
         let after = new.check_with(&shipment, &options);
-        if before.verdict == after.verdict {
+        if before.decision == after.decision {
             continue;
         }
         *counts
-            .entry((before.verdict.to_string(), after.verdict.to_string()))
+            .entry((before.decision.to_string(), after.decision.to_string()))
             .or_default() += 1;
         match args.format {
             Format::Jsonl => {
@@ -127,7 +127,7 @@ fn run(args: &Args) -> Result<bool, String> {
                 writeln!(
                     out,
                     "== {} (line {line}): {} -> {}\n-- before: {before}-- after: {after}",
-                    shipment.id, before.verdict, after.verdict
+                    shipment.id, before.decision, after.decision
                 )
                 .map_err(io_error)?;
             }

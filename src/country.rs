@@ -50,6 +50,25 @@ const fn assigned_codes() -> [u64; WORDS] {
     set
 }
 
+/// [`EU_MEMBERS`] as a set, built at compile time.
+const EU_SET: CountrySet = eu_set();
+
+#[allow(
+    clippy::indexing_slicing,
+    reason = "const fn over a compile-time list; an out-of-range index fails the build"
+)]
+const fn eu_set() -> CountrySet {
+    let mut set = [0u64; WORDS];
+    let mut i = 0;
+    while i < EU_MEMBERS.len() {
+        let code = EU_MEMBERS[i].as_bytes();
+        let slot = ((code[0] - b'A') as usize) * 26 + (code[1] - b'A') as usize;
+        set[slot / 64] |= 1 << (slot % 64);
+        i += 1;
+    }
+    CountrySet(set)
+}
+
 /// Why a text is not a country code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -60,6 +79,9 @@ pub enum CountryError {
     /// Two letters, but not an assigned ISO 3166-1 code.
     #[error("`{0}` is not an assigned ISO 3166-1 alpha-2 country code")]
     Unassigned(String),
+    /// `EU` where one country must be named.
+    #[error("`{0}` stands for the European Union, not one country")]
+    Union(String),
     /// A code that means "unknown" (`ZZ`, `XX`, `XZ`).
     #[error("`{0}` means an unknown country")]
     Unknown(String),
@@ -94,17 +116,23 @@ impl CountryCode {
     /// Kosovo (`XK`, a user-assigned code used by the European Commission, the IMF and CLDR).
     pub const XK: CountryCode = CountryCode(*b"XK");
 
+    /// A code that names one country: as [`str::parse`], but `EU` is an error. Rules and
+    /// groups name countries this way (the Union is a group of its members).
+    pub fn parse_country(text: &str) -> Result<CountryCode, CountryError> {
+        match text.parse::<CountryCode>()? {
+            code if code.is_eu() => Err(CountryError::Union(text.trim().to_owned())),
+            code => Ok(code),
+        }
+    }
+
     /// Whether this is [`CountryCode::EU`]: a union of countries, not one of them.
     pub fn is_eu(&self) -> bool {
         *self == CountryCode::EU
     }
 
     /// The member states [`CountryCode::EU`] stands for.
-    pub fn eu_members() -> CountrySet {
-        EU_MEMBERS
-            .iter()
-            .filter_map(|code| code.parse::<CountryCode>().ok())
-            .collect()
+    pub const fn eu_members() -> CountrySet {
+        EU_SET
     }
 
     /// The code, two upper-case letters.
@@ -173,6 +201,20 @@ impl fmt::Display for CountryCode {
 impl fmt::Debug for CountryCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "CountryCode({:?})", self.as_str())
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for CountryCode {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("CountryCode")
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[A-Z]{2}$",
+            "description": "an ISO 3166-1 alpha-2 country code (or XK, Kosovo; EU, the European Union, as an origin)"
+        })
     }
 }
 

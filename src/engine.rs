@@ -2,23 +2,27 @@
 //!
 //! [`Engine::new`] compiles once: each rule's effective window (its own inside its rule set's),
 //! the exporting country it is limited to (its rule set's jurisdiction, unless the rule set
-//! applies to any exporter) and the HS-prefix index. [`Engine::check`] is then a pure function
-//! of the record and the compiled rules; the engine is `Send + Sync` and holds no global state.
+//! applies to any exporter) and the HS-prefix index. A check is then a pure function of the
+//! record and the compiled rules; the engine is `Send + Sync` and holds no global state.
+//!
+//! Every entry point runs the same evaluation ([`eval`](crate::eval)): [`Engine::check`] and
+//! [`Engine::check_with`] with the reasons, [`Engine::decide`] and [`Engine::decide_with`]
+//! without them; batches and iterators call the same code per record.
 
-use std::sync::Arc;
+use std::borrow::Cow;
 
 use chrono::NaiveDate;
 
 use crate::country::CountryCode;
 use crate::error::LoadError;
-use crate::eval::{self, Truth};
+use crate::eval::{self, NoReasons, Reasons, Sink, Truth};
 use crate::index::HsIndex;
 use crate::rule::{Rule, RuleSet, Scope};
 use crate::rulebook::Rulebook;
 use crate::shipment::Shipment;
 use crate::source::Digest;
-use crate::verdict::Decision;
-use crate::verdict::{Because, Outcome, RuleMatch, Verdict};
+use crate::verdict::because::DateField;
+use crate::verdict::{Because, Decision, Outcome, RuleMatch, SourceRef, Verdict};
 use crate::window::Window;
 
 /// How to check.
@@ -28,7 +32,7 @@ pub struct CheckOptions {
     /// Take the rules in force on this date instead of the record's date.
     pub as_of: Option<NaiveDate>,
     /// Also list rules whose conditions hold but that are not in force on the date
-    /// ([`Outcome::NotInForce`]); they do not change the verdict.
+    /// ([`Outcome::NotInForce`]); they do not change the decision.
     pub include_not_in_force: bool,
 }
 
@@ -45,27 +49,17 @@ impl CheckOptions {
 /// A rule as compiled: where to find it and what limits it before its conditions.
 #[derive(Debug, Clone)]
 struct Compiled {
-    set: usize,
-    rule: usize,
+    set: u32,
+    rule: u32,
     window: Window,
     exporter: Option<CountryCode>,
-    /// How many lines its explanation has at most: the exporter, the date, one per condition.
-    explained: usize,
-    /// Explanation texts that do not depend on the record, written once.
-    texts: Texts,
+    /// The rule's citation, else its rule set's, as explanations show it.
+    citation: String,
 }
 
-#[derive(Debug, Clone)]
-struct Texts {
-    /// `file:line`.
-    source: Arc<str>,
-    /// The rule's citation, else its rule set's.
-    citation: Arc<str>,
-    /// Why the exporter condition holds, for jurisdiction-scoped rule sets.
-    jurisdiction: String,
-    in_force: String,
-    not_in_force: String,
-}
+/// Below this many shipments a thread of [`Engine::check_batch_parallel`] costs more to start
+/// than it saves.
+const MIN_PER_THREAD: usize = 256;
 
 /// A compiled rule book, ready to check shipments.
 ///
@@ -74,8 +68,9 @@ struct Texts {
 /// let engine = Engine::from_path("rules")?;
 /// let mut s = Shipment::new("S-1", "2023-11-15".parse()?, "8542.31".parse()?, "KZ".parse()?, "RU".parse()?);
 /// s.origin = Some("US".parse()?);
+/// assert_eq!(engine.decide(&s), Decision::Prohibited);
 /// let verdict = engine.check(&s);
-/// assert_eq!(verdict.verdict, Decision::Prohibited);
+/// assert_eq!(verdict.decision, Decision::Prohibited);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -85,33 +80,32 @@ pub struct Engine {
     index: HsIndex,
 }
 
+/// What one rule did for a record: its outcome and what it contributes.
+struct Part {
+    outcome: Outcome,
+    effect: Decision,
+    /// Where the reasons of its `unless` start among its reasons, when they are kept (the
+    /// exception held or could not be told), and whether it held.
+    exemption: Option<(usize, bool)>,
+}
+
 impl Engine {
     /// Compiles a rule book.
     pub fn new(book: Rulebook) -> Engine {
         let mut compiled = Vec::new();
         for (set_number, set) in book.rule_sets().iter().enumerate() {
             for (rule_number, rule) in set.rules().iter().enumerate() {
-                let window = set.window().intersect(&rule.window());
                 compiled.push(Compiled {
-                    set: set_number,
-                    rule: rule_number,
-                    window,
-                    explained: 2 + rule.when.leaf_count(),
+                    set: u32::try_from(set_number).unwrap_or(u32::MAX),
+                    rule: u32::try_from(rule_number).unwrap_or(u32::MAX),
+                    window: set.window().intersect(&rule.window()),
                     exporter: match set.scope() {
                         Scope::Jurisdiction => Some(set.jurisdiction()),
                         Scope::AnyExporter => None,
                     },
-                    texts: Texts {
-                        source: format!("{}:{}", rule.location().file(), rule.location().line())
-                            .into(),
-                        citation: rule
-                            .citation()
-                            .map_or_else(|| set.citations().join("; "), str::to_owned)
-                            .into(),
-                        jurisdiction: format!("is the jurisdiction of rule set `{}`", set.id()),
-                        in_force: format!("is in force: {window}"),
-                        not_in_force: format!("is outside the window: in force {window}"),
-                    },
+                    citation: rule
+                        .citation()
+                        .map_or_else(|| set.citations().join("; "), str::to_owned),
                 });
             }
         }
@@ -139,89 +133,84 @@ impl Engine {
         self.book.digest()
     }
 
-    /// Checks a shipment against the rules in force on its date.
-    pub fn check(&self, shipment: &Shipment) -> Verdict {
+    /// Checks a shipment against the rules in force on its date: the decision with every
+    /// reason.
+    pub fn check(&self, shipment: &Shipment) -> Verdict<'_> {
         self.check_with(shipment, &CheckOptions::default())
     }
 
     /// Checks a shipment with options.
-    pub fn check_with(&self, shipment: &Shipment, options: &CheckOptions) -> Verdict {
-        let mut state = CheckState::new(shipment, options);
-        self.index.for_each_candidate(&shipment.hs_code, |number| {
-            self.consider(number as usize, &mut state);
-        });
-        state.finish(self.digest())
+    pub fn check_with(&self, shipment: &Shipment, options: &CheckOptions) -> Verdict<'_> {
+        let mut check = Check::new(self, shipment, options);
+        self.index
+            .for_each_candidate(&shipment.hs_code, |number| check.consider(number));
+        check.finish()
     }
 
-    /// The verdict alone, without explanation: what [`Engine::check_with`] would decide, for the
-    /// hot path of order entry that only needs to know whether a shipment may go. Allocates
-    /// nothing; call `check_with` for the explanation when the answer is not `allowed`.
-    pub fn decide(&self, shipment: &Shipment, options: &CheckOptions) -> Decision {
+    /// The decision alone, without reasons: what [`Engine::check`] decides, for the hot path of
+    /// order entry that only needs to know whether a shipment may go. Allocates nothing.
+    pub fn decide(&self, shipment: &Shipment) -> Decision {
+        self.decide_with(shipment, &CheckOptions::default())
+    }
+
+    /// The decision alone, with options: what [`Engine::check_with`] decides.
+    pub fn decide_with(&self, shipment: &Shipment, options: &CheckOptions) -> Decision {
         let date = options.as_of.unwrap_or(shipment.date);
         let mut best = Decision::Allowed;
         self.index.for_each_candidate(&shipment.hs_code, |number| {
             if best == Decision::Prohibited {
                 return;
             }
-            let Some(compiled) = self.compiled.get(number as usize) else {
-                return;
-            };
-            if compiled
-                .exporter
-                .is_some_and(|e| e != shipment.export_country)
-                || !compiled.window.contains(date)
-            {
-                return;
-            }
-            let Some((_, rule)) = self.rule(compiled) else {
-                return;
-            };
-            let when = eval::truth(&rule.when, shipment);
-            if when != Truth::False {
-                best = best.max(outcome(rule, shipment, true, when).1);
+            if let Some(part) = self.part(number, shipment, date, false, false, &mut NoReasons) {
+                best = best.max(part.effect);
             }
         });
         best
     }
 
-    /// Checks a shipment by evaluating every rule, without the index. Slow; it exists so tests
-    /// and benchmarks can compare the index against a plain scan.
+    /// Checks every rule without the index, for tests and benchmarks that compare the index
+    /// against a plain scan.
+    #[cfg(any(test, feature = "test-support"))]
     #[doc(hidden)]
-    pub fn check_by_scan(&self, shipment: &Shipment, options: &CheckOptions) -> Verdict {
-        let mut state = CheckState::new(shipment, options);
+    pub fn check_by_scan(&self, shipment: &Shipment, options: &CheckOptions) -> Verdict<'_> {
+        let mut check = Check::new(self, shipment, options);
         for number in 0..self.compiled.len() {
-            self.consider(number, &mut state);
+            check.consider(u32::try_from(number).unwrap_or(u32::MAX));
         }
-        state.finish(self.digest())
+        check.finish()
     }
 
     /// Checks a slice of shipments; one verdict per shipment, in order.
-    pub fn check_batch(&self, shipments: &[Shipment], options: &CheckOptions) -> Vec<Verdict> {
+    pub fn check_batch(&self, shipments: &[Shipment], options: &CheckOptions) -> Vec<Verdict<'_>> {
         shipments
             .iter()
             .map(|shipment| self.check_with(shipment, options))
             .collect()
     }
 
-    /// Checks a slice of shipments on every core. The verdicts are the same as
-    /// [`Engine::check_batch`]'s, in the same order.
+    /// Checks a slice of shipments on every core: the verdicts of [`Engine::check_batch`], in
+    /// the same order. Each thread checks a contiguous part; verdicts borrow the engine's texts
+    /// and share no counter, so the threads do not slow each other down.
     pub fn check_batch_parallel(
         &self,
         shipments: &[Shipment],
         options: &CheckOptions,
-    ) -> Vec<Verdict> {
+    ) -> Vec<Verdict<'_>> {
         let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-        if threads < 2 || shipments.len() < 64 {
+        if threads < 2 || shipments.len() < 2 * MIN_PER_THREAD {
             return self.check_batch(shipments, options);
         }
-        let chunk = shipments.len().div_ceil(threads);
+        let chunk = shipments.len().div_ceil(threads).max(MIN_PER_THREAD);
         std::thread::scope(|scope| {
-            let parts: Vec<_> = shipments
-                .chunks(chunk)
+            let mut parts = shipments.chunks(chunk);
+            // The calling thread checks the first part itself.
+            let first = parts.next().unwrap_or_default();
+            let handles: Vec<_> = parts
                 .map(|part| (part, scope.spawn(move || self.check_batch(part, options))))
                 .collect();
             let mut verdicts = Vec::with_capacity(shipments.len());
-            for (part, handle) in parts {
+            verdicts.extend(self.check_batch(first, options));
+            for (part, handle) in handles {
                 match handle.join() {
                     Ok(part_verdicts) => verdicts.extend(part_verdicts),
                     // A check never panics; if a thread failed anyway, redo its part here so that
@@ -233,184 +222,196 @@ impl Engine {
         })
     }
 
-    /// Checks shipments one after the other; one verdict per shipment, in order.
-    pub fn check_all<'a>(
-        &'a self,
-        shipments: impl IntoIterator<Item = &'a Shipment> + 'a,
-        options: &'a CheckOptions,
-    ) -> impl Iterator<Item = Verdict> + 'a {
+    /// Checks shipments one after the other as an iterator yields them; one verdict per
+    /// shipment, in order.
+    pub fn check_all<'e, 's, I>(
+        &'e self,
+        shipments: I,
+        options: &'s CheckOptions,
+    ) -> impl Iterator<Item = Verdict<'e>>
+    where
+        I: IntoIterator<Item = &'s Shipment>,
+    {
         shipments
             .into_iter()
             .map(move |shipment| self.check_with(shipment, options))
     }
 
     fn rule(&self, c: &Compiled) -> Option<(&RuleSet, &Rule)> {
-        let set = self.book.rule_sets().get(c.set)?;
-        Some((set, set.rules().get(c.rule)?))
+        let set = self.book.rule_sets().get(c.set as usize)?;
+        Some((set, set.rules().get(c.rule as usize)?))
     }
 
-    /// Evaluates one rule on the record and records what it did.
-    fn consider(&self, number: usize, state: &mut CheckState<'_>) {
-        let Some(compiled) = self.compiled.get(number) else {
-            return;
-        };
-        let s = state.shipment;
+    /// What rule `number` does for the record, its reasons written into `sink`: `None` when it
+    /// plays no part (another exporter, not in force, conditions false). The one evaluation
+    /// every entry point runs.
+    fn part<'e, S: Sink<'e>>(
+        &'e self,
+        number: u32,
+        s: &Shipment,
+        date: NaiveDate,
+        as_of: bool,
+        include_not_in_force: bool,
+        sink: &mut S,
+    ) -> Option<Part> {
+        let compiled = self.compiled.get(number as usize)?;
         if compiled.exporter.is_some_and(|e| e != s.export_country) {
-            return;
+            return None;
         }
-        let in_force = compiled.window.contains(state.date);
-        if !in_force && !state.options.include_not_in_force {
-            return;
+        let in_force = compiled.window.contains(date);
+        if !in_force && !include_not_in_force {
+            return None;
         }
-        let Some((set, rule)) = self.rule(compiled) else {
-            return;
-        };
-        let when = eval::truth(&rule.when, s);
-        if when == Truth::False {
-            return;
-        }
-        // It matched or could not be told: now build the explanation.
-        let mut because = Vec::with_capacity(compiled.explained);
-        if let Some(exporter) = compiled.exporter {
-            because.push(Because {
-                field: "export_country".into(),
-                value: Some(exporter.as_str().to_owned()),
-                condition: compiled.texts.jurisdiction.clone(),
+        let (_, rule) = self.rule(compiled)?;
+        if S::ACTIVE {
+            if let Some(exporter) = compiled.exporter {
+                sink.push(Because::Jurisdiction { value: exporter });
+            }
+            sink.push(Because::InForce {
+                field: if as_of {
+                    DateField::AsOf
+                } else {
+                    DateField::Date
+                },
+                value: date,
+                window: compiled.window,
+                inside: in_force,
             });
         }
-        because.push(Because {
-            field: if state.options.as_of.is_some() {
-                "as_of".into()
-            } else {
-                "date".into()
-            },
-            value: Some(iso_date(state.date)),
-            condition: if in_force {
-                compiled.texts.in_force.clone()
-            } else {
-                compiled.texts.not_in_force.clone()
-            },
-        });
-        eval::explain(&rule.when, s, &mut because);
-
-        let (outcome, effect, unless, licence) = outcome(rule, s, in_force, when);
-        let mut exemption = Vec::new();
-        if (outcome == Outcome::Exempted || unless == Some(Truth::Unknown))
-            && let Some(u) = &rule.unless
-        {
-            eval::explain(u, s, &mut exemption);
+        let when = eval::eval(&rule.when, s, sink);
+        if when == Truth::False {
+            return None;
         }
-        state.push(RuleMatch {
-            rule: Arc::clone(&rule.id),
-            ruleset: Arc::clone(&set.id),
-            version: Arc::clone(&set.version),
-            status: set.status(),
-            verdict: rule.verdict,
+        if !in_force {
+            return Some(Part {
+                outcome: Outcome::NotInForce,
+                effect: Decision::Allowed,
+                exemption: None,
+            });
+        }
+        let mark = sink.len();
+        let unless = rule.unless.as_ref().map(|u| eval::eval(u, s, sink));
+        if unless == Some(Truth::False) {
+            sink.truncate(mark);
+        }
+        let unless_shown = matches!(unless, Some(Truth::True | Truth::Unknown));
+        let licence = match (&rule.accepted_licences, rule.verdict) {
+            (Some(pattern), Decision::LicenseRequired) if !unless_shown => s
+                .licences
+                .iter()
+                .find(|l| pattern.is_match(l))
+                .map(|l| (l, pattern)),
+            _ => None,
+        };
+        if S::ACTIVE
+            && let Some((licence, pattern)) = licence
+            && when == Truth::True
+        {
+            sink.push(Because::Licence {
+                licence: licence.clone(),
+                pattern: Cow::Borrowed(pattern.as_str()),
+            });
+        }
+        let (outcome, effect) = if when == Truth::Unknown || unless == Some(Truth::Unknown) {
+            (Outcome::Undetermined, Decision::Review)
+        } else if unless == Some(Truth::True) {
+            (Outcome::Exempted, Decision::Allowed)
+        } else if licence.is_some() {
+            (Outcome::Licensed, Decision::Allowed)
+        } else {
+            (Outcome::Fired, rule.verdict)
+        };
+        Some(Part {
             outcome,
             effect,
-            title: Arc::clone(&rule.title),
-            citation: Arc::clone(&compiled.texts.citation),
-            source: Arc::clone(&compiled.texts.source),
-            because,
-            exemption,
-            licence: licence
-                .filter(|_| outcome == Outcome::Licensed)
-                .map(str::to_owned),
-            labels: rule.labels().to_vec(),
-        });
+            exemption: unless_shown.then_some((mark, unless == Some(Truth::True))),
+        })
     }
 }
 
-/// What a rule whose `when` is not false does for a record: its outcome and effect, the truth of
-/// its `unless`, and the licence that meets it.
-fn outcome<'s>(
-    rule: &Rule,
-    s: &'s Shipment,
-    in_force: bool,
-    when: Truth,
-) -> (Outcome, Decision, Option<Truth>, Option<&'s str>) {
-    let unless = rule.unless.as_ref().map(|u| eval::truth(u, s));
-    let licence = match (&rule.accepted_licences, rule.verdict) {
-        (Some(pattern), Decision::LicenseRequired) => s
-            .licences
-            .iter()
-            .find(|l| pattern.is_match(l))
-            .map(String::as_str),
-        _ => None,
-    };
-    let (outcome, effect) = if !in_force {
-        (Outcome::NotInForce, Decision::Allowed)
-    } else if when == Truth::Unknown || unless == Some(Truth::Unknown) {
-        (Outcome::Undetermined, Decision::Review)
-    } else if unless == Some(Truth::True) {
-        (Outcome::Exempted, Decision::Allowed)
-    } else if licence.is_some() {
-        (Outcome::Licensed, Decision::Allowed)
-    } else {
-        (Outcome::Fired, rule.verdict)
-    };
-    (outcome, effect, unless, licence)
-}
-
-/// What a check has found so far.
-struct CheckState<'a> {
-    shipment: &'a Shipment,
-    options: &'a CheckOptions,
+/// One check in progress: the record, the date, and the rules that played a part so far.
+struct Check<'e, 's> {
+    engine: &'e Engine,
+    shipment: &'s Shipment,
     date: NaiveDate,
-    verdict: Decision,
-    matches: Vec<RuleMatch>,
+    options: &'s CheckOptions,
+    decision: Decision,
+    matches: Vec<RuleMatch<'e>>,
+    reasons: Reasons<'e>,
 }
 
-impl<'a> CheckState<'a> {
-    fn new(shipment: &'a Shipment, options: &'a CheckOptions) -> Self {
-        CheckState {
+impl<'e, 's> Check<'e, 's> {
+    fn new(engine: &'e Engine, shipment: &'s Shipment, options: &'s CheckOptions) -> Self {
+        Check {
+            engine,
             shipment,
-            options,
             date: options.as_of.unwrap_or(shipment.date),
-            verdict: Decision::Allowed,
+            options,
+            decision: Decision::Allowed,
             matches: Vec::new(),
+            reasons: Reasons::new(),
         }
     }
 
-    fn push(&mut self, m: RuleMatch) {
-        self.verdict = self.verdict.max(m.effect);
-        self.matches.push(m);
+    fn consider(&mut self, number: u32) {
+        let engine = self.engine;
+        let part = engine.part(
+            number,
+            self.shipment,
+            self.date,
+            self.options.as_of.is_some(),
+            self.options.include_not_in_force,
+            &mut self.reasons,
+        );
+        let Some(part) = part else {
+            self.reasons.truncate(0);
+            return;
+        };
+        let Some(compiled) = engine.compiled.get(number as usize) else {
+            return;
+        };
+        let Some((set, rule)) = engine.rule(compiled) else {
+            return;
+        };
+        let mut because = self.reasons.split_off(0);
+        if let Some((start, held)) = part.exemption {
+            let exemption = because.split_off(start);
+            because.push(Because::Exemption {
+                held,
+                because: exemption,
+            });
+        }
+        self.decision = self.decision.max(part.effect);
+        self.matches.push(RuleMatch {
+            rule: Cow::Borrowed(rule.id()),
+            ruleset: Cow::Borrowed(set.id()),
+            version: Cow::Borrowed(set.version()),
+            status: set.status(),
+            decision: rule.verdict,
+            outcome: part.outcome,
+            title: Cow::Borrowed(rule.title()),
+            citation: Cow::Borrowed(compiled.citation.as_str()),
+            source: SourceRef {
+                file: Cow::Borrowed(rule.location().file()),
+                line: rule.location().line(),
+            },
+            labels: Cow::Borrowed(rule.labels()),
+            because,
+        });
     }
 
-    fn finish(mut self, digest: Digest) -> Verdict {
+    fn finish(mut self) -> Verdict<'e> {
         self.matches.sort_by(|a, b| {
-            b.effect
-                .cmp(&a.effect)
-                .then(b.verdict.cmp(&a.verdict))
+            b.effect()
+                .cmp(&a.effect())
+                .then(b.decision.cmp(&a.decision))
                 .then_with(|| a.rule.cmp(&b.rule))
         });
-        Verdict {
-            verdict: self.verdict,
-            as_of: self.date,
-            matches: self.matches,
-            ruleset_digest: digest,
-        }
+        let mut verdict = Verdict::allowed(self.date, self.engine.digest());
+        verdict.decision = self.decision;
+        verdict.matches = self.matches;
+        verdict
     }
-}
-
-/// `YYYY-MM-DD` without the formatting machinery (a date is in every explanation).
-fn iso_date(date: NaiveDate) -> String {
-    use chrono::Datelike;
-    let year = date.year();
-    if !(0..=9999).contains(&year) {
-        return date.to_string();
-    }
-    let mut text = String::with_capacity(10);
-    for (number, width) in [(year.unsigned_abs(), 4), (date.month(), 2), (date.day(), 2)] {
-        if !text.is_empty() {
-            text.push('-');
-        }
-        for position in (0..width).rev() {
-            let digit = number / 10u32.pow(position) % 10;
-            text.push(char::from_digit(digit, 10).unwrap_or('0'));
-        }
-    }
-    text
 }
 
 #[cfg(test)]
@@ -418,26 +419,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dates_are_written_as_chrono_writes_them() {
-        let mut date = NaiveDate::from_ymd_opt(-1, 12, 25).unwrap();
-        let last = NaiveDate::from_ymd_opt(10_000, 1, 3).unwrap();
-        let mut seen = 0;
-        while date <= last {
-            assert_eq!(iso_date(date), date.to_string());
-            date = date + chrono::Days::new(97);
-            seen += 1;
-        }
-        assert!(seen > 37_000, "{seen}");
-        for text in ["0000-01-01", "0999-02-28", "2023-08-31", "9999-12-31"] {
-            let d: NaiveDate = text.parse().unwrap();
-            assert_eq!(iso_date(d), text);
-        }
-    }
-
-    #[test]
     fn engine_is_send_and_sync() {
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<Engine>();
-        assert_send_sync::<Verdict>();
+        assert_send_sync::<Verdict<'static>>();
     }
 }

@@ -1,4 +1,5 @@
-//! Evaluating conditions on a record, in three-valued logic, and explaining the result.
+//! Evaluating conditions on a record in three-valued logic, in one pass that also writes the
+//! reasons when asked.
 //!
 //! A condition is true, false, or unknown: unknown when the record lacks a field it tests, or a
 //! value is in another currency or unit than the rule's. `all` is false if any part is false,
@@ -6,20 +7,23 @@
 //! unknown; `not` keeps unknown. A rule whose conditions are unknown sends the record to review:
 //! the engine fails closed.
 //!
-//! [`truth`] answers without allocating, for the hot path; [`explain`] runs only for rules that
-//! matched and lists the leaves that decided the result, each describing the record's value as
-//! it is ("hs_code 8542310000 starts with 854231", "origin US is not in [KZ]").
+//! [`eval`] computes the truth and, when its [`Sink`] is active, writes a [`Because`] for each
+//! leaf it looks at; as parts settle, it keeps the reasons of the parts that decided the result:
+//! the first false part of a false `all`, every part of a true or unknown `all`; the first true
+//! part of a true `any`, the unknown parts of an unknown `any`, every part of a false one. With
+//! [`NoReasons`] the same code, monomorphised, only computes the truth: `decide` and `check`
+//! share it.
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
 
-use crate::country::CountryCode;
+use crate::country::{CountryCode, CountrySet};
 use crate::rule::{
-    AmountField, AttrTest, Condition, CountryField, CountryItem, CountryList, Leaf, PartyField,
-    Test, same_text,
+    AmountField, AttrTest, Condition, CountryField, CountryList, PartyField, Pattern, Test,
+    same_text,
 };
-use crate::shipment::Shipment;
+use crate::shipment::{Field, Shipment};
 use crate::verdict::Because;
+use crate::verdict::because::{AttributeTest, Needed, RouteField, Share, Subject};
 
 /// The value of a condition on a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,7 +34,7 @@ pub(crate) enum Truth {
 }
 
 impl Truth {
-    fn not(self) -> Truth {
+    pub(crate) fn not(self) -> Truth {
         match self {
             Truth::True => Truth::False,
             Truth::False => Truth::True,
@@ -43,14 +47,145 @@ impl Truth {
     }
 }
 
-/// The truth of a condition, without explanation.
-pub(crate) fn truth(condition: &Condition, s: &Shipment) -> Truth {
+/// Where [`eval`] writes reasons.
+pub(crate) trait Sink<'e> {
+    /// Whether reasons are wanted at all; when not, none is built.
+    const ACTIVE: bool;
+    /// How many reasons it holds.
+    fn len(&self) -> usize;
+    /// Adds a reason.
+    fn push(&mut self, reason: Because<'e>);
+    /// Drops the reasons at `start..end`, keeping those after.
+    fn drop_range(&mut self, start: usize, end: usize);
+    /// Drops the reasons from `len` on.
+    fn truncate(&mut self, len: usize);
+}
+
+/// The sink of `decide`: no reason is built.
+pub(crate) struct NoReasons;
+
+impl<'e> Sink<'e> for NoReasons {
+    const ACTIVE: bool = false;
+    #[inline]
+    fn len(&self) -> usize {
+        0
+    }
+    #[inline]
+    fn push(&mut self, _: Because<'e>) {}
+    #[inline]
+    fn drop_range(&mut self, _: usize, _: usize) {}
+    #[inline]
+    fn truncate(&mut self, _: usize) {}
+}
+
+/// How many reasons a check holds on the stack before it needs the heap.
+const INLINE: usize = 16;
+
+/// The reasons of the rule being evaluated: on the stack, so that a rule that turns out not to
+/// match costs no allocation; moved to the heap only past [`INLINE`] reasons.
+pub(crate) struct Reasons<'e> {
+    inline: [Option<Because<'e>>; INLINE],
+    len: usize,
+    /// Every reason, once there are more than fit inline.
+    heap: Option<Vec<Because<'e>>>,
+}
+
+impl<'e> Reasons<'e> {
+    pub(crate) fn new() -> Self {
+        Reasons {
+            inline: [const { None }; INLINE],
+            len: 0,
+            heap: None,
+        }
+    }
+
+    /// Takes the reasons from `start` on, in order, leaving those before.
+    pub(crate) fn split_off(&mut self, start: usize) -> Vec<Because<'e>> {
+        if let Some(heap) = &mut self.heap {
+            return heap.split_off(start.min(heap.len()));
+        }
+        let mut out = Vec::with_capacity(self.len.saturating_sub(start));
+        for slot in self.inline.iter_mut().take(self.len).skip(start) {
+            out.extend(slot.take());
+        }
+        self.len = self.len.min(start);
+        out
+    }
+}
+
+impl<'e> Sink<'e> for Reasons<'e> {
+    const ACTIVE: bool = true;
+
+    fn len(&self) -> usize {
+        self.heap.as_ref().map_or(self.len, Vec::len)
+    }
+
+    fn push(&mut self, reason: Because<'e>) {
+        if let Some(heap) = &mut self.heap {
+            heap.push(reason);
+        } else if let Some(slot) = self.inline.get_mut(self.len) {
+            *slot = Some(reason);
+            self.len += 1;
+        } else {
+            let mut heap: Vec<Because<'e>> = Vec::with_capacity(INLINE * 2);
+            heap.extend(self.inline.iter_mut().filter_map(Option::take));
+            heap.push(reason);
+            self.heap = Some(heap);
+            self.len = 0;
+        }
+    }
+
+    fn drop_range(&mut self, start: usize, end: usize) {
+        if start >= end {
+            return;
+        }
+        if let Some(heap) = &mut self.heap {
+            heap.drain(start.min(heap.len())..end.min(heap.len()));
+            return;
+        }
+        let (start, end) = (start.min(self.len), end.min(self.len));
+        if let Some(rest) = self.inline.get_mut(start..self.len) {
+            rest.rotate_left(end - start);
+        }
+        self.truncate(self.len - (end - start));
+    }
+
+    fn truncate(&mut self, len: usize) {
+        if let Some(heap) = &mut self.heap {
+            heap.truncate(len);
+            return;
+        }
+        for slot in self.inline.iter_mut().take(self.len).skip(len) {
+            *slot = None;
+        }
+        self.len = self.len.min(len);
+    }
+}
+
+/// Calls `f` with the truth of every leaf of a condition on a record, each on its own, in the
+/// order of [`Condition::for_each_leaf`] (test coverage asks whether each condition was seen
+/// to hold and to fail).
+#[cfg(feature = "authoring")]
+pub(crate) fn for_each_leaf_truth(condition: &Condition, s: &Shipment, f: &mut dyn FnMut(Truth)) {
+    condition.for_each_leaf(&mut |leaf| f(leaf_eval(&leaf.test, s, &mut NoReasons)));
+}
+
+/// The truth of a condition on a record, writing into `sink` the reasons of the parts that
+/// decided it.
+pub(crate) fn eval<'e, S: Sink<'e>>(condition: &'e Condition, s: &Shipment, sink: &mut S) -> Truth {
     match condition {
         Condition::All(parts) => {
+            let start = sink.len();
             let mut result = Truth::True;
             for part in parts {
-                match truth(part, s) {
-                    Truth::False => return Truth::False,
+                let at = sink.len();
+                match eval(part, s, sink) {
+                    Truth::False => {
+                        if S::ACTIVE {
+                            sink.drop_range(start, at);
+                        }
+                        return Truth::False;
+                    }
                     Truth::Unknown => result = Truth::Unknown,
                     Truth::True => {}
                 }
@@ -58,64 +193,41 @@ pub(crate) fn truth(condition: &Condition, s: &Shipment) -> Truth {
             result
         }
         Condition::Any(parts) => {
-            let mut result = Truth::False;
+            let start = sink.len();
+            let mut unknown = false;
             for part in parts {
-                match truth(part, s) {
-                    Truth::True => return Truth::True,
-                    Truth::Unknown => result = Truth::Unknown,
-                    Truth::False => {}
+                let at = sink.len();
+                match eval(part, s, sink) {
+                    Truth::True => {
+                        if S::ACTIVE {
+                            sink.drop_range(start, at);
+                        }
+                        return Truth::True;
+                    }
+                    // Once a part is unknown the result is not false: the false parts before
+                    // (and after) it do not decide it.
+                    Truth::Unknown if !unknown => {
+                        if S::ACTIVE {
+                            sink.drop_range(start, at);
+                        }
+                        unknown = true;
+                    }
+                    Truth::False if unknown => {
+                        if S::ACTIVE {
+                            sink.truncate(at);
+                        }
+                    }
+                    Truth::Unknown | Truth::False => {}
                 }
             }
-            result
-        }
-        Condition::Not(inner) => truth(inner, s).not(),
-        Condition::Leaf(leaf) => leaf_truth(&leaf.test, s),
-    }
-}
-
-/// Calls `f` with the truth of every leaf of a condition on a record, in the order of
-/// [`for_each_leaf`].
-pub(crate) fn for_each_leaf_truth(condition: &Condition, s: &Shipment, f: &mut dyn FnMut(Truth)) {
-    condition.for_each_leaf(&mut |leaf| f(leaf_truth(&leaf.test, s)));
-}
-
-/// The truth of a condition, pushing onto `out` the leaves that decided it. Truths of parts
-/// are recomputed with [`truth`] (cheap) rather than kept, so nothing is built for parts that
-/// are not shown.
-pub(crate) fn explain(condition: &Condition, s: &Shipment, out: &mut Vec<Because>) -> Truth {
-    match condition {
-        Condition::All(parts) | Condition::Any(parts) => {
-            let result = truth(condition, s);
-            // Which parts decided the result; `None` shows every part (for an `all` that is
-            // unknown, the parts that held are part of the story too).
-            let shown = match (matches!(condition, Condition::All(_)), result) {
-                (true, Truth::False) => Some(Truth::False),
-                (true, _) => None,
-                (false, Truth::False) => None,
-                (false, t) => Some(t),
-            };
-            for part in parts {
-                if shown.is_none_or(|t| truth(part, s) == t) {
-                    explain(part, s, out);
-                }
+            if unknown {
+                Truth::Unknown
+            } else {
+                Truth::False
             }
-            result
         }
-        Condition::Not(inner) => explain(inner, s, out).not(),
-        Condition::Leaf(leaf) => {
-            let t = leaf_truth(&leaf.test, s);
-            out.push(because(leaf, s, t));
-            t
-        }
-    }
-}
-
-fn country_of(field: CountryField, s: &Shipment) -> Option<CountryCode> {
-    match field {
-        CountryField::Origin => s.origin,
-        CountryField::ExportCountry => Some(s.export_country),
-        CountryField::Destination => Some(s.destination),
-        CountryField::Transit | CountryField::Route => None,
+        Condition::Not(inner) => eval(inner, s, sink).not(),
+        Condition::Leaf(leaf) => leaf_eval(&leaf.test, s, sink),
     }
 }
 
@@ -127,338 +239,383 @@ fn party_of(field: PartyField, s: &Shipment) -> Option<&str> {
     }
 }
 
-fn amount_of(field: AmountField, s: &Shipment) -> (Option<rust_decimal::Decimal>, Option<&str>) {
-    match field {
-        AmountField::Value => (s.value, s.currency.as_deref()),
-        AmountField::Quantity => (s.quantity, s.unit.as_deref()),
+/// Whether the EU (the origin `EU`) is in a set: every member state, none, or some.
+fn union_share(set: &CountrySet) -> Share {
+    let members = CountryCode::eu_members();
+    if members.is_subset(set) {
+        Share::All
+    } else if members.intersects(set) {
+        Share::Some
+    } else {
+        Share::None
     }
 }
 
-/// The countries a list-valued country field holds (transit, or the whole route).
-fn route_countries(field: CountryField, s: &Shipment) -> impl Iterator<Item = CountryCode> + '_ {
-    let ends = (field == CountryField::Route).then_some([s.export_country, s.destination]);
-    s.transit.iter().copied().chain(ends.into_iter().flatten())
-}
-
-fn leaf_truth(test: &Test, s: &Shipment) -> Truth {
-    match test {
-        Test::Hs { include, except } => Truth::from_bool(
-            include.iter().any(|i| s.hs_code.starts_with(&i.prefix))
-                && !except.iter().any(|i| s.hs_code.starts_with(&i.prefix)),
-        ),
-        Test::Country {
-            field,
-            negated,
-            list,
-        } => {
-            let found = match field {
-                CountryField::Transit | CountryField::Route => {
-                    Some(route_countries(*field, s).any(|c| list.set.contains(c)))
-                }
-                _ => country_of(*field, s).map(|c| list.set.contains(c)),
-            };
-            match found {
-                None => Truth::Unknown,
-                Some(found) => Truth::from_bool(found != *negated),
-            }
-        }
-        Test::PartyName { field, names } => match party_of(*field, s) {
-            None => Truth::Unknown,
-            Some(name) => Truth::from_bool(names.iter().any(|n| same_text(n, name))),
-        },
-        Test::PartyRegex { field, regex } => match party_of(*field, s) {
-            None => Truth::Unknown,
-            Some(name) => Truth::from_bool(regex.is_match(name)),
-        },
-        Test::EndUserDiffers(want) => match (s.end_user.as_deref(), s.consignee.as_deref()) {
-            (Some(end_user), Some(consignee)) => {
-                Truth::from_bool(same_text(end_user, consignee) != *want)
-            }
-            _ => Truth::Unknown,
-        },
-        Test::Amount {
-            field,
-            bounds,
-            unit,
-        } => match amount_of(*field, s) {
-            (Some(amount), Some(record_unit)) if record_unit == unit => {
-                Truth::from_bool(bounds.iter().all(|(op, limit)| op.holds(amount, *limit)))
-            }
-            _ => Truth::Unknown,
-        },
-        Test::Description(regex) => match &s.description {
-            None => Truth::Unknown,
-            Some(d) => Truth::from_bool(regex.is_match(d)),
-        },
-        Test::Licence(regex) => Truth::from_bool(s.licences.iter().any(|l| regex.is_match(l))),
-        Test::Attribute {
-            name,
-            test,
-            missing_is_no_match,
-        } => match s.attributes.get(name) {
-            None if *missing_is_no_match => Truth::False,
-            None => Truth::Unknown,
-            Some(value) => Truth::from_bool(match test {
-                AttrTest::Equals(expected) => same_text(expected, value),
-                AttrTest::In(list) => list.iter().any(|e| same_text(e, value)),
-                AttrTest::Matches(regex) => regex.is_match(value),
-            }),
-        },
-    }
-}
-
-/// How many items of a long list an explanation shows.
-const SHOWN_ITEMS: usize = 8;
-
-fn short_list<T: std::fmt::Display>(items: &[T]) -> String {
-    let mut text = String::from("[");
-    for (i, item) in items.iter().take(SHOWN_ITEMS).enumerate() {
-        if i > 0 {
-            text.push_str(", ");
-        }
-        let _ = write!(text, "{item}");
-    }
-    if items.len() > SHOWN_ITEMS {
-        let _ = write!(text, ", and {} more", items.len() - SHOWN_ITEMS);
-    }
-    text.push(']');
-    text
-}
-
-/// HS items as written: group names once, prefixes written directly as themselves.
-fn hs_list(items: &[crate::rule::HsItem]) -> String {
-    let mut written: Vec<String> = Vec::new();
-    for item in items {
-        let text = match &item.group {
-            Some(group) => group.to_string(),
-            None => item.prefix.to_string(),
-        };
-        if !written.contains(&text) {
-            written.push(text);
-        }
-    }
-    short_list(&written)
-}
-
-fn in_list(list: &CountryList, code: CountryCode) -> String {
-    let mut text = String::with_capacity(64);
-    match list.item_for(code) {
-        Some(CountryItem::Group(name, _)) if list.items.len() == 1 => {
-            text.push_str("is in group ");
-            text.push_str(name);
-        }
-        Some(CountryItem::Group(name, _)) => {
-            text.push_str("is in ");
-            list.push_to(&mut text);
-            text.push_str(", by group ");
-            text.push_str(name);
-        }
-        _ => {
-            text.push_str("is in ");
-            list.push_to(&mut text);
-        }
-    }
-    text
-}
-
-/// `is not in [..]`, the usual explanation of a country condition that failed.
-fn not_in_list(list: &CountryList) -> String {
-    let mut text = String::with_capacity(64);
-    text.push_str("is not in ");
-    list.push_to(&mut text);
-    text
-}
-
-fn because(leaf: &Leaf, s: &Shipment, t: Truth) -> Because {
-    let holds = t == Truth::True;
-    let (field, value, condition): (Cow<'static, str>, Option<String>, String) = match &leaf.test {
-        Test::Hs { include, except } => {
-            let code = s.hs_code;
-            let hit = include.iter().find(|i| code.starts_with(&i.prefix));
-            let excluded = except.iter().find(|i| code.starts_with(&i.prefix));
-            let condition = match (hit, excluded) {
-                (Some(p), None) => {
-                    let mut text = String::with_capacity(48);
-                    text.push_str("starts with ");
-                    p.push_to(&mut text);
-                    text
-                }
-                (Some(p), Some(x)) => {
-                    format!("starts with {p} but also with {x}, which is excluded")
-                }
-                (None, _) => format!("does not start with any of {}", hs_list(include)),
-            };
-            (
-                Cow::Borrowed("hs_code"),
-                Some(code.as_str().to_owned()),
-                condition,
-            )
-        }
-        Test::Country {
-            field,
-            negated,
-            list,
-        } => match field {
-            CountryField::Transit | CountryField::Route => {
-                let countries: Vec<CountryCode> = route_countries(*field, s).collect();
-                let hit = countries.iter().find(|c| list.set.contains(**c));
-                let condition = match hit {
-                    Some(c) => format!("passes through {c}, which {}", in_list(list, *c)),
-                    None => format!("has no country in {list}"),
-                };
-                let value = if countries.is_empty() {
-                    None
-                } else {
-                    Some(short_list(&countries))
-                };
-                (Cow::Borrowed(field.name()), value, condition)
-            }
-            _ => match country_of(*field, s) {
-                None => (
-                    Cow::Borrowed(field.name()),
-                    None,
-                    format!(
-                        "is missing: cannot tell whether it is {}in {list}",
-                        if *negated { "not " } else { "" }
-                    ),
-                ),
-                Some(c) => {
-                    let condition = if list.set.contains(c) {
-                        in_list(list, c)
-                    } else {
-                        not_in_list(list)
-                    };
-                    (
-                        Cow::Borrowed(field.name()),
-                        Some(c.as_str().to_owned()),
-                        condition,
-                    )
-                }
-            },
-        },
-        Test::PartyName { field, names } => {
-            let value = party_of(*field, s).map(str::to_owned);
-            let condition = match (&value, holds) {
-                (None, _) => format!(
-                    "is missing: cannot tell whether it is one of {}",
-                    short_list(names)
-                ),
-                (Some(v), true) => format!(
-                    "is the listed party `{}`",
-                    names
-                        .iter()
-                        .find(|n| same_text(n, v))
-                        .map_or("", String::as_str)
-                ),
-                (Some(_), false) => format!("is not one of {}", short_list(names)),
-            };
-            (Cow::Borrowed(field.name()), value, condition)
-        }
-        Test::PartyRegex { field, regex } => {
-            let value = party_of(*field, s).map(str::to_owned);
-            (
-                field.name().into(),
-                value.clone(),
-                regex_phrase(value.as_deref(), regex),
-            )
-        }
-        Test::EndUserDiffers(want) => {
-            let condition = match (s.end_user.as_deref(), s.consignee.as_deref()) {
-                (Some(_), Some(c)) => {
-                    let differs = (t == Truth::True) == *want;
-                    if differs {
-                        format!("differs from the consignee `{c}`")
-                    } else {
-                        format!("is the consignee `{c}`")
-                    }
-                }
-                (None, _) => "is missing: cannot compare it with the consignee".into(),
-                (Some(_), None) => "cannot be compared: the consignee is missing".into(),
-            };
-            (Cow::Borrowed("end_user"), s.end_user.clone(), condition)
-        }
-        Test::Amount {
-            field,
-            bounds,
-            unit,
-        } => {
-            let rule_text = bounds
-                .iter()
-                .map(|(op, limit)| format!("{} {limit} {unit}", op.symbol()))
-                .collect::<Vec<_>>()
-                .join(" and ");
-            let (amount, record_unit) = amount_of(*field, s);
-            let condition = match (amount, record_unit) {
-                (None, _) => format!("is missing: cannot compare with {rule_text}"),
-                (Some(_), Some(u)) if u != unit => format!(
-                    "cannot be compared with {rule_text}: the record's {} is {u}, the rule's {unit}",
-                    field.unit_name()
-                ),
-                _ if holds => format!("is {rule_text}"),
-                _ => format!("is not {rule_text}"),
-            };
-            let value = amount.map(|a| match record_unit {
-                Some(u) => format!("{a} {u}"),
-                None => a.to_string(),
+/// A regex test on a text that may be missing.
+fn pattern_eval<'e, S: Sink<'e>>(
+    subject: Subject<'e>,
+    value: Option<&str>,
+    regex: &'e Pattern,
+    sink: &mut S,
+) -> Truth {
+    let Some(value) = value else {
+        if S::ACTIVE {
+            sink.push(Because::Missing {
+                subject,
+                needed: Needed::Matches {
+                    pattern: Cow::Borrowed(regex.as_str()),
+                },
+                counts_as_no_match: false,
             });
-            (Cow::Borrowed(field.name()), value, condition)
         }
-        Test::Description(regex) => (
-            Cow::Borrowed("description"),
-            s.description.clone(),
-            regex_phrase(s.description.as_deref(), regex),
-        ),
-        Test::Licence(regex) => {
-            let hit = s.licences.iter().find(|l| regex.is_match(l));
-            let condition = match hit {
-                Some(l) => format!("include `{l}`, which matches /{}/", regex.as_str()),
-                None => format!("include none matching /{}/", regex.as_str()),
-            };
-            let value = (!s.licences.is_empty()).then(|| short_list(&s.licences));
-            (Cow::Borrowed("licences"), value, condition)
-        }
-        Test::Attribute {
-            name,
-            test,
-            missing_is_no_match,
-        } => {
-            let value = s.attributes.get(name).cloned();
-            let condition = match (test, &value) {
-                (_, None) if *missing_is_no_match => "is missing, which counts as no match".into(),
-                (AttrTest::Matches(regex), v) => regex_phrase(v.as_deref(), regex),
-                (_, None) => "is missing: cannot tell whether it passes the rule's test".into(),
-                (AttrTest::Equals(e), Some(_)) if holds => format!("equals `{e}`"),
-                (AttrTest::Equals(e), Some(_)) => format!("does not equal `{e}`"),
-                (AttrTest::In(list), Some(_)) if holds => format!("is in {}", short_list(list)),
-                (AttrTest::In(list), Some(_)) => format!("is not in {}", short_list(list)),
-            };
-            (Cow::Owned(format!("attributes.{name}")), value, condition)
+        return Truth::Unknown;
+    };
+    if !S::ACTIVE {
+        return Truth::from_bool(regex.is_match(value));
+    }
+    let matched = regex.find(value).map(|m| m.as_str().to_owned());
+    let truth = Truth::from_bool(matched.is_some());
+    sink.push(Because::Pattern {
+        subject,
+        value: value.to_owned(),
+        pattern: Cow::Borrowed(regex.as_str()),
+        matched,
+    });
+    truth
+}
+
+fn country_eval<'e, S: Sink<'e>>(
+    field: CountryField,
+    negated: bool,
+    list: &'e CountryList,
+    s: &Shipment,
+    sink: &mut S,
+) -> Truth {
+    let listed = || Cow::Borrowed(list.listed.as_slice());
+    let (record_field, value) = match field {
+        CountryField::Origin => (Field::Origin, s.origin),
+        CountryField::ExportCountry => (Field::ExportCountry, Some(s.export_country)),
+        CountryField::Destination => (Field::Destination, Some(s.destination)),
+        CountryField::Transit | CountryField::Route => {
+            return route_eval(field, negated, list, s, sink);
         }
     };
-    Because {
-        field,
-        value,
-        condition,
+    match value {
+        None => {
+            if S::ACTIVE {
+                sink.push(Because::Missing {
+                    subject: Subject::Field(record_field),
+                    needed: Needed::InList {
+                        listed: listed(),
+                        negated,
+                    },
+                    counts_as_no_match: false,
+                });
+            }
+            Truth::Unknown
+        }
+        Some(code) if code.is_eu() => {
+            let members = union_share(&list.set);
+            if S::ACTIVE {
+                sink.push(Because::UnionOrigin {
+                    listed: listed(),
+                    members,
+                });
+            }
+            match members {
+                Share::All => Truth::from_bool(!negated),
+                Share::None => Truth::from_bool(negated),
+                Share::Some => Truth::Unknown,
+            }
+        }
+        Some(code) => {
+            let in_list = list.set.contains(code);
+            if S::ACTIVE {
+                sink.push(Because::Country {
+                    field: record_field,
+                    value: code,
+                    listed: listed(),
+                    in_list,
+                    via: in_list.then(|| list.via(code)).flatten().map(Cow::Borrowed),
+                });
+            }
+            Truth::from_bool(in_list != negated)
+        }
     }
 }
 
-fn regex_phrase(value: Option<&str>, regex: &regex::Regex) -> String {
-    match value {
-        None => format!(
-            "is missing: cannot tell whether it matches /{}/",
-            regex.as_str()
-        ),
-        Some(v) => match regex.find(v) {
-            Some(m) => format!("matches /{}/ at `{}`", regex.as_str(), m.as_str()),
-            None => format!("does not match /{}/", regex.as_str()),
+/// A condition on the transit countries, or on the whole route.
+fn route_eval<'e, S: Sink<'e>>(
+    field: CountryField,
+    negated: bool,
+    list: &'e CountryList,
+    s: &Shipment,
+    sink: &mut S,
+) -> Truth {
+    let route = field == CountryField::Route;
+    let ends = route.then_some([s.export_country, s.destination]);
+    let mut countries = s.transit.iter().copied().chain(ends.into_iter().flatten());
+    let hit = countries.find(|c| list.set.contains(*c));
+    let truth = match hit {
+        Some(_) => Truth::from_bool(!negated),
+        // A country the record does not name may be in the list.
+        None if s.transit_unknown => Truth::Unknown,
+        None => Truth::from_bool(negated),
+    };
+    if S::ACTIVE {
+        let mut countries: Vec<CountryCode> = Vec::with_capacity(s.transit.len() + 2);
+        if route {
+            countries.push(s.export_country);
+        }
+        countries.extend(&s.transit);
+        if route {
+            countries.push(s.destination);
+        }
+        sink.push(Because::Route {
+            field: if route {
+                RouteField::Route
+            } else {
+                RouteField::Transit
+            },
+            countries,
+            listed: Cow::Borrowed(list.listed.as_slice()),
+            hit,
+            via: hit.and_then(|c| list.via(c)).map(Cow::Borrowed),
+            unnamed: hit.is_none() && s.transit_unknown,
+        });
+    }
+    truth
+}
+
+fn leaf_eval<'e, S: Sink<'e>>(test: &'e Test, s: &Shipment, sink: &mut S) -> Truth {
+    match test {
+        Test::Hs { include, except } => {
+            let code = s.hs_code;
+            let Some(hit) = include.find(&code) else {
+                if S::ACTIVE {
+                    sink.push(Because::HsNotListed {
+                        value: code,
+                        listed: Cow::Borrowed(include.written.as_slice()),
+                    });
+                }
+                return Truth::False;
+            };
+            let excluded = if except.is_empty() {
+                None
+            } else {
+                except.find(&code)
+            };
+            if S::ACTIVE
+                && let Some((prefix, group)) = include.get(hit)
+            {
+                sink.push(match excluded.and_then(|x| except.get(x)) {
+                    Some((excluded, excluded_group)) => Because::HsExcluded {
+                        value: code,
+                        prefix,
+                        group: group.map(Cow::Borrowed),
+                        excluded,
+                        excluded_group: excluded_group.map(Cow::Borrowed),
+                    },
+                    None => Because::HsPrefix {
+                        value: code,
+                        prefix,
+                        group: group.map(Cow::Borrowed),
+                    },
+                });
+            }
+            Truth::from_bool(excluded.is_none())
+        }
+        Test::Country {
+            field,
+            negated,
+            list,
+        } => country_eval(*field, *negated, list, s, sink),
+        Test::PartyName { field, names } => match party_of(*field, s) {
+            None => {
+                if S::ACTIVE {
+                    sink.push(Because::Missing {
+                        subject: Subject::Field(field.field()),
+                        needed: Needed::OneOf {
+                            names: Cow::Borrowed(names.as_slice()),
+                        },
+                        counts_as_no_match: false,
+                    });
+                }
+                Truth::Unknown
+            }
+            Some(name) => {
+                let matched = names.iter().find(|n| same_text(n, name));
+                if S::ACTIVE {
+                    sink.push(Because::PartyName {
+                        field: field.field(),
+                        value: name.to_owned(),
+                        names: Cow::Borrowed(names.as_slice()),
+                        matched: matched.map(|m| Cow::Borrowed(m.as_str())),
+                    });
+                }
+                Truth::from_bool(matched.is_some())
+            }
         },
+        Test::PartyRegex { field, regex } => pattern_eval(
+            Subject::Field(field.field()),
+            party_of(*field, s),
+            regex,
+            sink,
+        ),
+        Test::EndUserDiffers(want) => match (s.end_user.as_deref(), s.consignee.as_deref()) {
+            (Some(end_user), Some(consignee)) => {
+                let same = same_text(end_user, consignee);
+                if S::ACTIVE {
+                    sink.push(Because::EndUser {
+                        end_user: end_user.to_owned(),
+                        consignee: consignee.to_owned(),
+                        same,
+                    });
+                }
+                Truth::from_bool(same != *want)
+            }
+            (end_user, _) => {
+                if S::ACTIVE {
+                    sink.push(Because::Missing {
+                        subject: Subject::Field(if end_user.is_none() {
+                            Field::EndUser
+                        } else {
+                            Field::Consignee
+                        }),
+                        needed: Needed::SameAsConsignee,
+                        counts_as_no_match: false,
+                    });
+                }
+                Truth::Unknown
+            }
+        },
+        Test::Amount {
+            field,
+            bounds,
+            unit,
+        } => {
+            let (amount, record_unit) = match field {
+                AmountField::Value => (s.value, s.currency.as_deref()),
+                AmountField::Quantity => (s.quantity, s.unit.as_deref()),
+            };
+            match (amount, record_unit) {
+                (Some(amount), Some(record_unit)) if record_unit == unit => {
+                    let holds = bounds.iter().all(|b| b.op.holds(amount, b.limit));
+                    if S::ACTIVE {
+                        sink.push(Because::Amount {
+                            field: field.field(),
+                            value: amount,
+                            unit: Cow::Borrowed(unit.as_str()),
+                            bounds: Cow::Borrowed(bounds.as_slice()),
+                            holds,
+                        });
+                    }
+                    Truth::from_bool(holds)
+                }
+                (Some(amount), Some(record_unit)) => {
+                    if S::ACTIVE {
+                        sink.push(Because::NotComparable {
+                            field: field.field(),
+                            value: amount,
+                            unit: record_unit.to_owned(),
+                            bounds: Cow::Borrowed(bounds.as_slice()),
+                            rule_unit: Cow::Borrowed(unit.as_str()),
+                        });
+                    }
+                    Truth::Unknown
+                }
+                _ => {
+                    if S::ACTIVE {
+                        sink.push(Because::Missing {
+                            subject: Subject::Field(field.field()),
+                            needed: Needed::Bounds {
+                                bounds: Cow::Borrowed(bounds.as_slice()),
+                                unit: Cow::Borrowed(unit.as_str()),
+                            },
+                            counts_as_no_match: false,
+                        });
+                    }
+                    Truth::Unknown
+                }
+            }
+        }
+        Test::Description(regex) => pattern_eval(
+            Subject::Field(Field::Description),
+            s.description.as_deref(),
+            regex,
+            sink,
+        ),
+        Test::Licence(regex) => {
+            let matched = s.licences.iter().find(|l| regex.is_match(l));
+            if S::ACTIVE {
+                sink.push(Because::Licences {
+                    licences: s.licences.clone(),
+                    pattern: Cow::Borrowed(regex.as_str()),
+                    matched: matched.cloned(),
+                });
+            }
+            Truth::from_bool(matched.is_some())
+        }
+        Test::Attribute {
+            name,
+            test,
+            missing_is_no_match,
+        } => {
+            let subject = || Subject::Attribute(Cow::Borrowed(name.as_str()));
+            let Some(value) = s.attributes.get(name) else {
+                if S::ACTIVE {
+                    sink.push(Because::Missing {
+                        subject: subject(),
+                        needed: match test {
+                            AttrTest::Equals(e) => Needed::Attribute {
+                                test: AttributeTest::Equals(Cow::Borrowed(e.as_str())),
+                            },
+                            AttrTest::In(list) => Needed::Attribute {
+                                test: AttributeTest::In(Cow::Borrowed(list.as_slice())),
+                            },
+                            AttrTest::Matches(regex) => Needed::Matches {
+                                pattern: Cow::Borrowed(regex.as_str()),
+                            },
+                        },
+                        counts_as_no_match: *missing_is_no_match,
+                    });
+                }
+                return if *missing_is_no_match {
+                    Truth::False
+                } else {
+                    Truth::Unknown
+                };
+            };
+            let (holds, shown) = match test {
+                AttrTest::Matches(regex) => {
+                    return pattern_eval(subject(), Some(value), regex, sink);
+                }
+                AttrTest::Equals(e) => (
+                    same_text(e, value),
+                    AttributeTest::Equals(Cow::Borrowed(e.as_str())),
+                ),
+                AttrTest::In(list) => (
+                    list.iter().any(|e| same_text(e, value)),
+                    AttributeTest::In(Cow::Borrowed(list.as_slice())),
+                ),
+            };
+            if S::ACTIVE {
+                sink.push(Because::Attribute {
+                    name: Cow::Borrowed(name.as_str()),
+                    value: value.clone(),
+                    test: shown,
+                    holds,
+                });
+            }
+            Truth::from_bool(holds)
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rule::HsItem;
+    use crate::rule::{CountryItem, HsList, Leaf};
 
     fn t(b: Option<bool>) -> Truth {
         match b {
@@ -476,16 +633,14 @@ mod tests {
             Some(false) => (CountryField::Destination, "CN"),
             None => (CountryField::Origin, "RU"),
         };
-        let code: CountryCode = country.parse().unwrap();
+        let mut list = CountryList::new();
+        list.push(CountryItem::Code(country.parse().unwrap()));
         Condition::Leaf(Leaf {
             key: "destination",
             test: Test::Country {
                 field,
                 negated: false,
-                list: CountryList {
-                    items: vec![CountryItem::Code(code)],
-                    set: std::iter::once(code).collect(),
-                },
+                list,
             },
             location: source.locate(0..1),
         })
@@ -501,68 +656,21 @@ mod tests {
         )
     }
 
-    /// `leaf_count` is what the engine reserves for an explanation: never fewer lines than
-    /// `explain` writes, and exactly as many when every part is shown.
-    #[test]
-    fn leaf_count_bounds_the_lines_of_an_explanation() {
-        let s = record();
-        let values = [Some(true), Some(false), None];
-        for a in values {
-            for b in values {
-                for c in values {
-                    let nested = Condition::All(vec![
-                        leaf(a),
-                        Condition::Any(vec![leaf(b), Condition::Not(Box::new(leaf(c)))]),
-                    ]);
-                    let mut out = Vec::new();
-                    explain(&nested, &s, &mut out);
-                    assert_eq!(nested.leaf_count(), 3);
-                    assert!(out.len() <= 3, "{a:?} {b:?} {c:?}: {}", out.len());
-                }
-            }
-        }
-        let every_part_shown = Condition::All(vec![leaf(Some(true)), leaf(None), leaf(None)]);
-        let mut out = Vec::new();
-        explain(&every_part_shown, &s, &mut out);
-        assert_eq!(out.len(), every_part_shown.leaf_count());
+    fn explained(c: &Condition, s: &Shipment) -> (Truth, Vec<String>) {
+        let mut reasons = Reasons::new();
+        let truth = eval(c, s, &mut reasons);
+        let texts = reasons.split_off(0).iter().map(|b| b.to_string()).collect();
+        (truth, texts)
     }
 
-    /// A code under both an included prefix and an excluded one names both.
-    #[test]
-    fn an_excluded_code_is_explained_with_both_prefixes() {
-        let source = crate::source::Source::new("t.toml", "x");
-        let item = |prefix: &str, group: Option<&str>| HsItem {
-            prefix: prefix.parse().unwrap(),
-            group: group.map(Into::into),
-            location: source.locate(0..1),
-        };
-        let hs = Leaf {
-            key: "hs_code",
-            test: Test::Hs {
-                include: vec![item("93", Some("ARMS"))],
-                except: vec![item("9301", None)],
-            },
-            location: source.locate(0..1),
-        };
-        let s = record();
-        assert_eq!(leaf_truth(&hs.test, &s), Truth::False);
-        let line = because(&hs, &s, Truth::False);
-        assert_eq!(line.value.as_deref(), Some("930190"));
-        assert_eq!(
-            line.condition,
-            "starts with 93 (group ARMS) but also with 9301, which is excluded"
-        );
-    }
-
-    /// Kleene's three-valued logic, the whole truth table, through `truth` and `explain`.
+    /// Kleene's three-valued logic, the whole truth table, with and without reasons.
     #[test]
     fn not_all_and_any_follow_kleene() {
         let s = record();
         let values = [Some(true), Some(false), None];
         let both = |c: &Condition| {
-            let mut out = Vec::new();
-            let explained = explain(c, &s, &mut out);
-            assert_eq!(explained, truth(c, &s));
+            let (explained, _) = explained(c, &s);
+            assert_eq!(explained, eval(c, &s, &mut NoReasons));
             explained
         };
         for a in values {
@@ -593,44 +701,134 @@ mod tests {
         }
     }
 
-    /// An explanation lists the parts that decided the result.
+    /// An explanation keeps the parts that decided the result, and no more.
     #[test]
     fn explanations_keep_the_deciding_parts() {
         let s = record();
-        let shown = |c: &Condition| {
-            let mut out = Vec::new();
-            explain(c, &s, &mut out);
-            out.len()
-        };
-        // all: false shows only the false parts; true and unknown show every part.
+        let shown = |c: &Condition| explained(c, &s).1;
+        let (yes, no, unknown) = (Some(true), Some(false), None);
+        let dest_ru = "destination RU is in [RU]";
+        let dest_cn = "destination RU is not in [CN]";
+        let origin = "origin is missing: cannot tell whether it is in [RU]";
+        // all: false shows the first false part only; true and unknown show every part.
         assert_eq!(
-            shown(&Condition::All(vec![leaf(Some(true)), leaf(Some(false))])),
-            1
+            shown(&Condition::All(vec![leaf(yes), leaf(no), leaf(no)])),
+            [dest_cn]
         );
         assert_eq!(
-            shown(&Condition::All(vec![leaf(Some(true)), leaf(None)])),
-            2
+            shown(&Condition::All(vec![leaf(yes), leaf(unknown)])),
+            [dest_ru, origin]
         );
-        // any: true shows only the true parts, unknown only the unknown ones, false all.
+        // any: true shows the first true part, unknown the unknown parts, false every part.
         assert_eq!(
-            shown(&Condition::Any(vec![leaf(Some(true)), leaf(Some(false))])),
-            1
-        );
-        assert_eq!(
-            shown(&Condition::Any(vec![leaf(None), leaf(Some(false))])),
-            1
+            shown(&Condition::Any(vec![leaf(no), leaf(yes), leaf(yes)])),
+            [dest_ru]
         );
         assert_eq!(
-            shown(&Condition::Any(vec![leaf(Some(false)), leaf(Some(false))])),
-            2
+            shown(&Condition::Any(vec![leaf(no), leaf(unknown), leaf(no)])),
+            [origin]
+        );
+        assert_eq!(
+            shown(&Condition::Any(vec![leaf(no), leaf(no)])),
+            [dest_cn, dest_cn]
+        );
+        // not: the reasons of its part.
+        assert_eq!(
+            shown(&Condition::Not(Box::new(Condition::All(vec![
+                leaf(yes),
+                leaf(no)
+            ])))),
+            [dest_cn]
         );
     }
 
+    /// Reasons past what fits on the stack move to the heap, in order, and still drop right.
     #[test]
-    fn short_lists_cut_after_eight() {
-        let nine: Vec<u32> = (1..=9).collect();
-        assert_eq!(short_list(&nine), "[1, 2, 3, 4, 5, 6, 7, 8, and 1 more]");
-        assert_eq!(short_list(&nine[..8]), "[1, 2, 3, 4, 5, 6, 7, 8]");
-        assert_eq!(short_list::<u32>(&[]), "[]");
+    fn many_reasons_spill_to_the_heap_in_order() {
+        let s = record();
+        let parts: Vec<Condition> = (0..INLINE + 5).map(|_| leaf(Some(true))).collect();
+        let (truth, texts) = explained(&Condition::All(parts), &s);
+        assert_eq!((truth, texts.len()), (Truth::True, INLINE + 5));
+        let mut parts: Vec<Condition> = (0..INLINE + 5).map(|_| leaf(None)).collect();
+        parts.push(leaf(Some(false)));
+        let (truth, texts) = explained(&Condition::All(parts), &s);
+        assert_eq!(truth, Truth::False);
+        assert_eq!(texts, ["destination RU is not in [CN]"]);
+        let mut r = Reasons::new();
+        for n in 0..4 {
+            r.push(Because::Jurisdiction {
+                value: ["KZ", "RU", "CN", "DE"][n].parse().unwrap(),
+            });
+        }
+        r.drop_range(1, 3);
+        let left: Vec<String> = r.split_off(0).iter().map(|b| b.to_string()).collect();
+        assert_eq!(
+            left,
+            [
+                "export_country KZ is the rule set's jurisdiction",
+                "export_country DE is the rule set's jurisdiction"
+            ]
+        );
+    }
+
+    /// A code under both an included prefix and an excluded one names both.
+    #[test]
+    fn an_excluded_code_is_explained_with_both_prefixes() {
+        let source = crate::source::Source::new("t.toml", "x");
+        let mut include = HsList::default();
+        include.push(
+            "93".parse().unwrap(),
+            Some("ARMS".into()),
+            source.locate(0..1),
+        );
+        let mut except = HsList::default();
+        except.push("9301".parse().unwrap(), None, source.locate(0..1));
+        let hs = Condition::Leaf(Leaf {
+            key: "hs_code",
+            test: Test::Hs { include, except },
+            location: source.locate(0..1),
+        });
+        let (truth, texts) = explained(&hs, &record());
+        assert_eq!(truth, Truth::False);
+        assert_eq!(
+            texts,
+            ["hs_code 930190 starts with 93 (group ARMS) but also with 9301, which is excluded"]
+        );
+    }
+
+    /// The origin `EU` is in a list that holds every member state, not in one that holds none,
+    /// and cannot be told against one that holds some.
+    #[test]
+    fn the_union_as_an_origin() {
+        let mut s = record();
+        s.origin = Some(CountryCode::EU);
+        let origin_in = |codes: &[&str]| {
+            let mut list = CountryList::new();
+            for code in codes {
+                list.push(CountryItem::Code(code.parse().unwrap()));
+            }
+            let source = crate::source::Source::new("t.toml", "x");
+            let c = Condition::Leaf(Leaf {
+                key: "origin",
+                test: Test::Country {
+                    field: CountryField::Origin,
+                    negated: false,
+                    list,
+                },
+                location: source.locate(0..1),
+            });
+            explained(&c, &s)
+        };
+        let members: Vec<String> = CountryCode::eu_members()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        let mut all: Vec<&str> = members.iter().map(String::as_str).collect();
+        all.push("US");
+        assert_eq!(origin_in(&all).0, Truth::True);
+        assert_eq!(origin_in(&["US", "KZ"]).0, Truth::False);
+        let (truth, texts) = origin_in(&["DE", "FR"]);
+        assert_eq!(truth, Truth::Unknown);
+        assert!(texts[0].contains("some member states"), "{texts:?}");
     }
 }

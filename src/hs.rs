@@ -201,7 +201,16 @@ impl FromStr for HsPrefix {
 }
 
 macro_rules! text_traits {
-    ($t:ty) => {
+    ($t:ty, $pattern:literal, $what:literal) => {
+        #[cfg(feature = "schema")]
+        impl schemars::JsonSchema for $t {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($t))
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({ "type": "string", "pattern": $pattern, "description": $what })
+            }
+        }
         impl fmt::Display for $t {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(self.as_str())
@@ -225,8 +234,8 @@ macro_rules! text_traits {
         }
     };
 }
-text_traits!(HsCode);
-text_traits!(HsPrefix);
+text_traits!(HsCode, "^[0-9]{6,10}$", "an HS code: 6 to 10 digits");
+text_traits!(HsPrefix, "^[0-9]{2,10}$", "an HS prefix: 2 to 10 digits");
 
 #[cfg(test)]
 mod tests {

@@ -33,7 +33,7 @@ pub(crate) struct HsIndex {
 pub(crate) fn required_prefixes(condition: &Condition) -> Option<Vec<HsPrefix>> {
     match condition {
         Condition::Leaf(leaf) => match &leaf.test {
-            Test::Hs { include, .. } => Some(include.iter().map(|i| i.prefix).collect()),
+            Test::Hs { include, .. } => Some(include.prefixes.clone()),
             _ => None,
         },
         Condition::All(parts) => parts.iter().find_map(required_prefixes),

@@ -16,7 +16,7 @@
 //! }"#)?;
 //! let verdict = engine.check(&shipment);
 //!
-//! assert_eq!(verdict.verdict, Decision::Prohibited);
+//! assert_eq!(verdict.decision, Decision::Prohibited);
 //! let rule_sets: Vec<&str> = verdict.decisive().map(|m| &*m.ruleset).collect();
 //! assert!(rule_sets.contains(&"kz-106-dual-use-ru"));
 //! println!("{verdict}"); // plain-text explanation
@@ -87,7 +87,9 @@ pub use engine::{CheckOptions, Engine};
 pub use error::{LoadError, Result, RuleError, RuleErrorKind, RuleErrors};
 pub use hs::{HsCode, HsError, HsPrefix};
 #[cfg(feature = "read")]
-pub use read::{Checked, IoError, ReadError, Record, RecordError, RecordErrorKind};
+pub use read::{
+    AuditRecord, Checked, IoError, ReadError, Record, RecordDecision, RecordError, RecordErrorKind,
+};
 pub use rule::{Rule, RuleSet};
 pub use rulebook::Rulebook;
 pub use shipment::{Field, FieldError, Shipment};

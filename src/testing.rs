@@ -21,7 +21,7 @@ pub struct CaseResult {
     /// The case.
     pub case: Case,
     /// The verdict the rules gave.
-    pub verdict: Verdict,
+    pub verdict: Verdict<'static>,
     /// Each way the verdict differs from the expectation, as `(what, expected, actual)`.
     pub mismatches: Vec<(String, String, String)>,
 }
@@ -134,7 +134,7 @@ pub fn run_tests(book: &Rulebook, cases: &[Case]) -> TestReport {
         let mismatches = mismatches(case, &verdict);
         results.push(CaseResult {
             case: case.clone(),
-            verdict,
+            verdict: verdict.into_owned(),
             mismatches,
         });
     }
@@ -192,12 +192,12 @@ fn mismatches(case: &Case, verdict: &Verdict) -> Vec<(String, String, String)> {
     };
     let shown = |o: Option<Outcome>| o.map_or("no match".to_owned(), |o| o.as_str().to_owned());
     if let Some(expect) = case.expect
-        && expect != verdict.verdict
+        && expect != verdict.decision
     {
         out.push((
             "verdict".into(),
             expect.to_string(),
-            verdict.verdict.to_string(),
+            verdict.decision.to_string(),
         ));
     }
     for rule in &case.fires {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// An effective window: first and last day in force, both inclusive; either end may be open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Window {
     /// First day in force, if bounded.
     pub from: Option<NaiveDate>,

@@ -61,7 +61,7 @@ fn an_allowed_check_allocates_nothing() {
         let before = ALLOCATIONS.load(Ordering::SeqCst);
         let verdict = engine.check_with(s, &options);
         let after = ALLOCATIONS.load(Ordering::SeqCst);
-        assert_eq!(verdict.verdict, Decision::Allowed, "{}", s.id);
+        assert_eq!(verdict.decision, Decision::Allowed, "{}", s.id);
         assert!(verdict.matches.is_empty());
         assert_eq!(
             after - before,
@@ -78,6 +78,6 @@ fn an_allowed_check_allocates_nothing() {
     );
     let before = ALLOCATIONS.load(Ordering::SeqCst);
     let verdict = engine.check_with(&flagged, &options);
-    assert_eq!(verdict.verdict, Decision::Prohibited);
+    assert_eq!(verdict.decision, Decision::Prohibited);
     assert!(ALLOCATIONS.load(Ordering::SeqCst) > before);
 }

@@ -3,76 +3,66 @@
 use std::io::{self, Write};
 
 use chrono::NaiveDate;
-use export_control::read::{Record, RecordError};
+use export_control::read::{AuditRecord, Record, RecordError};
+use export_control::verdict::Escaped;
 use export_control::{Decision, Digest, Engine, Outcome, RuleMatch, Shipment, Verdict};
-use serde::Serialize;
 
 use crate::summary::Summary;
 use crate::{InputInfo, OutputFormat, report};
 
-/// A record's verdict as written out: `verdict` is a decision, or `invalid` for a record that
-/// could not be read (then `error` says why).
-#[derive(Debug, Clone, Serialize)]
-pub struct AuditRow {
-    pub id: Option<String>,
-    pub line: u64,
-    pub verdict: &'static str,
-    pub matches: Vec<RuleMatch>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub as_of: Option<NaiveDate>,
-    pub ruleset_digest: Digest,
+/// A record's result as written out (the library's audit record), with the record itself for
+/// the reports.
+#[derive(Debug, Clone)]
+pub struct AuditRow<'e> {
+    pub record: AuditRecord<'e>,
     /// The record, for reports; not part of the JSON contract.
-    #[serde(skip)]
     pub shipment: Option<Shipment>,
-    #[serde(skip)]
-    pub decision: Option<Decision>,
 }
 
-impl AuditRow {
-    pub fn checked(record: Record, verdict: Verdict) -> AuditRow {
+impl<'e> AuditRow<'e> {
+    pub fn checked(record: Record, verdict: Verdict<'e>) -> AuditRow<'e> {
         AuditRow {
-            id: Some(record.shipment.id.clone()),
-            line: record.line,
-            verdict: verdict.verdict.as_str(),
-            matches: verdict.matches,
-            error: None,
-            as_of: Some(verdict.as_of),
-            ruleset_digest: verdict.ruleset_digest,
+            record: AuditRecord::checked(&record, verdict),
             shipment: Some(record.shipment),
-            decision: Some(verdict.verdict),
         }
     }
 
-    pub fn invalid(error: &RecordError, digest: Digest) -> AuditRow {
+    pub fn invalid(error: &RecordError, digest: Digest) -> AuditRow<'e> {
         AuditRow {
-            id: error.id().map(str::to_owned),
-            line: error.line(),
-            verdict: "invalid",
-            matches: Vec::new(),
-            error: Some(error.kind().to_string()),
-            as_of: None,
-            ruleset_digest: digest,
+            record: AuditRecord::invalid(error, digest),
             shipment: None,
-            decision: None,
         }
+    }
+
+    /// `prohibited` ... `allowed`, or `invalid`.
+    pub fn verdict(&self) -> &'static str {
+        self.record.decision.as_str()
+    }
+
+    /// The verdict's decision; `None` for an invalid record.
+    pub fn decision(&self) -> Option<Decision> {
+        self.record.decision.decision()
+    }
+
+    pub fn error(&self) -> Option<&str> {
+        self.record.error.as_ref().map(|e| e.message.as_str())
     }
 
     /// The rules that raised the verdict, in brief.
     pub fn reasons(&self) -> String {
-        if let Some(error) = &self.error {
-            return error.clone();
+        if let Some(error) = self.error() {
+            return Escaped(error).to_string();
         }
         let decisive: Vec<String> = self
+            .record
             .matches
             .iter()
-            .filter(|m| m.effect > Decision::Allowed)
+            .filter(|m| m.effect() > Decision::Allowed)
             .map(|m| {
                 if m.outcome == Outcome::Undetermined {
-                    format!("{} (cannot tell)", m.rule)
+                    format!("{} (cannot tell)", Escaped(&m.rule))
                 } else {
-                    m.rule.to_string()
+                    Escaped(&m.rule).to_string()
                 }
             })
             .collect();
@@ -129,17 +119,17 @@ impl<'e> RowWriter<'e> {
         }
     }
 
-    pub fn row(&mut self, out: &mut dyn Write, row: &AuditRow) -> io::Result<()> {
+    pub fn row(&mut self, out: &mut dyn Write, row: &AuditRow<'_>) -> io::Result<()> {
         match self.format {
             OutputFormat::Jsonl => {
-                serde_json::to_writer(&mut *out, row)?;
+                serde_json::to_writer(&mut *out, &row.record)?;
                 writeln!(out)?;
             }
             OutputFormat::Json => {
                 if self.rows > 0 {
                     out.write_all(b",")?;
                 }
-                serde_json::to_writer(&mut *out, row)?;
+                serde_json::to_writer(&mut *out, &row.record)?;
             }
             OutputFormat::Table => {
                 let (hs, route) = match &row.shipment {
@@ -149,17 +139,21 @@ impl<'e> RowWriter<'e> {
                     ),
                     None => (String::new(), String::new()),
                 };
-                let verdict = format!("{:<16}", row.verdict);
+                let verdict = format!("{:<16}", row.verdict());
                 let verdict = if self.colour {
-                    paint(row.verdict, &verdict)
+                    paint(row.verdict(), &verdict)
                 } else {
                     verdict
                 };
-                let id: String = row.id.as_deref().unwrap_or("-").chars().take(18).collect();
+                let id: String = Escaped(row.record.id.as_deref().unwrap_or("-"))
+                    .to_string()
+                    .chars()
+                    .take(18)
+                    .collect();
                 writeln!(
                     out,
                     "{:>6}  {id:<18}  {verdict}  {hs:<10}  {route:<9}  {}",
-                    row.line,
+                    row.record.line,
                     row.reasons()
                 )?;
             }
@@ -205,14 +199,14 @@ fn paint(verdict: &str, text: &str) -> String {
 }
 
 /// The full plain-language explanation of one record, for `--explain`.
-pub fn explanation(record: &Record, verdict: &Verdict, engine: &Engine) -> String {
+pub fn explanation(record: &Record, verdict: &Verdict<'_>, engine: &Engine) -> String {
     let s = &record.shipment;
     let mut text = format!(
         "record `{}` (line {}): {} {} from {} to {}{}, dated {}\n",
-        s.id,
+        Escaped(&s.id),
         record.line,
         s.hs_code,
-        s.description.as_deref().unwrap_or("(no description)"),
+        Escaped(s.description.as_deref().unwrap_or("(no description)")),
         s.export_country,
         s.destination,
         if s.transit.is_empty() {
@@ -232,16 +226,16 @@ pub fn explanation(record: &Record, verdict: &Verdict, engine: &Engine) -> Strin
     text.push_str(&format!(
         "origin: {}; consignee: {}; end user: {}; licences: {}\n\n",
         s.origin.map_or("unknown".to_owned(), |o| o.to_string()),
-        s.consignee.as_deref().unwrap_or("unknown"),
-        s.end_user.as_deref().unwrap_or("unknown"),
+        Escaped(s.consignee.as_deref().unwrap_or("unknown")),
+        Escaped(s.end_user.as_deref().unwrap_or("unknown")),
         if s.licences.is_empty() {
             "none".to_owned()
         } else {
-            s.licences.join(", ")
+            Escaped(&s.licences.join(", ")).to_string()
         }
     ));
     text.push_str(&format!("verdict: {verdict}"));
-    let not_in_force: Vec<&RuleMatch> = verdict
+    let not_in_force: Vec<&RuleMatch<'_>> = verdict
         .matches
         .iter()
         .filter(|m| m.outcome == Outcome::NotInForce)

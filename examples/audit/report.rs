@@ -64,14 +64,14 @@ fn counts_row(label: &str, c: &Counts) -> String {
 }
 
 /// The detail lines of one rule match, shared by both report formats.
-fn match_lines(m: &RuleMatch) -> (String, Vec<String>) {
+fn match_lines(m: &RuleMatch<'_>) -> (String, Vec<String>) {
     let head = match m.outcome {
-        Outcome::Fired => format!("{} by `{}`", m.verdict, m.rule),
+        Outcome::Fired => format!("{} by `{}`", m.decision, m.rule),
         Outcome::Undetermined => format!(
             "review (cannot tell; would be {}) by `{}`",
-            m.verdict, m.rule
+            m.decision, m.rule
         ),
-        Outcome::Exempted => format!("exempted from {} by `{}`", m.verdict, m.rule),
+        Outcome::Exempted => format!("exempted from {} by `{}`", m.decision, m.rule),
         Outcome::Licensed => format!("licensed under `{}`", m.rule),
         _ => format!("`{}` not in force", m.rule),
     };
@@ -81,20 +81,16 @@ fn match_lines(m: &RuleMatch) -> (String, Vec<String>) {
     );
     let mut lines = vec![m.title.to_string(), format!("cites: {}", m.citation)];
     lines.extend(m.because.iter().map(|b| b.to_string()));
-    if let Some(l) = &m.licence {
-        lines.push(format!("licence `{l}` meets the requirement"));
-    }
-    lines.extend(m.exemption.iter().map(|b| format!("exemption: {b}")));
     (head, lines)
 }
 
-fn record_heading(row: &AuditRow) -> String {
-    let id = row.id.as_deref().unwrap_or("(no id)");
+fn record_heading(row: &AuditRow<'_>) -> String {
+    let id = row.record.id.as_deref().unwrap_or("(no id)");
+    let line = row.record.line;
     match &row.shipment {
         Some(s) => format!(
-            "{id} (line {}): {} — HS {}, {} → {}, {}{}",
-            row.line,
-            row.verdict,
+            "{id} (line {line}): {} — HS {}, {} → {}, {}{}",
+            row.verdict(),
             s.hs_code,
             s.export_country,
             s.destination,
@@ -104,7 +100,7 @@ fn record_heading(row: &AuditRow) -> String {
                 _ => String::new(),
             }
         ),
-        None => format!("{id} (line {}): invalid", row.line),
+        None => format!("{id} (line {line}): invalid"),
     }
 }
 
@@ -203,11 +199,11 @@ pub fn markdown(
     }
     for row in &summary.flagged {
         let _ = writeln!(md, "### {}\n", md_escape(&record_heading(row)));
-        if let Some(error) = &row.error {
+        if let Some(error) = row.error() {
             let _ = writeln!(md, "Could not be read: {}\n", md_escape(error));
             continue;
         }
-        for m in &row.matches {
+        for m in &row.record.matches {
             let (head, lines) = match_lines(m);
             let _ = writeln!(md, "- **{}**", md_escape(&head));
             for line in lines {
@@ -474,15 +470,15 @@ pub fn html(
         let _ = write!(
             h,
             "<div class=\"rec\"><h3 class=\"{}\">{}</h3>",
-            row.verdict,
+            row.verdict(),
             esc(&record_heading(row))
         );
-        if let Some(error) = &row.error {
+        if let Some(error) = row.error() {
             let _ = writeln!(h, "<p>Could not be read: {}</p></div>", esc(error));
             continue;
         }
         h.push_str("<ul>");
-        for m in &row.matches {
+        for m in &row.record.matches {
             let (head, lines) = match_lines(m);
             let _ = write!(h, "<li><b>{}</b><ul>", esc(&head));
             for line in lines {

@@ -45,7 +45,7 @@ pub struct RuleCount {
 }
 
 /// Everything the summary line and the reports need.
-pub struct Summary {
+pub struct Summary<'e> {
     fail_on: Decision,
     keep_rows: bool,
     pub verdicts: Counts,
@@ -59,12 +59,12 @@ pub struct Summary {
     /// Value stopped per currency, month (`YYYY-MM`) and HS chapter.
     pub stopped_by_month: BTreeMap<(String, String, String), Decimal>,
     /// Rows not allowed (kept only for reports), in input order.
-    pub flagged: Vec<AuditRow>,
+    pub flagged: Vec<AuditRow<'e>>,
     failing: u64,
 }
 
-impl Summary {
-    pub fn new(fail_on: Decision, keep_rows: bool) -> Summary {
+impl<'e> Summary<'e> {
+    pub fn new(fail_on: Decision, keep_rows: bool) -> Summary<'e> {
         Summary {
             fail_on,
             keep_rows,
@@ -80,15 +80,15 @@ impl Summary {
         }
     }
 
-    pub fn add(&mut self, row: &AuditRow) {
-        self.verdicts.add(row.verdict);
-        for m in &row.matches {
+    pub fn add(&mut self, row: &AuditRow<'e>) {
+        self.verdicts.add(row.verdict());
+        for m in &row.record.matches {
             let count = self
                 .by_rule
                 .entry(m.rule.to_string())
                 .or_insert_with(|| RuleCount {
                     ruleset: m.ruleset.to_string(),
-                    verdict: m.verdict.to_string(),
+                    verdict: m.decision.to_string(),
                     ..RuleCount::default()
                 });
             match m.outcome {
@@ -106,19 +106,19 @@ impl Summary {
         self.by_chapter
             .entry(chapter.clone())
             .or_default()
-            .add(row.verdict);
+            .add(row.verdict());
         self.by_destination
             .entry(destination)
             .or_default()
-            .add(row.verdict);
-        let failing = match row.decision {
+            .add(row.verdict());
+        let failing = match row.decision() {
             Some(d) => d >= self.fail_on,
             None => true,
         };
         if failing {
             self.failing += 1;
         }
-        if let (Some(d), Some(s)) = (row.decision, &row.shipment)
+        if let (Some(d), Some(s)) = (row.decision(), &row.shipment)
             && d >= self.fail_on
         {
             match (s.value, &s.currency) {
@@ -133,7 +133,7 @@ impl Summary {
                 _ => self.stopped_without_value += 1,
             }
         }
-        if self.keep_rows && row.verdict != "allowed" {
+        if self.keep_rows && row.verdict() != "allowed" {
             self.flagged.push(row.clone());
         }
     }

@@ -196,9 +196,9 @@ pub fn lint(book: &Rulebook, tests: Option<&TestReport>) -> Vec<Finding> {
             for condition in std::iter::once(&rule.when).chain(rule.unless.as_ref()) {
                 condition.for_each_leaf(&mut |leaf| {
                     if let Test::Hs { include, except } = &leaf.test {
-                        for item in include.iter().chain(except) {
+                        for item in include.items().chain(except.items()) {
                             if item.group.is_none() && seen.insert(item.prefix) {
-                                nomenclature.check(&item.prefix, &item.location, &mut out);
+                                nomenclature.check(&item.prefix, item.location, &mut out);
                             }
                         }
                     }

@@ -7,23 +7,22 @@ use rust_decimal::Decimal;
 
 use crate::country::{CountryCode, CountrySet};
 use crate::hs::HsPrefix;
-use crate::rule::{
-    AmountField, CmpOp, Condition, CountryField, HsItem, Leaf, Rule, RuleSet, Scope, Test,
-};
+use crate::rule::{AmountField, Condition, CountryField, HsList, Leaf, Rule, RuleSet, Scope, Test};
 use crate::source::Location;
 use crate::verdict::Decision;
+use crate::verdict::because::{Bound, Comparison};
 use crate::window::Window;
 
 /// The top level of a rule's `when`: what a reasoning about it can use.
 #[derive(Default)]
 pub(super) struct Conj<'a> {
-    hs: Vec<(&'a [HsItem], &'a [HsItem], &'a Location)>,
+    hs: Vec<(&'a [HsPrefix], &'a [HsPrefix], &'a Location)>,
     /// Single-valued country fields: required sets (each must hold) and excluded sets.
     countries: BTreeMap<&'static str, (Vec<CountrySet>, CountrySet, &'a Location)>,
     /// Transit and route, as written: (field, negated, set).
     lists: Vec<(&'static str, bool, CountrySet)>,
     /// Amount bounds by field and unit.
-    amounts: BTreeMap<(&'static str, String), Vec<(CmpOp, Decimal)>>,
+    amounts: BTreeMap<(&'static str, String), Vec<Bound>>,
     /// Everything else, by shape.
     others: BTreeSet<String>,
 }
@@ -65,7 +64,8 @@ impl<'a> Conj<'a> {
     fn leaf(&mut self, leaf: &'a Leaf, flip: bool) {
         match &leaf.test {
             Test::Hs { include, except } if !flip => {
-                self.hs.push((include, except, &leaf.location));
+                self.hs
+                    .push((&include.prefixes, &except.prefixes, &leaf.location));
             }
             Test::Country {
                 field,
@@ -150,8 +150,8 @@ pub(super) fn shape(condition: &Condition) -> String {
 fn leaf_shape(leaf: &Leaf, flip: bool) -> String {
     let body = match &leaf.test {
         Test::Hs { include, except } => {
-            let list = |items: &[HsItem]| {
-                let mut p: Vec<&str> = items.iter().map(|i| i.prefix.as_str()).collect();
+            let list = |items: &HsList| {
+                let mut p: Vec<&str> = items.prefixes.iter().map(HsPrefix::as_str).collect();
                 p.sort_unstable();
                 p.join("|")
             };
@@ -162,7 +162,7 @@ fn leaf_shape(leaf: &Leaf, flip: bool) -> String {
             negated,
             list,
         } => format!("{}:{}:{:?}", field.name(), negated, list.set),
-        Test::PartyRegex { field, regex } => format!("{}~{}", field.name(), regex.as_str()),
+        Test::PartyRegex { field, regex } => format!("{}~{}", field.field(), regex.as_str()),
         Test::Description(regex) => format!("description~{}", regex.as_str()),
         Test::Licence(regex) => format!("licence~{}", regex.as_str()),
         other => format!("{other:?}"),
@@ -196,7 +196,7 @@ pub(super) fn dead_reason(
         if !include.is_empty()
             && include
                 .iter()
-                .all(|i| except.iter().any(|e| i.prefix.is_within(&e.prefix)))
+                .all(|i| except.iter().any(|e| i.is_within(e)))
         {
             return Some((
                 "`hs_code_except` covers every code `hs_code` includes".into(),
@@ -206,10 +206,7 @@ pub(super) fn dead_reason(
     }
     for (i, (a, _, _)) in conj.hs.iter().enumerate() {
         for (b, _, location) in conj.hs.iter().skip(i + 1) {
-            if !a
-                .iter()
-                .any(|x| b.iter().any(|y| comparable(&x.prefix, &y.prefix)))
-            {
+            if !a.iter().any(|x| b.iter().any(|y| comparable(x, y))) {
                 return Some((
                     "two `hs_code` conditions no code can meet both of".into(),
                     (*location).clone(),
@@ -260,7 +257,7 @@ pub(super) fn dead_reason(
 
 /// The interval bounds allow: lowest and highest value, each with whether it is included.
 #[allow(clippy::type_complexity, reason = "a local pair of optional bounds")]
-fn interval(bounds: &[(CmpOp, Decimal)]) -> (Option<(Decimal, bool)>, Option<(Decimal, bool)>) {
+fn interval(bounds: &[Bound]) -> (Option<(Decimal, bool)>, Option<(Decimal, bool)>) {
     let mut low: Option<(Decimal, bool)> = None;
     let mut high: Option<(Decimal, bool)> = None;
     let tighter_low = |cur: Option<(Decimal, bool)>, new: (Decimal, bool)| match cur {
@@ -271,13 +268,14 @@ fn interval(bounds: &[(CmpOp, Decimal)]) -> (Option<(Decimal, bool)>, Option<(De
         Some(c) if c.0 < new.0 || (c.0 == new.0 && !c.1) => Some(c),
         _ => Some(new),
     };
-    for (op, v) in bounds {
+    for Bound { op, limit } in bounds {
+        let v = limit;
         match op {
-            CmpOp::Gt => low = tighter_low(low, (*v, false)),
-            CmpOp::Ge => low = tighter_low(low, (*v, true)),
-            CmpOp::Lt => high = tighter_high(high, (*v, false)),
-            CmpOp::Le => high = tighter_high(high, (*v, true)),
-            CmpOp::Eq => {
+            Comparison::Gt => low = tighter_low(low, (*v, false)),
+            Comparison::Ge => low = tighter_low(low, (*v, true)),
+            Comparison::Lt => high = tighter_high(high, (*v, false)),
+            Comparison::Le => high = tighter_high(high, (*v, true)),
+            Comparison::Eq => {
                 low = tighter_low(low, (*v, true));
                 high = tighter_high(high, (*v, true));
             }
@@ -287,7 +285,7 @@ fn interval(bounds: &[(CmpOp, Decimal)]) -> (Option<(Decimal, bool)>, Option<(De
 }
 
 /// Whether every value interval `a` allows, `b` allows too.
-fn interval_within(a: &[(CmpOp, Decimal)], b: &[(CmpOp, Decimal)]) -> bool {
+fn interval_within(a: &[Bound], b: &[Bound]) -> bool {
     let (al, ah) = interval(a);
     let (bl, bh) = interval(b);
     let low_ok = match (al, bl) {
@@ -341,11 +339,10 @@ pub(super) fn covers(b: &View<'_>, a: &View<'_>) -> bool {
     for (b_inc, b_exc, _) in &b.conj.hs {
         let implied = a.conj.hs.iter().any(|(a_inc, a_exc, _)| {
             a_inc.iter().all(|p| {
-                b_inc.iter().any(|q| p.prefix.is_within(&q.prefix))
-                    && b_exc.iter().all(|e| {
-                        !comparable(&e.prefix, &p.prefix)
-                            || a_exc.iter().any(|x| e.prefix.is_within(&x.prefix))
-                    })
+                b_inc.iter().any(|q| p.is_within(q))
+                    && b_exc
+                        .iter()
+                        .all(|e| !comparable(e, p) || a_exc.iter().any(|x| e.is_within(x)))
             })
         });
         if !implied {
@@ -399,10 +396,7 @@ pub(super) fn may_overlap(a: &View<'_>, b: &View<'_>) -> bool {
     }
     for (a_inc, _, _) in &a.conj.hs {
         for (b_inc, _, _) in &b.conj.hs {
-            if !a_inc
-                .iter()
-                .any(|x| b_inc.iter().any(|y| comparable(&x.prefix, &y.prefix)))
-            {
+            if !a_inc.iter().any(|x| b_inc.iter().any(|y| comparable(x, y))) {
                 return false;
             }
         }

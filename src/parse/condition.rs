@@ -11,13 +11,14 @@ use toml::de::DeValue;
 
 use super::groups::{GroupSets, is_group_name};
 use super::walk::{Diagnostics, Table, closest, compile_regex, one_of, type_name};
-use crate::country::{CountryCode, CountrySet};
+use crate::country::CountryCode;
 use crate::error::RuleErrorKind;
 use crate::hs::HsPrefix;
 use crate::rule::{
-    AmountField, AttrTest, CmpOp, Condition, CountryField, CountryItem, CountryList, GroupMembers,
-    HsItem, Leaf, PartyField, Test,
+    AmountField, AttrTest, Condition, CountryField, CountryItem, CountryList, GroupMembers, HsList,
+    Leaf, PartyField, Test,
 };
+use crate::verdict::because::{Bound, Comparison};
 
 /// How deep `any` / `all` / `not` may nest.
 pub(crate) const MAX_DEPTH: usize = 16;
@@ -116,7 +117,7 @@ impl ConditionReader<'_> {
                     let include = self.hs_prefixes(diag, &table, "hs_code");
                     let except = match table.get("hs_code_except") {
                         Some(_) => self.hs_prefixes(diag, &table, "hs_code_except"),
-                        None => Some(Vec::new()),
+                        None => Some(HsList::default()),
                     };
                     if let (Some(include), Some(except)) = (include, except) {
                         parts.push(leaf(Test::Hs { include, except }));
@@ -267,9 +268,9 @@ impl ConditionReader<'_> {
         diag: &mut Diagnostics<'_>,
         table: &Table<'_, '_>,
         key: &str,
-    ) -> Option<Vec<HsItem>> {
+    ) -> Option<HsList> {
         let items = table.strings(diag, key, false)?;
-        let mut out = Vec::with_capacity(items.len());
+        let mut out = HsList::default();
         let mut ok = true;
         for item in items {
             let text = item.get_ref();
@@ -277,11 +278,9 @@ impl ConditionReader<'_> {
                 match self.groups.get(text.as_str()) {
                     Some((name, GroupMembers::HsCodes(codes), _)) => {
                         let location = diag.source.locate(item.span());
-                        out.extend(codes.iter().map(|prefix| HsItem {
-                            prefix: *prefix,
-                            group: Some(Arc::clone(name)),
-                            location: location.clone(),
-                        }));
+                        for prefix in codes {
+                            out.push(*prefix, Some(Arc::clone(name)), location.clone());
+                        }
                         continue;
                     }
                     Some((name, GroupMembers::Countries(_), _)) => {
@@ -317,11 +316,7 @@ impl ConditionReader<'_> {
                 }
             }
             match text.parse::<HsPrefix>() {
-                Ok(prefix) => out.push(HsItem {
-                    prefix,
-                    group: None,
-                    location: diag.source.locate(item.span()),
-                }),
+                Ok(prefix) => out.push(prefix, None, diag.source.locate(item.span())),
                 Err(e) => {
                     ok = false;
                     diag.push(
@@ -355,25 +350,15 @@ impl ConditionReader<'_> {
         key: &str,
     ) -> Option<CountryList> {
         let items = table.strings(diag, key, false)?;
-        let mut list = CountryList {
-            items: Vec::with_capacity(items.len()),
-            set: CountrySet::new(),
-        };
+        let mut list = CountryList::new();
         let mut ok = true;
         for item in items {
             match self.country_item(diag, &table.key_path(key), &item) {
-                Some(CountryItem::Code(code)) => {
-                    list.set.insert(code);
-                    list.items.push(CountryItem::Code(code));
-                }
-                Some(CountryItem::Group(name, set)) => {
-                    list.set.union_with(set.as_ref());
-                    list.items.push(CountryItem::Group(name, set));
-                }
+                Some(item) => list.push(item),
                 None => ok = false,
             }
         }
-        list.items.shrink_to_fit();
+        list.shrink_to_fit();
         ok.then_some(list)
     }
 
@@ -386,7 +371,7 @@ impl ConditionReader<'_> {
     ) -> Option<CountryItem> {
         let text = item.get_ref();
         if text.chars().count() == 2 {
-            return match text.parse::<CountryCode>() {
+            return match CountryCode::parse_country(text) {
                 Ok(code) => Some(CountryItem::Code(code)),
                 Err(e) => {
                     let help = (text.eq_ignore_ascii_case("UK"))
@@ -471,14 +456,17 @@ impl ConditionReader<'_> {
         let errors_before = diag.errors.len();
         let mut bounds = Vec::new();
         for (name, op) in [
-            ("gt", CmpOp::Gt),
-            ("ge", CmpOp::Ge),
-            ("lt", CmpOp::Lt),
-            ("le", CmpOp::Le),
-            ("eq", CmpOp::Eq),
+            ("gt", Comparison::Gt),
+            ("ge", Comparison::Ge),
+            ("lt", Comparison::Lt),
+            ("le", Comparison::Le),
+            ("eq", Comparison::Eq),
         ] {
             if let Some(limit) = table.decimal(diag, name) {
-                bounds.push((op, limit.into_inner()));
+                bounds.push(Bound {
+                    op,
+                    limit: limit.into_inner(),
+                });
             }
         }
         let unit = table.string(diag, field.unit_name(), true);

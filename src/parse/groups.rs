@@ -264,7 +264,7 @@ fn expand(
             continue;
         }
         match group.kind {
-            Kind::Countries => match text.parse::<CountryCode>() {
+            Kind::Countries => match CountryCode::parse_country(text) {
                 Ok(code) => countries.insert(code),
                 Err(e) => {
                     ok = false;

@@ -1,6 +1,8 @@
 //! Rule set files: the `[ruleset]` table and its `[[rule]]` tables, read against the loaded
 //! groups into the validated model.
 
+use std::collections::BTreeMap;
+
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
@@ -301,9 +303,9 @@ fn window(diag: &mut Diagnostics<'_>, table: &Table<'_, '_>) -> Option<Window> {
     })
 }
 
-fn labels(diag: &mut Diagnostics<'_>, table: &Table<'_, '_>) -> Option<Vec<(String, String)>> {
+fn labels(diag: &mut Diagnostics<'_>, table: &Table<'_, '_>) -> Option<BTreeMap<String, String>> {
     let Some(value) = table.get("labels") else {
-        return Some(Vec::new());
+        return Some(BTreeMap::new());
     };
     let DeValue::Table(entries) = value.get_ref() else {
         diag.push(
@@ -316,11 +318,13 @@ fn labels(diag: &mut Diagnostics<'_>, table: &Table<'_, '_>) -> Option<Vec<(Stri
         );
         return None;
     };
-    let mut out = Vec::new();
+    let mut out = BTreeMap::new();
     let mut ok = true;
     for (k, v) in entries.iter() {
         match v.get_ref() {
-            DeValue::String(s) => out.push((k.get_ref().to_string(), s.to_string())),
+            DeValue::String(s) => {
+                out.insert(k.get_ref().to_string(), s.to_string());
+            }
             other => {
                 ok = false;
                 diag.push(

@@ -264,13 +264,13 @@ pub fn reader<'a, R: io::BufRead + Send + 'a>(
     clippy::large_enum_variant,
     reason = "the large variant is the common one; boxing it would allocate for every record"
 )]
-pub enum Checked {
+pub enum Checked<'e> {
     /// The record was read and checked.
     Verdict {
         /// The record.
         record: Record,
         /// Its verdict.
-        verdict: Verdict,
+        verdict: Verdict<'e>,
     },
     /// The record could not be read; it is never taken as allowed.
     Invalid(RecordError),
@@ -282,7 +282,7 @@ pub fn check_records<'a, I>(
     engine: &'a Engine,
     records: I,
     options: &'a CheckOptions,
-) -> impl Iterator<Item = Checked> + 'a
+) -> impl Iterator<Item = Checked<'a>> + 'a
 where
     I: IntoIterator<Item = Result<Record, RecordError>> + 'a,
 {
@@ -293,4 +293,139 @@ where
         }
         Err(error) => Checked::Invalid(error),
     })
+}
+
+/// One record's result as an audit writes it: the record's id and line, and its verdict, or
+/// why it could not be read (`decision` is then `invalid`, never an allowed record). Its JSON
+/// form, one object per input record, is part of the contract (`docs/verdict.schema.json`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct AuditRecord<'e> {
+    /// The version of this form ([`crate::verdict::SCHEMA_VERSION`]).
+    pub schema_version: u32,
+    /// The record's id, if it could be read.
+    pub id: Option<String>,
+    /// The line the record starts on, from 1.
+    pub line: u64,
+    /// The record's decision, or `invalid`.
+    pub decision: RecordDecision,
+    /// The date the rules were taken as of (absent for an invalid record).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<chrono::NaiveDate>,
+    /// The digest of the rule book.
+    pub ruleset_digest: crate::source::Digest,
+    /// The rules that played a part (none for an invalid record).
+    pub matches: Vec<crate::verdict::RuleMatch<'e>>,
+    /// Why the record could not be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<RecordProblem>,
+}
+
+/// A record's decision in an audit: a verdict's, or `invalid` for a record that could not be
+/// read.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum RecordDecision {
+    /// No rule stops the shipment.
+    Allowed,
+    /// A human must look.
+    Review,
+    /// The shipment may go only with a valid licence.
+    LicenseRequired,
+    /// The shipment must not go.
+    Prohibited,
+    /// The record could not be read: it is never taken as allowed.
+    Invalid,
+}
+
+impl RecordDecision {
+    /// The name used in JSON (`license_required`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordDecision::Allowed => "allowed",
+            RecordDecision::Review => "review",
+            RecordDecision::LicenseRequired => "license_required",
+            RecordDecision::Prohibited => "prohibited",
+            RecordDecision::Invalid => "invalid",
+        }
+    }
+
+    /// The verdict's decision, `None` for an invalid record.
+    pub fn decision(self) -> Option<crate::verdict::Decision> {
+        use crate::verdict::Decision;
+        match self {
+            RecordDecision::Allowed => Some(Decision::Allowed),
+            RecordDecision::Review => Some(Decision::Review),
+            RecordDecision::LicenseRequired => Some(Decision::LicenseRequired),
+            RecordDecision::Prohibited => Some(Decision::Prohibited),
+            RecordDecision::Invalid => None,
+        }
+    }
+}
+
+impl From<crate::verdict::Decision> for RecordDecision {
+    fn from(decision: crate::verdict::Decision) -> Self {
+        use crate::verdict::Decision;
+        match decision {
+            Decision::Allowed => RecordDecision::Allowed,
+            Decision::Review => RecordDecision::Review,
+            Decision::LicenseRequired => RecordDecision::LicenseRequired,
+            Decision::Prohibited => RecordDecision::Prohibited,
+        }
+    }
+}
+
+impl std::fmt::Display for RecordDecision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a record could not be read, as an audit writes it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct RecordProblem {
+    /// What was wrong, in English.
+    pub message: String,
+    /// The field at fault, if one is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl<'e> AuditRecord<'e> {
+    /// The audit record of a record that was read and checked.
+    pub fn checked(record: &Record, verdict: Verdict<'e>) -> AuditRecord<'e> {
+        AuditRecord {
+            schema_version: crate::verdict::SCHEMA_VERSION,
+            id: Some(record.shipment.id.clone()),
+            line: record.line,
+            decision: verdict.decision.into(),
+            as_of: Some(verdict.as_of),
+            ruleset_digest: verdict.ruleset_digest,
+            matches: verdict.matches,
+            error: None,
+        }
+    }
+
+    /// The audit record of a record that could not be read, under the rule book of `digest`.
+    pub fn invalid(error: &RecordError, ruleset_digest: crate::source::Digest) -> AuditRecord<'e> {
+        AuditRecord {
+            schema_version: crate::verdict::SCHEMA_VERSION,
+            id: error.id().map(str::to_owned),
+            line: error.line(),
+            decision: RecordDecision::Invalid,
+            as_of: None,
+            ruleset_digest,
+            matches: Vec::new(),
+            error: Some(RecordProblem {
+                message: error.kind().to_string(),
+                field: error.field().map(str::to_owned),
+            }),
+        }
+    }
 }

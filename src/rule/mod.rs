@@ -10,16 +10,17 @@ mod case;
 #[cfg(feature = "authoring")]
 pub use case::Case;
 
-use std::fmt;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use regex::Regex;
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::country::{CountryCode, CountrySet};
-use crate::hs::HsPrefix;
+use crate::hs::{HsCode, HsPrefix};
+use crate::shipment::Field;
 use crate::source::Location;
+use crate::verdict::because::{Bound, HsListed, Listed};
 use crate::verdict::{Decision, Status};
 use crate::window::Window;
 
@@ -174,7 +175,7 @@ pub struct Rule {
     pub(crate) title: Arc<str>,
     pub(crate) citation: Option<String>,
     pub(crate) window: Window,
-    pub(crate) labels: Vec<(String, String)>,
+    pub(crate) labels: BTreeMap<String, String>,
     pub(crate) when: Condition,
     pub(crate) unless: Option<Condition>,
     pub(crate) accepted_licences: Option<Pattern>,
@@ -203,7 +204,7 @@ impl Rule {
         self.window
     }
     /// Free-form labels (`tier = "1"`).
-    pub fn labels(&self) -> &[(String, String)] {
+    pub fn labels(&self) -> &BTreeMap<String, String> {
         &self.labels
     }
     /// The pattern a licence id must match to satisfy a `license_required` rule.
@@ -218,6 +219,11 @@ impl Rule {
 
 /// A tree of conditions. A table of keys is `All` of its leaves.
 #[derive(Debug, Clone)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "most conditions are leaves, kept inline in their parent's parts: boxing them would \
+              add a pointer to follow to every test of every check"
+)]
 pub(crate) enum Condition {
     All(Vec<Condition>),
     Any(Vec<Condition>),
@@ -236,17 +242,6 @@ impl Condition {
             }
             Condition::Not(inner) => inner.for_each_leaf(f),
             Condition::Leaf(leaf) => f(leaf),
-        }
-    }
-
-    /// How many leaves a condition has: the most reasons an explanation of it gives.
-    pub(crate) fn leaf_count(&self) -> usize {
-        match self {
-            Condition::All(parts) | Condition::Any(parts) => {
-                parts.iter().map(Condition::leaf_count).sum()
-            }
-            Condition::Not(inner) => inner.leaf_count(),
-            Condition::Leaf(_) => 1,
         }
     }
 }
@@ -296,11 +291,11 @@ pub(crate) enum PartyField {
 }
 
 impl PartyField {
-    pub fn name(self) -> &'static str {
+    pub fn field(self) -> Field {
         match self {
-            PartyField::Consignor => "consignor",
-            PartyField::Consignee => "consignee",
-            PartyField::EndUser => "end_user",
+            PartyField::Consignor => Field::Consignor,
+            PartyField::Consignee => Field::Consignee,
+            PartyField::EndUser => Field::EndUser,
         }
     }
 }
@@ -313,10 +308,10 @@ pub(crate) enum AmountField {
 }
 
 impl AmountField {
-    pub fn name(self) -> &'static str {
+    pub fn field(self) -> Field {
         match self {
-            AmountField::Value => "value",
-            AmountField::Quantity => "quantity",
+            AmountField::Value => Field::Value,
+            AmountField::Quantity => Field::Quantity,
         }
     }
     pub fn unit_name(self) -> &'static str {
@@ -327,73 +322,90 @@ impl AmountField {
     }
 }
 
-/// A comparison operator of an amount condition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum CmpOp {
-    Gt,
-    Ge,
-    Lt,
-    Le,
-    Eq,
-}
-
-impl CmpOp {
-    pub fn holds(self, left: Decimal, right: Decimal) -> bool {
-        match self {
-            CmpOp::Gt => left > right,
-            CmpOp::Ge => left >= right,
-            CmpOp::Lt => left < right,
-            CmpOp::Le => left <= right,
-            CmpOp::Eq => left == right,
-        }
-    }
-    pub fn symbol(self) -> &'static str {
-        match self {
-            CmpOp::Gt => ">",
-            CmpOp::Ge => ">=",
-            CmpOp::Lt => "<",
-            CmpOp::Le => "<=",
-            CmpOp::Eq => "=",
-        }
-    }
-}
-
 /// An HS prefix of a rule, with the group it came from when it was written as a group name.
-#[derive(Debug, Clone)]
-pub(crate) struct HsItem {
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HsItem<'a> {
     pub prefix: HsPrefix,
-    pub group: Option<Arc<str>>,
+    pub group: Option<&'a str>,
     /// Where the prefix, or the group name, is written in the rule.
-    pub location: Location,
+    pub location: &'a Location,
 }
 
-impl HsItem {
-    /// Appends the item as explanations show it, `854231 (group CHPL)`, to `out`.
-    pub(crate) fn push_to(&self, out: &mut String) {
-        out.push_str(self.prefix.as_str());
-        if let Some(group) = &self.group {
-            out.push_str(" (group ");
-            out.push_str(group);
-            out.push(')');
+/// HS prefixes as a rule writes them (codes, and groups expanded), kept apart by what reads
+/// them: the prefixes side by side for the check, the rest for explanations and the linter.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct HsList {
+    pub prefixes: Vec<HsPrefix>,
+    /// The group each prefix came from.
+    pub groups: Vec<Option<Arc<str>>>,
+    /// Where each prefix, or its group's name, is written.
+    pub locations: Vec<Location>,
+    /// The list as written: prefixes, and each group once.
+    pub written: Vec<HsListed>,
+}
+
+impl HsList {
+    pub fn push(&mut self, prefix: HsPrefix, group: Option<Arc<str>>, location: Location) {
+        let written = match &group {
+            Some(name) => HsListed::Group(name.to_string()),
+            None => HsListed::Prefix(prefix),
+        };
+        if !self.written.contains(&written) {
+            self.written.push(written);
         }
+        self.prefixes.push(prefix);
+        self.groups.push(group);
+        self.locations.push(location);
     }
-}
 
-impl fmt::Display for HsItem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut text = String::new();
-        self.push_to(&mut text);
-        f.write_str(&text)
+    pub fn shrink_to_fit(&mut self) {
+        self.prefixes.shrink_to_fit();
+        self.groups.shrink_to_fit();
+        self.locations.shrink_to_fit();
+        self.written.shrink_to_fit();
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.prefixes.is_empty()
+    }
+
+    /// The first prefix `code` starts with, by position.
+    #[inline]
+    pub fn find(&self, code: &HsCode) -> Option<usize> {
+        self.prefixes.iter().position(|p| code.starts_with(p))
+    }
+
+    /// The prefix at `i` with its group.
+    pub fn get(&self, i: usize) -> Option<(HsPrefix, Option<&str>)> {
+        let prefix = *self.prefixes.get(i)?;
+        Some((prefix, self.groups.get(i).and_then(|g| g.as_deref())))
+    }
+
+    pub fn items(&self) -> impl Iterator<Item = HsItem<'_>> {
+        self.prefixes
+            .iter()
+            .zip(&self.groups)
+            .zip(&self.locations)
+            .map(|((prefix, group), location)| HsItem {
+                prefix: *prefix,
+                group: group.as_deref(),
+                location,
+            })
     }
 }
 
 /// A country list as written: codes and groups, with the set they stand for.
 #[derive(Debug, Clone)]
 pub(crate) struct CountryList {
-    pub items: Vec<CountryItem>,
+    /// The items as written.
+    pub listed: Vec<Listed>,
+    /// For each item that is a group, its members (shared by every list that names it).
+    pub groups: Vec<Option<Arc<CountrySet>>>,
+    /// Every country the list stands for.
     pub set: CountrySet,
 }
 
+/// A country list item as the parser reads it: a code, or a group with its members.
 #[derive(Debug, Clone)]
 pub(crate) enum CountryItem {
     Code(CountryCode),
@@ -402,36 +414,44 @@ pub(crate) enum CountryItem {
 }
 
 impl CountryList {
-    /// The written item that holds `code` (a code or a group).
-    pub fn item_for(&self, code: CountryCode) -> Option<&CountryItem> {
-        self.items.iter().find(|item| match item {
-            CountryItem::Code(c) => *c == code,
-            CountryItem::Group(_, set) => set.contains(code),
-        })
-    }
-
-    /// Appends the list as written, `[RU, EAEU]`, to `out` (explanations write it for every
-    /// match, so without the formatting machinery).
-    pub(crate) fn push_to(&self, out: &mut String) {
-        out.push('[');
-        for (i, item) in self.items.iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
-            }
-            out.push_str(match item {
-                CountryItem::Code(c) => c.as_str(),
-                CountryItem::Group(name, _) => name,
-            });
+    pub fn new() -> CountryList {
+        CountryList {
+            listed: Vec::new(),
+            groups: Vec::new(),
+            set: CountrySet::new(),
         }
-        out.push(']');
     }
-}
 
-impl fmt::Display for CountryList {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut text = String::new();
-        self.push_to(&mut text);
-        f.write_str(&text)
+    pub fn push(&mut self, item: CountryItem) {
+        match item {
+            CountryItem::Code(code) => {
+                self.set.insert(code);
+                self.listed.push(Listed::Code(code));
+                self.groups.push(None);
+            }
+            CountryItem::Group(name, members) => {
+                self.set.union_with(&members);
+                self.listed.push(Listed::Group(name.to_string()));
+                self.groups.push(Some(members));
+            }
+        }
+    }
+
+    /// The group of the list that holds `code`, when the list names it only through a group.
+    pub fn via(&self, code: CountryCode) -> Option<&str> {
+        if self.listed.contains(&Listed::Code(code)) {
+            return None;
+        }
+        self.listed
+            .iter()
+            .zip(&self.groups)
+            .find(|(_, members)| members.as_ref().is_some_and(|m| m.contains(code)))
+            .map(|(listed, _)| listed.as_str())
+    }
+
+    pub fn shrink_to_fit(&mut self) {
+        self.listed.shrink_to_fit();
+        self.groups.shrink_to_fit();
     }
 }
 
@@ -447,10 +467,7 @@ pub(crate) enum AttrTest {
 #[derive(Debug, Clone)]
 pub(crate) enum Test {
     /// The HS code starts with one of `include` and none of `except`.
-    Hs {
-        include: Vec<HsItem>,
-        except: Vec<HsItem>,
-    },
+    Hs { include: HsList, except: HsList },
     /// The field's country is in the list (`negated`: is not in it).
     Country {
         field: CountryField,
@@ -469,7 +486,7 @@ pub(crate) enum Test {
     /// Every bound holds on the field, compared in `unit`.
     Amount {
         field: AmountField,
-        bounds: Vec<(CmpOp, Decimal)>,
+        bounds: Vec<Bound>,
         unit: String,
     },
     /// The description matches the regex.

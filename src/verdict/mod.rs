@@ -2,17 +2,36 @@
 //!
 //! A [`Verdict`] says what may happen to a shipment and why: for every rule that played a part,
 //! which rule of which rule set (version, status, file and line, citation), what it did
-//! ([`Outcome`]) and, field by field, the record's value and what in the rule it met
-//! ([`Because`]). It carries the digest of the rule book that decided it.
+//! ([`Outcome`]) and, condition by condition, structured reasons ([`Because`]) that give the
+//! record's values and what in the rule they met. It carries the digest of the rule book that
+//! decided it.
+//!
+//! A verdict borrows the texts of its rules from the [`Engine`](crate::Engine) that wrote it
+//! (`Verdict<'e>`): checking copies no rule text and touches no shared counter, so checks on
+//! several threads do not slow each other. [`Verdict::into_owned`] gives a verdict that
+//! outlives the engine; deserialised verdicts own their texts.
+//!
+//! The JSON form (`serde`) is a contract: it carries [`SCHEMA_VERSION`], and
+//! `docs/verdict.schema.json` describes it.
+
+pub mod because;
+mod text;
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::Arc;
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+pub use because::Because;
+pub use text::Escaped;
 
 use crate::source::Digest;
+
+/// The version of the verdict's JSON form; it changes when a field changes meaning or goes
+/// away (new reason kinds and new optional fields do not change it).
+pub const SCHEMA_VERSION: u32 = 1;
 
 /// How severe a verdict is, from least to most: `allowed < review < license_required < prohibited`.
 ///
@@ -21,6 +40,7 @@ use crate::source::Digest;
 /// should be made to handle a new one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Decision {
     /// No rule stops the shipment.
     Allowed,
@@ -53,6 +73,7 @@ impl fmt::Display for Decision {
 /// The legal standing of a rule set's content, shown in every explanation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum Status {
     /// Adopted and in force (within its effective window).
@@ -84,37 +105,131 @@ impl fmt::Display for Status {
 }
 
 /// The answer for one shipment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// In JSON: `{"schema_version", "decision", "as_of", "ruleset_digest", "matches"}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Verdict {
+pub struct Verdict<'e> {
     /// The most severe effect of the rules that matched; `allowed` when none did.
-    pub verdict: Decision,
+    pub decision: Decision,
     /// The date the rules were taken as of (the record's date unless the caller gave one).
     pub as_of: NaiveDate,
-    /// Every rule that played a part, most severe effect first, then by rule id.
-    pub matches: Vec<RuleMatch>,
     /// The digest of the rule book that decided it.
     pub ruleset_digest: Digest,
+    /// Every rule that played a part, most severe effect first, then by rule id.
+    pub matches: Vec<RuleMatch<'e>>,
 }
 
-impl Verdict {
-    /// The rules that raised the verdict above `allowed`.
-    pub fn decisive(&self) -> impl Iterator<Item = &RuleMatch> {
-        self.matches.iter().filter(|m| m.effect > Decision::Allowed)
+impl<'e> Verdict<'e> {
+    /// A verdict with no match (`allowed`).
+    pub(crate) fn allowed(as_of: NaiveDate, ruleset_digest: Digest) -> Verdict<'e> {
+        Verdict {
+            decision: Decision::Allowed,
+            as_of,
+            ruleset_digest,
+            matches: Vec::new(),
+        }
+    }
+
+    /// The rules that raised the decision above `allowed`.
+    pub fn decisive(&self) -> impl Iterator<Item = &RuleMatch<'e>> {
+        self.matches
+            .iter()
+            .filter(|m| m.effect() > Decision::Allowed)
     }
 
     /// Whether nothing stops the shipment.
     pub fn is_allowed(&self) -> bool {
-        self.verdict == Decision::Allowed
+        self.decision == Decision::Allowed
+    }
+
+    /// The same verdict, owning every text: it no longer borrows the engine.
+    pub fn into_owned(self) -> Verdict<'static> {
+        Verdict {
+            decision: self.decision,
+            as_of: self.as_of,
+            ruleset_digest: self.ruleset_digest,
+            matches: self
+                .matches
+                .into_iter()
+                .map(RuleMatch::into_owned)
+                .collect(),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Verdict"))]
+struct VerdictWire<'e> {
+    /// The version of this form ([`SCHEMA_VERSION`]).
+    schema_version: u32,
+    /// The most severe effect of the rules that matched.
+    decision: Decision,
+    /// The date the rules were taken as of.
+    as_of: NaiveDate,
+    /// The digest of the rule book that decided it.
+    ruleset_digest: Digest,
+    /// Every rule that played a part, most severe effect first, then by rule id.
+    matches: Vec<RuleMatch<'e>>,
+}
+
+impl Serialize for Verdict<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Borrowed<'a, 'e> {
+            schema_version: u32,
+            decision: Decision,
+            as_of: NaiveDate,
+            ruleset_digest: Digest,
+            matches: &'a [RuleMatch<'e>],
+        }
+        Borrowed {
+            schema_version: SCHEMA_VERSION,
+            decision: self.decision,
+            as_of: self.as_of,
+            ruleset_digest: self.ruleset_digest,
+            matches: &self.matches,
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de, 'e> Deserialize<'de> for Verdict<'e> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let wire = VerdictWire::deserialize(d)?;
+        if wire.schema_version != SCHEMA_VERSION {
+            return Err(serde::de::Error::custom(format!(
+                "verdict schema version {} is not {SCHEMA_VERSION}",
+                wire.schema_version
+            )));
+        }
+        Ok(Verdict {
+            decision: wire.decision,
+            as_of: wire.as_of,
+            ruleset_digest: wire.ruleset_digest,
+            matches: wire.matches,
+        })
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Verdict<'_> {
+    fn schema_name() -> Cow<'static, str> {
+        VerdictWire::schema_name()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        VerdictWire::json_schema(generator)
     }
 }
 
 /// What a rule did for this record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum Outcome {
-    /// Its conditions held: it gives its verdict.
+    /// Its conditions held: it gives its decision.
     Fired,
     /// Its conditions held but an `unless` exception did too.
     Exempted,
@@ -140,113 +255,89 @@ impl Outcome {
     }
 }
 
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a rule is written: file and line.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct SourceRef<'e> {
+    /// The rule file, as named when it was loaded.
+    pub file: Cow<'e, str>,
+    /// The line of its `[[rule]]` table, from 1.
+    pub line: u32,
+}
+
+impl fmt::Display for SourceRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", Escaped(&self.file), self.line)
+    }
+}
+
 /// One rule's part in a verdict.
-///
-/// Its texts (`rule`, `ruleset`, `version`, `title`, `citation`, `source`) are shared with the
-/// engine that wrote them: building and cloning a match copies no text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
-pub struct RuleMatch {
+pub struct RuleMatch<'e> {
     /// The rule's id.
-    pub rule: Arc<str>,
+    pub rule: Cow<'e, str>,
     /// Its rule set's id.
-    pub ruleset: Arc<str>,
+    pub ruleset: Cow<'e, str>,
     /// The rule set's version.
-    pub version: Arc<str>,
+    pub version: Cow<'e, str>,
     /// The rule set's legal standing.
     pub status: Status,
-    /// The verdict the rule gives when it fires.
-    pub verdict: Decision,
+    /// The decision the rule gives when it fires.
+    pub decision: Decision,
     /// What it did for this record.
     pub outcome: Outcome,
-    /// What it contributes to the record's verdict.
-    pub effect: Decision,
     /// The rule's title.
-    pub title: Arc<str>,
+    pub title: Cow<'e, str>,
     /// The clause of the act it implements, else the rule set's citations.
-    pub citation: Arc<str>,
-    /// The rule's file and line: `rules/kz-arms.toml:12`.
-    pub source: Arc<str>,
-    /// Field by field, why its conditions held (or could not be told).
-    pub because: Vec<Because>,
-    /// For `exempted`: the exception's conditions that held. For an exception that could not be
-    /// told: what was missing.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub exemption: Vec<Because>,
-    /// For `licensed`: the licence that met the requirement.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub licence: Option<String>,
+    pub citation: Cow<'e, str>,
+    /// The rule's file and line.
+    pub source: SourceRef<'e>,
     /// The rule's labels (`tier = "1"`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub labels: Vec<(String, String)>,
+    pub labels: Cow<'e, BTreeMap<String, String>>,
+    /// Condition by condition, why it did what it did: the exporter and date first, then its
+    /// conditions, the licence that met it or the exception that lifted it.
+    #[serde(serialize_with = "because::with_text")]
+    pub because: Vec<Because<'e>>,
 }
 
-/// One condition, as it stood on the record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Because {
-    /// The record's field (`hs_code`, `destination`, `attributes.buyer_type`...).
-    pub field: Cow<'static, str>,
-    /// The record's value, `None` when it has none.
-    pub value: Option<String>,
-    /// What in the rule it met: `starts with 854231`, `is in [RU, BY]`.
-    pub condition: String,
-}
-
-impl fmt::Display for Because {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.value {
-            Some(value) => write!(f, "{} {} {}", self.field, value, self.condition),
-            None => write!(f, "{} {}", self.field, self.condition),
+impl RuleMatch<'_> {
+    /// What it contributes to the record's decision: its decision when it fired, `review` when
+    /// it could not be told, else `allowed`.
+    pub fn effect(&self) -> Decision {
+        match self.outcome {
+            Outcome::Fired => self.decision,
+            Outcome::Undetermined => Decision::Review,
+            _ => Decision::Allowed,
         }
     }
-}
 
-impl fmt::Display for RuleMatch {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = match self.outcome {
-            Outcome::Fired => format!("{} by", self.verdict),
-            Outcome::Exempted => format!("exempted from {}", self.verdict),
-            Outcome::Licensed => format!("licensed under {}", self.verdict),
-            Outcome::Undetermined => format!("review (cannot tell; would be {}) by", self.verdict),
-            Outcome::NotInForce => format!("not in force: would be {} by", self.verdict),
-        };
-        writeln!(
-            f,
-            "{what} `{}` ({} v{}, {}) at {}",
-            self.rule, self.ruleset, self.version, self.status, self.source
-        )?;
-        writeln!(f, "    {}", self.title)?;
-        writeln!(f, "    cites: {}", self.citation)?;
-        for because in &self.because {
-            writeln!(f, "    - {because}")?;
+    /// The same match, owning every text.
+    pub fn into_owned(self) -> RuleMatch<'static> {
+        let owned = |c: Cow<'_, str>| Cow::Owned(c.into_owned());
+        RuleMatch {
+            rule: owned(self.rule),
+            ruleset: owned(self.ruleset),
+            version: owned(self.version),
+            status: self.status,
+            decision: self.decision,
+            outcome: self.outcome,
+            title: owned(self.title),
+            citation: owned(self.citation),
+            source: SourceRef {
+                file: owned(self.source.file),
+                line: self.source.line,
+            },
+            labels: Cow::Owned(self.labels.into_owned()),
+            because: self.because.into_iter().map(Because::into_owned).collect(),
         }
-        if let Some(licence) = &self.licence {
-            writeln!(f, "    licence `{licence}` meets the requirement")?;
-        }
-        for because in &self.exemption {
-            writeln!(f, "    exemption: {because}")?;
-        }
-        Ok(())
-    }
-}
-
-impl fmt::Display for Verdict {
-    /// Short plain text: the verdict, then each rule that played a part.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "{} (as of {}; rules {})",
-            self.verdict.as_str().to_uppercase(),
-            self.as_of,
-            self.ruleset_digest
-        )?;
-        if self.matches.is_empty() {
-            writeln!(f, "  no rule matched")?;
-        }
-        for m in &self.matches {
-            write!(f, "  {m}")?;
-        }
-        Ok(())
     }
 }
 
@@ -266,29 +357,8 @@ mod tests {
     }
 
     #[test]
-    fn a_reason_reads_as_a_sentence() {
-        let with_value = Because {
-            field: Cow::Borrowed("destination"),
-            value: Some("RU".into()),
-            condition: "is in [RU]".into(),
-        };
-        assert_eq!(with_value.to_string(), "destination RU is in [RU]");
-        let missing = Because {
-            field: Cow::Borrowed("origin"),
-            value: None,
-            condition: "is missing".into(),
-        };
-        assert_eq!(missing.to_string(), "origin is missing");
-    }
-
-    #[test]
     fn an_allowed_verdict_says_no_rule_matched() {
-        let v = Verdict {
-            verdict: Decision::Allowed,
-            as_of: "2023-01-01".parse().unwrap(),
-            matches: Vec::new(),
-            ruleset_digest: Digest::default(),
-        };
+        let v = Verdict::allowed("2023-01-01".parse().unwrap(), Digest::default());
         assert!(v.is_allowed());
         assert_eq!(v.decisive().count(), 0);
         assert!(
@@ -296,5 +366,14 @@ mod tests {
                 .starts_with("ALLOWED (as of 2023-01-01; rules sha256:0000")
         );
         assert!(v.to_string().contains("no rule matched"));
+        let json = serde_json::to_string(&v).unwrap();
+        assert!(
+            json.starts_with(r#"{"schema_version":1,"decision":"allowed""#),
+            "{json}"
+        );
+        let back: Verdict<'static> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, v);
+        let other = json.replace(r#""schema_version":1"#, r#""schema_version":2"#);
+        assert!(serde_json::from_str::<Verdict<'_>>(&other).is_err());
     }
 }

@@ -86,17 +86,25 @@ fn every_record_gives_one_line_in_input_order() {
     assert_eq!(lines.len(), records);
     let numbers: Vec<u64> = lines.iter().map(|l| l["line"].as_u64().unwrap()).collect();
     assert_eq!(numbers, (2..2 + records as u64).collect::<Vec<_>>());
-    let invalid: Vec<&serde_json::Value> =
-        lines.iter().filter(|l| l["verdict"] == "invalid").collect();
+    let invalid: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|l| l["decision"] == "invalid")
+        .collect();
     assert_eq!(invalid.len(), 4);
     assert_eq!(invalid[0]["id"], "F-10");
-    assert!(invalid[0]["error"].as_str().unwrap().contains("`date`"));
+    assert!(
+        invalid[0]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`date`")
+    );
+    assert_eq!(invalid[0]["error"]["field"], "date");
     assert!(
         invalid[3]["id"].is_null(),
         "a record without id has a null id"
     );
     for l in &lines {
-        assert_eq!(l.get("error").is_some(), l["verdict"] == "invalid");
+        assert_eq!(l.get("error").is_some(), l["decision"] == "invalid");
         assert!(l["ruleset_digest"].as_str().unwrap().starts_with("sha256:"));
     }
     // The summary goes to standard error.
@@ -200,7 +208,7 @@ fn as_of_checks_every_record_against_that_date() {
             .lines()
             .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
             .find(|l| l["id"] == id)
-            .map(|l| l["verdict"].as_str().unwrap().to_owned())
+            .map(|l| l["decision"].as_str().unwrap().to_owned())
             .unwrap()
     };
     // F-03 exports artillery on 2023-09-01, the day after the suspension ended.
@@ -276,8 +284,8 @@ fn impact_lists_exactly_the_changed_records() {
             let v: serde_json::Value = serde_json::from_str(l).unwrap();
             (
                 v["id"].as_str().unwrap().to_owned(),
-                v["before"]["verdict"].as_str().unwrap().to_owned(),
-                v["after"]["verdict"].as_str().unwrap().to_owned(),
+                v["before"]["decision"].as_str().unwrap().to_owned(),
+                v["after"]["decision"].as_str().unwrap().to_owned(),
             )
         })
         .collect();

@@ -189,7 +189,7 @@ fn a_failing_case_reports_what_differs() {
     assert_eq!(failures.len(), 1);
     let f = failures[0];
     assert_eq!(f.case.location().to_string(), "arms.tests.toml:4:1");
-    assert_eq!(f.verdict.verdict, Decision::Allowed);
+    assert_eq!(f.verdict.decision, Decision::Allowed);
     assert_eq!(
         f.mismatches,
         [

@@ -278,8 +278,17 @@ fn every_party_field_can_be_tested() {
         ];
         fields.push((field, "Acme"));
         let v = engine.check(&crate::common::shipment(&fields));
-        assert_eq!(v.verdict, export_control::Decision::Review, "{field}");
-        assert_eq!(v.matches[0].because[2].field, field);
+        assert_eq!(v.decision, export_control::Decision::Review, "{field}");
+        // `Acme` is the listed `ACME` (case aside), yet the rule is `review`: the reason names
+        // the field it tested and the name it met.
+        match &v.matches[0].because[2] {
+            export_control::Because::PartyName {
+                field: f,
+                matched: Some(listed),
+                ..
+            } => assert_eq!((f.name(), &**listed), (field, "ACME")),
+            other => panic!("{field}: {other:?}"),
+        }
     }
 }
 
@@ -348,9 +357,9 @@ fn convenient_spellings_are_accepted() {
         ("value", "20000.10"),
         ("currency", "USD"),
     ]);
-    assert_eq!(engine.check(&s).verdict, export_control::Decision::Review);
+    assert_eq!(engine.check(&s).decision, export_control::Decision::Review);
     s.value = Some("20000.11".parse().unwrap());
-    assert_eq!(engine.check(&s).verdict, export_control::Decision::Allowed);
+    assert_eq!(engine.check(&s).decision, export_control::Decision::Allowed);
 }
 
 #[test]

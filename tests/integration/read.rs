@@ -57,7 +57,7 @@ proptest! {
                     (Checked::Verdict { record, verdict }, None) => {
                         prop_assert_eq!(&record.shipment.id, &format!("R{i}"));
                         prop_assert_eq!(record.line, i as u64 + first_line);
-                        prop_assert_ne!(verdict.verdict, export_control::Decision::Allowed);
+                        prop_assert_ne!(verdict.decision, export_control::Decision::Allowed);
                     }
                     (Checked::Invalid(e), Some(_)) => {
                         prop_assert_eq!(e.line(), i as u64 + first_line);

@@ -1,0 +1,738 @@
+//! The structured reasons of a verdict: why each condition of a rule held, did not hold, or could
+//! not be told on the record, as data a program (or a screen in another language) can lay out,
+//! with the English sentence generated from it (`Display`, and `text` in the JSON).
+//!
+//! Every reason is a true statement about the record and the rule: "destination RU is in [RU]",
+//! "origin is missing: cannot tell whether it is not in [KZ]". Texts of the rule (lists, group
+//! names, patterns) are borrowed from the engine that wrote the reason (`'e`); values of the
+//! record are copied, so a verdict does not borrow the record.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::country::CountryCode;
+use crate::hs::{HsCode, HsPrefix};
+use crate::shipment::Field;
+use crate::window::Window;
+
+/// One reason a rule gives for its part in a verdict.
+///
+/// In JSON, an object whose `kind` names the variant (`"hs_prefix"`), with the variant's fields
+/// and `text`, the English sentence. New kinds will be added (trade history, party screening,
+/// licence registers): match with a catch-all arm and fall back to `to_string()`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub enum Because<'e> {
+    /// The record's export country is the rule set's jurisdiction (rule sets that apply to
+    /// exports from one country).
+    Jurisdiction {
+        /// The record's `export_country`.
+        value: CountryCode,
+    },
+    /// The date checked lies inside, or outside, the rule's effective window.
+    InForce {
+        /// `date` (the record's), or `as_of` (the caller's).
+        field: DateField,
+        /// The date.
+        value: NaiveDate,
+        /// The rule's window, within its rule set's.
+        window: Window,
+        /// Whether the date lies in it.
+        inside: bool,
+    },
+    /// The HS code starts with one of the rule's prefixes.
+    HsPrefix {
+        /// The record's code.
+        value: HsCode,
+        /// The prefix it starts with.
+        prefix: HsPrefix,
+        /// The HS code group the prefix came from, when the rule names a group.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        group: Option<Cow<'e, str>>,
+    },
+    /// The HS code starts with one of the rule's prefixes, but also with one it excludes.
+    HsExcluded {
+        /// The record's code.
+        value: HsCode,
+        /// The included prefix it starts with.
+        prefix: HsPrefix,
+        /// The group of the included prefix.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        group: Option<Cow<'e, str>>,
+        /// The excluded prefix it starts with.
+        excluded: HsPrefix,
+        /// The group of the excluded prefix.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        excluded_group: Option<Cow<'e, str>>,
+    },
+    /// The HS code starts with none of the rule's prefixes.
+    HsNotListed {
+        /// The record's code.
+        value: HsCode,
+        /// The prefixes and groups as the rule writes them.
+        listed: Cow<'e, [HsListed]>,
+    },
+    /// A country field is, or is not, in the rule's list.
+    Country {
+        /// `origin`, `export_country` or `destination`.
+        field: Field,
+        /// The record's country.
+        value: CountryCode,
+        /// The codes and groups as the rule writes them.
+        listed: Cow<'e, [Listed]>,
+        /// Whether the country is in the list.
+        in_list: bool,
+        /// The group of the list that holds the country, when the list names it only through
+        /// a group.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        via: Option<Cow<'e, str>>,
+    },
+    /// The origin is the European Union (`EU`): the list holds every member state, none, or
+    /// some (then the condition cannot be told).
+    UnionOrigin {
+        /// The codes and groups as the rule writes them.
+        listed: Cow<'e, [Listed]>,
+        /// How many of the member states the list holds.
+        members: Share,
+    },
+    /// The route passes through a country of the rule's list, or through none of them.
+    Route {
+        /// `transit` (the countries passed through) or `route` (export country, transit and
+        /// destination).
+        field: RouteField,
+        /// The record's countries along it, in order.
+        countries: Vec<CountryCode>,
+        /// The codes and groups as the rule writes them.
+        listed: Cow<'e, [Listed]>,
+        /// The first country of the route in the list.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hit: Option<CountryCode>,
+        /// The group of the list that holds `hit`, when the list names it only through a group.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        via: Option<Cow<'e, str>>,
+        /// Whether the record says the route passed through a country it does not name: with
+        /// no listed country among those named, the condition cannot be told.
+        #[serde(default, skip_serializing_if = "is_false")]
+        unnamed: bool,
+    },
+    /// A party's name is, or is not, one of the rule's names (case and spaces aside).
+    PartyName {
+        /// `consignor`, `consignee` or `end_user`.
+        field: Field,
+        /// The name on the record.
+        value: String,
+        /// The rule's names.
+        names: Cow<'e, [String]>,
+        /// The rule's name it is, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        matched: Option<Cow<'e, str>>,
+    },
+    /// A text of the record matches, or does not match, a pattern of the rule.
+    Pattern {
+        /// The field or attribute.
+        subject: Subject<'e>,
+        /// The record's text.
+        value: String,
+        /// The rule's regular expression (matched ignoring case).
+        pattern: Cow<'e, str>,
+        /// The part of the text it matched, if it did.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        matched: Option<String>,
+    },
+    /// The end user is, or is not, the consignee.
+    EndUser {
+        /// The record's end user.
+        end_user: String,
+        /// The record's consignee.
+        consignee: String,
+        /// Whether they are the same party (case and spaces aside).
+        same: bool,
+    },
+    /// An amount compared with the rule's bounds.
+    Amount {
+        /// `value` or `quantity`.
+        field: Field,
+        /// The record's amount.
+        value: Decimal,
+        /// Its currency or unit (the rule's, since they are the same).
+        unit: Cow<'e, str>,
+        /// The rule's bounds, all of which must hold.
+        bounds: Cow<'e, [Bound]>,
+        /// Whether they all hold.
+        holds: bool,
+    },
+    /// An amount in another currency or unit than the rule's bounds: it cannot be compared.
+    NotComparable {
+        /// `value` or `quantity`.
+        field: Field,
+        /// The record's amount.
+        value: Decimal,
+        /// The record's currency or unit.
+        unit: String,
+        /// The rule's bounds.
+        bounds: Cow<'e, [Bound]>,
+        /// The rule's currency or unit.
+        rule_unit: Cow<'e, str>,
+    },
+    /// A free-form attribute compared with the rule's value or values (case and spaces aside).
+    Attribute {
+        /// The attribute's name.
+        name: Cow<'e, str>,
+        /// The record's value.
+        value: String,
+        /// What the rule compares it with.
+        test: AttributeTest<'e>,
+        /// Whether the test holds.
+        holds: bool,
+    },
+    /// The record's licences include one that matches the rule's pattern, or none does.
+    Licences {
+        /// The record's licence ids.
+        licences: Vec<String>,
+        /// The rule's pattern.
+        pattern: Cow<'e, str>,
+        /// The first licence that matches.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        matched: Option<String>,
+    },
+    /// A field the condition needs is missing from the record: the condition cannot be told
+    /// (or, for an attribute the rule says so of, it does not hold).
+    Missing {
+        /// The field or attribute.
+        subject: Subject<'e>,
+        /// What the rule would have tested.
+        needed: Needed<'e>,
+        /// Whether the rule counts the missing attribute as no match (`when_missing =
+        /// "no_match"`) instead of "cannot tell".
+        #[serde(default, skip_serializing_if = "is_false")]
+        counts_as_no_match: bool,
+    },
+    /// The licence that meets a `license_required` rule.
+    Licence {
+        /// The record's licence id.
+        licence: String,
+        /// The rule's pattern of accepted licences.
+        pattern: Cow<'e, str>,
+    },
+    /// The rule's exception (`unless`) held, or could not be told, for these reasons.
+    Exemption {
+        /// Whether it held (`false`: it could not be told).
+        held: bool,
+        /// Its conditions' reasons.
+        #[serde(serialize_with = "with_text")]
+        because: Vec<Because<'e>>,
+    },
+}
+
+/// Serialises reasons each with its English sentence as `text`, for readers of the JSON who
+/// need nothing else.
+pub(crate) fn with_text<S: Serializer>(reasons: &[Because<'_>], s: S) -> Result<S::Ok, S::Error> {
+    struct Texted<'a, 'e>(&'a Because<'e>);
+    impl Serialize for Texted<'_, '_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            #[derive(Serialize)]
+            struct Out<'a, 'e> {
+                #[serde(flatten)]
+                because: &'a Because<'e>,
+                text: String,
+            }
+            Out {
+                because: self.0,
+                text: self.0.to_string(),
+            }
+            .serialize(s)
+        }
+    }
+    s.collect_seq(reasons.iter().map(Texted))
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// Which date a rule's window was checked against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum DateField {
+    /// The record's date.
+    Date,
+    /// The date the caller asked for (`CheckOptions::as_of`).
+    AsOf,
+}
+
+/// Which list of countries a route condition looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum RouteField {
+    /// The countries passed through.
+    Transit,
+    /// The export country, the countries passed through and the destination.
+    Route,
+}
+
+/// How many members of a union a list holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum Share {
+    /// Every one.
+    All,
+    /// Some, not all.
+    Some,
+    /// None.
+    None,
+}
+
+/// A comparison of an amount bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum Comparison {
+    /// Greater than.
+    Gt,
+    /// Greater than or equal.
+    Ge,
+    /// Less than.
+    Lt,
+    /// Less than or equal.
+    Le,
+    /// Equal.
+    Eq,
+}
+
+impl Comparison {
+    /// Whether `left <op> right`.
+    pub fn holds(self, left: Decimal, right: Decimal) -> bool {
+        match self {
+            Comparison::Gt => left > right,
+            Comparison::Ge => left >= right,
+            Comparison::Lt => left < right,
+            Comparison::Le => left <= right,
+            Comparison::Eq => left == right,
+        }
+    }
+
+    /// The operator as written in explanations (`>=`).
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Comparison::Gt => ">",
+            Comparison::Ge => ">=",
+            Comparison::Lt => "<",
+            Comparison::Le => "<=",
+            Comparison::Eq => "=",
+        }
+    }
+}
+
+/// One bound of an amount condition: `op limit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Bound {
+    /// The comparison.
+    pub op: Comparison,
+    /// The limit, in the rule's currency or unit.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub limit: Decimal,
+}
+
+/// What an attribute condition compares with (a pattern is a [`Because::Pattern`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum AttributeTest<'e> {
+    /// Equal to this value.
+    Equals(Cow<'e, str>),
+    /// One of these values.
+    In(Cow<'e, [String]>),
+}
+
+/// What a condition would have tested, had its field not been missing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub enum Needed<'e> {
+    /// Whether a country is (`negated`: is not) in the list.
+    InList {
+        /// The codes and groups as the rule writes them.
+        listed: Cow<'e, [Listed]>,
+        /// Whether the rule wants the country not to be in it.
+        negated: bool,
+    },
+    /// Whether a name is one of these.
+    OneOf {
+        /// The rule's names.
+        names: Cow<'e, [String]>,
+    },
+    /// Whether a text matches the pattern.
+    Matches {
+        /// The rule's pattern.
+        pattern: Cow<'e, str>,
+    },
+    /// Whether an amount meets the bounds.
+    Bounds {
+        /// The rule's bounds.
+        bounds: Cow<'e, [Bound]>,
+        /// The rule's currency or unit.
+        unit: Cow<'e, str>,
+    },
+    /// Whether an attribute passes the test.
+    Attribute {
+        /// The test.
+        test: AttributeTest<'e>,
+    },
+    /// Whether the end user is the consignee (one of the two is missing).
+    SameAsConsignee,
+}
+
+/// A country list item as a rule writes it: a code, or a group's name. In JSON, a string: two
+/// letters are a code, longer names a group.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Listed {
+    /// A country.
+    Code(CountryCode),
+    /// A country group of the groups file.
+    Group(String),
+}
+
+/// An HS list item as a rule writes it: a prefix, or a group's name. In JSON, a string: digits
+/// are a prefix, letters a group.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum HsListed {
+    /// A prefix.
+    Prefix(HsPrefix),
+    /// An HS code group of the groups file.
+    Group(String),
+}
+
+/// What in a record a reason speaks of: a field, or a free-form attribute. In JSON, the field's
+/// name or `attributes.NAME`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Subject<'e> {
+    /// A field.
+    Field(Field),
+    /// An attribute, by name.
+    Attribute(Cow<'e, str>),
+}
+
+impl Listed {
+    /// The item as written.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Listed::Code(code) => code.as_str(),
+            Listed::Group(name) => name,
+        }
+    }
+}
+
+impl HsListed {
+    /// The item as written.
+    pub fn as_str(&self) -> &str {
+        match self {
+            HsListed::Prefix(prefix) => prefix.as_str(),
+            HsListed::Group(name) => name,
+        }
+    }
+}
+
+impl Subject<'_> {
+    /// The same subject, owning its text.
+    pub fn into_owned(self) -> Subject<'static> {
+        match self {
+            Subject::Field(field) => Subject::Field(field),
+            Subject::Attribute(name) => Subject::Attribute(Cow::Owned(name.into_owned())),
+        }
+    }
+}
+
+impl fmt::Display for Listed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Display for HsListed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Display for Subject<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Subject::Field(field) => f.write_str(field.name()),
+            Subject::Attribute(name) => write!(f, "attributes.{name}"),
+        }
+    }
+}
+
+macro_rules! as_string {
+    ($t:ident $(<$l:lifetime>)?, $parse:expr, $what:literal) => {
+        impl$(<$l>)? Serialize for $t$(<$l>)? {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+        impl<'de, $($l)?> Deserialize<'de> for $t$(<$l>)? {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(d)?;
+                let parse: fn(String) -> Option<$t$(<$l>)?> = $parse;
+                parse(text).ok_or_else(|| serde::de::Error::custom(concat!("not ", $what)))
+            }
+        }
+        #[cfg(feature = "schema")]
+        impl$(<$l>)? schemars::JsonSchema for $t$(<$l>)? {
+            fn schema_name() -> Cow<'static, str> {
+                Cow::Borrowed(stringify!($t))
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({ "type": "string", "description": $what })
+            }
+        }
+    };
+}
+
+as_string!(
+    Listed,
+    |text| match text.len() {
+        2 => text.parse().ok().map(Listed::Code),
+        _ => Some(Listed::Group(text)),
+    },
+    "a country code (two letters) or a country group's name"
+);
+as_string!(
+    HsListed,
+    |text| match text.bytes().all(|b| b.is_ascii_digit()) {
+        true => text.parse().ok().map(HsListed::Prefix),
+        false => Some(HsListed::Group(text)),
+    },
+    "an HS prefix (digits) or an HS code group's name"
+);
+as_string!(
+    Subject<'e>,
+    |text| match text.strip_prefix("attributes.") {
+        Some(name) => Some(Subject::Attribute(Cow::Owned(name.to_owned()))),
+        None => Field::from_name(&text).map(Subject::Field),
+    },
+    "a field's name, or `attributes.` and an attribute's name"
+);
+
+fn owned(text: Cow<'_, str>) -> Cow<'static, str> {
+    Cow::Owned(text.into_owned())
+}
+
+impl AttributeTest<'_> {
+    /// The same test, owning its texts.
+    pub fn into_owned(self) -> AttributeTest<'static> {
+        match self {
+            AttributeTest::Equals(value) => AttributeTest::Equals(owned(value)),
+            AttributeTest::In(values) => AttributeTest::In(Cow::Owned(values.into_owned())),
+        }
+    }
+}
+
+impl Needed<'_> {
+    /// The same need, owning its texts.
+    pub fn into_owned(self) -> Needed<'static> {
+        match self {
+            Needed::InList { listed, negated } => Needed::InList {
+                listed: Cow::Owned(listed.into_owned()),
+                negated,
+            },
+            Needed::OneOf { names } => Needed::OneOf {
+                names: Cow::Owned(names.into_owned()),
+            },
+            Needed::Matches { pattern } => Needed::Matches {
+                pattern: owned(pattern),
+            },
+            Needed::Bounds { bounds, unit } => Needed::Bounds {
+                bounds: Cow::Owned(bounds.into_owned()),
+                unit: owned(unit),
+            },
+            Needed::Attribute { test } => Needed::Attribute {
+                test: test.into_owned(),
+            },
+            Needed::SameAsConsignee => Needed::SameAsConsignee,
+        }
+    }
+}
+
+impl Because<'_> {
+    /// The same reason, owning every text: it no longer borrows the engine.
+    pub fn into_owned(self) -> Because<'static> {
+        match self {
+            Because::Jurisdiction { value } => Because::Jurisdiction { value },
+            Because::InForce {
+                field,
+                value,
+                window,
+                inside,
+            } => Because::InForce {
+                field,
+                value,
+                window,
+                inside,
+            },
+            Because::HsPrefix {
+                value,
+                prefix,
+                group,
+            } => Because::HsPrefix {
+                value,
+                prefix,
+                group: group.map(owned),
+            },
+            Because::HsExcluded {
+                value,
+                prefix,
+                group,
+                excluded,
+                excluded_group,
+            } => Because::HsExcluded {
+                value,
+                prefix,
+                group: group.map(owned),
+                excluded,
+                excluded_group: excluded_group.map(owned),
+            },
+            Because::HsNotListed { value, listed } => Because::HsNotListed {
+                value,
+                listed: Cow::Owned(listed.into_owned()),
+            },
+            Because::Country {
+                field,
+                value,
+                listed,
+                in_list,
+                via,
+            } => Because::Country {
+                field,
+                value,
+                listed: Cow::Owned(listed.into_owned()),
+                in_list,
+                via: via.map(owned),
+            },
+            Because::UnionOrigin { listed, members } => Because::UnionOrigin {
+                listed: Cow::Owned(listed.into_owned()),
+                members,
+            },
+            Because::Route {
+                field,
+                countries,
+                listed,
+                hit,
+                via,
+                unnamed,
+            } => Because::Route {
+                field,
+                countries,
+                listed: Cow::Owned(listed.into_owned()),
+                hit,
+                via: via.map(owned),
+                unnamed,
+            },
+            Because::PartyName {
+                field,
+                value,
+                names,
+                matched,
+            } => Because::PartyName {
+                field,
+                value,
+                names: Cow::Owned(names.into_owned()),
+                matched: matched.map(owned),
+            },
+            Because::Pattern {
+                subject,
+                value,
+                pattern,
+                matched,
+            } => Because::Pattern {
+                subject: subject.into_owned(),
+                value,
+                pattern: owned(pattern),
+                matched,
+            },
+            Because::EndUser {
+                end_user,
+                consignee,
+                same,
+            } => Because::EndUser {
+                end_user,
+                consignee,
+                same,
+            },
+            Because::Amount {
+                field,
+                value,
+                unit,
+                bounds,
+                holds,
+            } => Because::Amount {
+                field,
+                value,
+                unit: owned(unit),
+                bounds: Cow::Owned(bounds.into_owned()),
+                holds,
+            },
+            Because::NotComparable {
+                field,
+                value,
+                unit,
+                bounds,
+                rule_unit,
+            } => Because::NotComparable {
+                field,
+                value,
+                unit,
+                bounds: Cow::Owned(bounds.into_owned()),
+                rule_unit: owned(rule_unit),
+            },
+            Because::Attribute {
+                name,
+                value,
+                test,
+                holds,
+            } => Because::Attribute {
+                name: owned(name),
+                value,
+                test: test.into_owned(),
+                holds,
+            },
+            Because::Licences {
+                licences,
+                pattern,
+                matched,
+            } => Because::Licences {
+                licences,
+                pattern: owned(pattern),
+                matched,
+            },
+            Because::Missing {
+                subject,
+                needed,
+                counts_as_no_match,
+            } => Because::Missing {
+                subject: subject.into_owned(),
+                needed: needed.into_owned(),
+                counts_as_no_match,
+            },
+            Because::Licence { licence, pattern } => Because::Licence {
+                licence,
+                pattern: owned(pattern),
+            },
+            Because::Exemption { held, because } => Because::Exemption {
+                held,
+                because: because.into_iter().map(Because::into_owned).collect(),
+            },
+        }
+    }
+}

@@ -1,0 +1,504 @@
+//! The English of verdicts: each reason as a sentence, each rule match and verdict as a short
+//! block of plain text. Values that come from a record or a rule file are written with their
+//! control characters escaped, so no text can forge a line or reach a terminal raw.
+
+use std::fmt::{self, Display, Formatter, Write as _};
+
+use super::because::{AttributeTest, Because, Bound, DateField, Needed, RouteField, Share};
+use super::{Outcome, RuleMatch, Verdict};
+
+/// How many items of a long list a sentence shows.
+pub(crate) const SHOWN_ITEMS: usize = 8;
+
+/// Text with its control characters (and the invisible characters that reorder text) written
+/// as escapes: `\n`, `\t`, `\u{1b}`.
+pub struct Escaped<'a>(pub &'a str);
+
+/// Whether a character must not reach a line of output raw.
+pub(crate) fn needs_escape(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+impl Display for Escaped<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        if !self.0.chars().any(needs_escape) {
+            return f.write_str(self.0);
+        }
+        for c in self.0.chars() {
+            match c {
+                '\n' => f.write_str("\\n")?,
+                '\r' => f.write_str("\\r")?,
+                '\t' => f.write_str("\\t")?,
+                c if needs_escape(c) => write!(f, "\\u{{{:x}}}", u32::from(c))?,
+                c => f.write_char(c)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `[a, b, c]`, at most [`SHOWN_ITEMS`] of them, then `and N more`.
+struct List<'a, T>(&'a [T]);
+
+impl<T: Display> Display for List<'_, T> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_char('[')?;
+        for (i, item) in self.0.iter().take(SHOWN_ITEMS).enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{}", Escaped(&item.to_string()))?;
+        }
+        if self.0.len() > SHOWN_ITEMS {
+            write!(f, ", and {} more", self.0.len() - SHOWN_ITEMS)?;
+        }
+        f.write_char(']')
+    }
+}
+
+/// Bounds as `> 500 USD and <= 1000 USD`.
+struct Bounds<'a>(&'a [Bound], &'a str);
+
+impl Display for Bounds<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        for (i, bound) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" and ")?;
+            }
+            write!(
+                f,
+                "{} {} {}",
+                bound.op.symbol(),
+                bound.limit,
+                Escaped(self.1)
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// ` (group NAME)`, when there is a group.
+struct Group<'a>(Option<&'a str>);
+
+impl Display for Group<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(name) => write!(f, " (group {})", Escaped(name)),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Display for DateField {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DateField::Date => "date",
+            DateField::AsOf => "as_of",
+        })
+    }
+}
+
+impl Display for RouteField {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RouteField::Transit => "transit",
+            RouteField::Route => "route",
+        })
+    }
+}
+
+impl Display for Because<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            Because::Jurisdiction { value } => {
+                write!(f, "export_country {value} is the rule set's jurisdiction")
+            }
+            Because::InForce {
+                field,
+                value,
+                window,
+                inside: true,
+            } => write!(f, "{field} {value} is in force: {window}"),
+            Because::InForce {
+                field,
+                value,
+                window,
+                ..
+            } => {
+                write!(
+                    f,
+                    "{field} {value} is outside the window: in force {window}"
+                )
+            }
+            Because::HsPrefix {
+                value,
+                prefix,
+                group,
+            } => write!(
+                f,
+                "hs_code {value} starts with {prefix}{}",
+                Group(group.as_deref())
+            ),
+            Because::HsExcluded {
+                value,
+                prefix,
+                group,
+                excluded,
+                excluded_group,
+            } => write!(
+                f,
+                "hs_code {value} starts with {prefix}{} but also with {excluded}{}, which is excluded",
+                Group(group.as_deref()),
+                Group(excluded_group.as_deref())
+            ),
+            Because::HsNotListed { value, listed } => {
+                write!(
+                    f,
+                    "hs_code {value} does not start with any of {}",
+                    List(listed)
+                )
+            }
+            Because::Country {
+                field,
+                value,
+                listed,
+                in_list,
+                via,
+            } => match (in_list, via) {
+                (true, Some(group)) if listed.len() == 1 => {
+                    write!(f, "{field} {value} is in group {}", Escaped(group))
+                }
+                (true, Some(group)) => write!(
+                    f,
+                    "{field} {value} is in {}, by group {}",
+                    List(listed),
+                    Escaped(group)
+                ),
+                (true, None) => write!(f, "{field} {value} is in {}", List(listed)),
+                (false, _) => write!(f, "{field} {value} is not in {}", List(listed)),
+            },
+            Because::UnionOrigin { listed, members } => match members {
+                Share::All => write!(
+                    f,
+                    "origin EU (the European Union) is in {}: every member state is",
+                    List(listed)
+                ),
+                Share::None => write!(
+                    f,
+                    "origin EU (the European Union) is not in {}: no member state is",
+                    List(listed)
+                ),
+                Share::Some => write!(
+                    f,
+                    "origin EU (the European Union): some member states are in {}, some are \
+                     not, so it cannot be told",
+                    List(listed)
+                ),
+            },
+            Because::Route {
+                field,
+                countries,
+                listed,
+                hit,
+                via,
+                unnamed,
+            } => {
+                if countries.is_empty() {
+                    write!(f, "{field}")?;
+                } else {
+                    write!(f, "{field} {}", List(countries))?;
+                }
+                match (hit, via) {
+                    (Some(c), Some(group)) if listed.len() == 1 => {
+                        write!(
+                            f,
+                            " passes through {c}, which is in group {}",
+                            Escaped(group)
+                        )
+                    }
+                    (Some(c), Some(group)) => write!(
+                        f,
+                        " passes through {c}, which is in {}, by group {}",
+                        List(listed),
+                        Escaped(group)
+                    ),
+                    (Some(c), None) => {
+                        write!(f, " passes through {c}, which is in {}", List(listed))
+                    }
+                    (None, _) if *unnamed => write!(
+                        f,
+                        " and a country the record does not name: cannot tell whether it \
+                         passes through {}",
+                        List(listed)
+                    ),
+                    (None, _) => write!(f, " has no country in {}", List(listed)),
+                }
+            }
+            Because::PartyName {
+                field,
+                value,
+                names,
+                matched,
+            } => match matched {
+                Some(name) => write!(
+                    f,
+                    "{field} {} is the listed party `{}`",
+                    Escaped(value),
+                    Escaped(name)
+                ),
+                None => write!(
+                    f,
+                    "{field} {} is not one of {}",
+                    Escaped(value),
+                    List(names)
+                ),
+            },
+            Because::Pattern {
+                subject,
+                value,
+                pattern,
+                matched,
+            } => match matched {
+                Some(m) => write!(
+                    f,
+                    "{subject} {} matches /{}/ at `{}`",
+                    Escaped(value),
+                    Escaped(pattern),
+                    Escaped(m)
+                ),
+                None => write!(
+                    f,
+                    "{subject} {} does not match /{}/",
+                    Escaped(value),
+                    Escaped(pattern)
+                ),
+            },
+            Because::EndUser {
+                end_user,
+                consignee,
+                same,
+            } => write!(
+                f,
+                "end_user {} {} `{}`",
+                Escaped(end_user),
+                if *same {
+                    "is the consignee"
+                } else {
+                    "differs from the consignee"
+                },
+                Escaped(consignee)
+            ),
+            Because::Amount {
+                field,
+                value,
+                unit,
+                bounds,
+                holds,
+            } => write!(
+                f,
+                "{field} {value} {} is {}{}",
+                Escaped(unit),
+                if *holds { "" } else { "not " },
+                Bounds(bounds, unit)
+            ),
+            Because::NotComparable {
+                field,
+                value,
+                unit,
+                bounds,
+                rule_unit,
+            } => write!(
+                f,
+                "{field} {value} {} cannot be compared with {}: the record's {} is {}, the \
+                 rule's {}",
+                Escaped(unit),
+                Bounds(bounds, rule_unit),
+                if *field == crate::shipment::Field::Value {
+                    "currency"
+                } else {
+                    "unit"
+                },
+                Escaped(unit),
+                Escaped(rule_unit)
+            ),
+            Because::Attribute {
+                name,
+                value,
+                test,
+                holds,
+            } => {
+                write!(f, "attributes.{} {} ", Escaped(name), Escaped(value))?;
+                match (test, holds) {
+                    (AttributeTest::Equals(e), true) => write!(f, "equals `{}`", Escaped(e)),
+                    (AttributeTest::Equals(e), false) => {
+                        write!(f, "does not equal `{}`", Escaped(e))
+                    }
+                    (AttributeTest::In(list), true) => write!(f, "is in {}", List(list)),
+                    (AttributeTest::In(list), false) => write!(f, "is not in {}", List(list)),
+                }
+            }
+            Because::Licences {
+                licences,
+                pattern,
+                matched,
+            } => {
+                if licences.is_empty() {
+                    f.write_str("licences")?;
+                } else {
+                    write!(f, "licences {}", List(licences))?;
+                }
+                match matched {
+                    Some(l) => write!(
+                        f,
+                        " include `{}`, which matches /{}/",
+                        Escaped(l),
+                        Escaped(pattern)
+                    ),
+                    None => write!(f, " include none matching /{}/", Escaped(pattern)),
+                }
+            }
+            Because::Missing {
+                subject,
+                counts_as_no_match: true,
+                ..
+            } => write!(f, "{subject} is missing, which counts as no match"),
+            Because::Missing {
+                subject, needed, ..
+            } => {
+                write!(f, "{subject} is missing: ")?;
+                match needed {
+                    Needed::InList { listed, negated } => write!(
+                        f,
+                        "cannot tell whether it is {}in {}",
+                        if *negated { "not " } else { "" },
+                        List(listed)
+                    ),
+                    Needed::OneOf { names } => {
+                        write!(f, "cannot tell whether it is one of {}", List(names))
+                    }
+                    Needed::Matches { pattern } => {
+                        write!(f, "cannot tell whether it matches /{}/", Escaped(pattern))
+                    }
+                    Needed::Bounds { bounds, unit } => {
+                        write!(f, "cannot compare with {}", Bounds(bounds, unit))
+                    }
+                    Needed::Attribute {
+                        test: AttributeTest::Equals(e),
+                    } => write!(f, "cannot tell whether it equals `{}`", Escaped(e)),
+                    Needed::Attribute {
+                        test: AttributeTest::In(list),
+                    } => write!(f, "cannot tell whether it is in {}", List(list)),
+                    Needed::SameAsConsignee => {
+                        f.write_str("cannot tell whether the end user is the consignee")
+                    }
+                }
+            }
+            Because::Licence { licence, pattern } => write!(
+                f,
+                "licence `{}` meets the requirement (matches /{}/)",
+                Escaped(licence),
+                Escaped(pattern)
+            ),
+            Because::Exemption { held, because } => {
+                f.write_str(if *held {
+                    "the exception holds: "
+                } else {
+                    "the exception cannot be told: "
+                })?;
+                for (i, reason) in because.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("; ")?;
+                    }
+                    write!(f, "{reason}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Display for RuleMatch<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let decision = self.decision;
+        match self.outcome {
+            Outcome::Fired => write!(f, "{decision} by")?,
+            Outcome::Exempted => write!(f, "exempted from {decision} by")?,
+            Outcome::Licensed => write!(f, "licensed under {decision} by")?,
+            Outcome::Undetermined => write!(f, "review (cannot tell; would be {decision}) by")?,
+            Outcome::NotInForce => write!(f, "not in force: would be {decision} by")?,
+        }
+        writeln!(
+            f,
+            " `{}` ({} v{}, {}) at {}:{}",
+            Escaped(&self.rule),
+            Escaped(&self.ruleset),
+            Escaped(&self.version),
+            self.status,
+            Escaped(&self.source.file),
+            self.source.line
+        )?;
+        writeln!(f, "    {}", Escaped(&self.title))?;
+        writeln!(f, "    cites: {}", Escaped(&self.citation))?;
+        for because in &self.because {
+            match because {
+                Because::Exemption { held, because } => {
+                    writeln!(
+                        f,
+                        "    - the exception {}:",
+                        if *held { "holds" } else { "cannot be told" }
+                    )?;
+                    for reason in because {
+                        writeln!(f, "        - {reason}")?;
+                    }
+                }
+                other => writeln!(f, "    - {other}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Display for Verdict<'_> {
+    /// Short plain text: the decision, then each rule that played a part.
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{} (as of {}; rules {})",
+            self.decision.as_str().to_uppercase(),
+            self.as_of,
+            self.ruleset_digest
+        )?;
+        if self.matches.is_empty() {
+            writeln!(f, "  no rule matched")?;
+        }
+        for m in &self.matches {
+            write!(f, "  {m}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(Escaped("plain é").to_string(), "plain é");
+        assert_eq!(
+            Escaped("a\nb\tc\u{1b}[31m\u{202e}").to_string(),
+            "a\\nb\\tc\\u{1b}[31m\\u{202e}"
+        );
+    }
+
+    #[test]
+    fn long_lists_are_cut_after_eight() {
+        let nine: Vec<u32> = (1..=9).collect();
+        assert_eq!(
+            List(&nine).to_string(),
+            "[1, 2, 3, 4, 5, 6, 7, 8, and 1 more]"
+        );
+        assert_eq!(List(&nine[..8]).to_string(), "[1, 2, 3, 4, 5, 6, 7, 8]");
+        assert_eq!(List::<u32>(&[]).to_string(), "[]");
+    }
+}
