@@ -161,7 +161,7 @@ impl Engine {
             if best == Decision::Prohibited {
                 return;
             }
-            if let Some(part) = self.part(number, shipment, date, false, false, &mut NoReasons) {
+            if let Some(part) = self.part(number, shipment, date, false, &mut NoReasons) {
                 best = best.max(part.effect);
             }
         });
@@ -250,7 +250,6 @@ impl Engine {
         number: u32,
         s: &Shipment,
         date: NaiveDate,
-        as_of: bool,
         include_not_in_force: bool,
         sink: &mut S,
     ) -> Option<Part> {
@@ -263,21 +262,6 @@ impl Engine {
             return None;
         }
         let (_, rule) = self.rule(compiled)?;
-        if S::ACTIVE {
-            if let Some(exporter) = compiled.exporter {
-                sink.push(Because::Jurisdiction { value: exporter });
-            }
-            sink.push(Because::InForce {
-                field: if as_of {
-                    DateField::AsOf
-                } else {
-                    DateField::Date
-                },
-                value: date,
-                window: compiled.window,
-                inside: in_force,
-            });
-        }
         let when = eval::eval(&rule.when, s, sink);
         if when == Truth::False {
             return None;
@@ -359,7 +343,6 @@ impl<'e, 's> Check<'e, 's> {
             number,
             self.shipment,
             self.date,
-            self.options.as_of.is_some(),
             self.options.include_not_in_force,
             &mut self.reasons,
         );
@@ -373,14 +356,30 @@ impl<'e, 's> Check<'e, 's> {
         let Some((set, rule)) = engine.rule(compiled) else {
             return;
         };
-        let mut because = self.reasons.split_off(0);
-        if let Some((start, held)) = part.exemption {
-            let exemption = because.split_off(start);
-            because.push(Because::Exemption {
-                held,
-                because: exemption,
-            });
-        }
+        // The exporter and the date come first; they are written only for rules that match.
+        let exporter = compiled
+            .exporter
+            .map(|value| Because::Jurisdiction { value });
+        let date = Because::InForce {
+            field: if self.options.as_of.is_some() {
+                DateField::AsOf
+            } else {
+                DateField::Date
+            },
+            value: self.date,
+            window: compiled.window,
+            inside: compiled.window.contains(self.date),
+        };
+        let settled: &[Because<'e>] = match &exporter {
+            Some(exporter) => &[exporter.clone(), date],
+            None => std::slice::from_ref(&date),
+        };
+        let exemption = part.exemption.map(|(start, held)| Because::Exemption {
+            held,
+            because: self.reasons.split_off(start),
+        });
+        let mut because = self.reasons.take_after(settled);
+        because.extend(exemption);
         self.decision = self.decision.max(part.effect);
         self.matches.push(RuleMatch {
             rule: Cow::Borrowed(rule.id()),

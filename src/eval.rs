@@ -16,9 +16,11 @@
 
 use std::borrow::Cow;
 
+use smallvec::SmallVec;
+
 use crate::country::{CountryCode, CountrySet};
 use crate::rule::{
-    AmountField, AttrTest, Condition, CountryField, CountryList, PartyField, Pattern, Test,
+    AmountField, AttrTest, Condition, CountryField, CountryList, HsList, PartyField, Pattern, Test,
     same_text,
 };
 use crate::shipment::{Field, Shipment};
@@ -78,37 +80,29 @@ impl<'e> Sink<'e> for NoReasons {
     fn truncate(&mut self, _: usize) {}
 }
 
-/// How many reasons a check holds on the stack before it needs the heap.
-const INLINE: usize = 16;
+/// How many reasons a check holds on the stack before it needs the heap: a rule of up to
+/// this many conditions that turns out not to match costs no allocation.
+const INLINE: usize = 6;
 
-/// The reasons of the rule being evaluated: on the stack, so that a rule that turns out not to
-/// match costs no allocation; moved to the heap only past [`INLINE`] reasons.
-pub(crate) struct Reasons<'e> {
-    inline: [Option<Because<'e>>; INLINE],
-    len: usize,
-    /// Every reason, once there are more than fit inline.
-    heap: Option<Vec<Because<'e>>>,
-}
+/// The reasons of the rule being evaluated.
+pub(crate) struct Reasons<'e>(SmallVec<[Because<'e>; INLINE]>);
 
 impl<'e> Reasons<'e> {
     pub(crate) fn new() -> Self {
-        Reasons {
-            inline: [const { None }; INLINE],
-            len: 0,
-            heap: None,
-        }
+        Reasons(SmallVec::new())
     }
 
     /// Takes the reasons from `start` on, in order, leaving those before.
     pub(crate) fn split_off(&mut self, start: usize) -> Vec<Because<'e>> {
-        if let Some(heap) = &mut self.heap {
-            return heap.split_off(start.min(heap.len()));
-        }
-        let mut out = Vec::with_capacity(self.len.saturating_sub(start));
-        for slot in self.inline.iter_mut().take(self.len).skip(start) {
-            out.extend(slot.take());
-        }
-        self.len = self.len.min(start);
+        let start = start.min(self.0.len());
+        self.0.drain(start..).collect()
+    }
+
+    /// Takes every reason, after `first` (the exporter and date, which are settled last).
+    pub(crate) fn take_after(&mut self, first: &[Because<'e>]) -> Vec<Because<'e>> {
+        let mut out = Vec::with_capacity(first.len() + self.0.len());
+        out.extend_from_slice(first);
+        out.extend(self.0.drain(..));
         out
     }
 }
@@ -116,49 +110,26 @@ impl<'e> Reasons<'e> {
 impl<'e> Sink<'e> for Reasons<'e> {
     const ACTIVE: bool = true;
 
+    #[inline]
     fn len(&self) -> usize {
-        self.heap.as_ref().map_or(self.len, Vec::len)
+        self.0.len()
     }
 
+    #[inline]
     fn push(&mut self, reason: Because<'e>) {
-        if let Some(heap) = &mut self.heap {
-            heap.push(reason);
-        } else if let Some(slot) = self.inline.get_mut(self.len) {
-            *slot = Some(reason);
-            self.len += 1;
-        } else {
-            let mut heap: Vec<Because<'e>> = Vec::with_capacity(INLINE * 2);
-            heap.extend(self.inline.iter_mut().filter_map(Option::take));
-            heap.push(reason);
-            self.heap = Some(heap);
-            self.len = 0;
-        }
+        self.0.push(reason);
     }
 
     fn drop_range(&mut self, start: usize, end: usize) {
-        if start >= end {
-            return;
+        let end = end.min(self.0.len());
+        if start < end {
+            self.0.drain(start..end);
         }
-        if let Some(heap) = &mut self.heap {
-            heap.drain(start.min(heap.len())..end.min(heap.len()));
-            return;
-        }
-        let (start, end) = (start.min(self.len), end.min(self.len));
-        if let Some(rest) = self.inline.get_mut(start..self.len) {
-            rest.rotate_left(end - start);
-        }
-        self.truncate(self.len - (end - start));
     }
 
+    #[inline]
     fn truncate(&mut self, len: usize) {
-        if let Some(heap) = &mut self.heap {
-            heap.truncate(len);
-            return;
-        }
-        for slot in self.inline.iter_mut().take(self.len).skip(len) {
-            *slot = None;
-        }
-        self.len = self.len.min(len);
+        self.0.truncate(len);
     }
 }
 
@@ -172,62 +143,83 @@ pub(crate) fn for_each_leaf_truth(condition: &Condition, s: &Shipment, f: &mut d
 
 /// The truth of a condition on a record, writing into `sink` the reasons of the parts that
 /// decided it.
+#[inline]
 pub(crate) fn eval<'e, S: Sink<'e>>(condition: &'e Condition, s: &Shipment, sink: &mut S) -> Truth {
     match condition {
-        Condition::All(parts) => {
-            let start = sink.len();
-            let mut result = Truth::True;
-            for part in parts {
-                let at = sink.len();
-                match eval(part, s, sink) {
-                    Truth::False => {
-                        if S::ACTIVE {
-                            sink.drop_range(start, at);
-                        }
-                        return Truth::False;
-                    }
-                    Truth::Unknown => result = Truth::Unknown,
-                    Truth::True => {}
-                }
-            }
-            result
-        }
-        Condition::Any(parts) => {
-            let start = sink.len();
-            let mut unknown = false;
-            for part in parts {
-                let at = sink.len();
-                match eval(part, s, sink) {
-                    Truth::True => {
-                        if S::ACTIVE {
-                            sink.drop_range(start, at);
-                        }
-                        return Truth::True;
-                    }
-                    // Once a part is unknown the result is not false: the false parts before
-                    // (and after) it do not decide it.
-                    Truth::Unknown if !unknown => {
-                        if S::ACTIVE {
-                            sink.drop_range(start, at);
-                        }
-                        unknown = true;
-                    }
-                    Truth::False if unknown => {
-                        if S::ACTIVE {
-                            sink.truncate(at);
-                        }
-                    }
-                    Truth::Unknown | Truth::False => {}
-                }
-            }
-            if unknown {
-                Truth::Unknown
-            } else {
-                Truth::False
-            }
-        }
-        Condition::Not(inner) => eval(inner, s, sink).not(),
+        Condition::All(parts) => all_eval(parts, s, sink),
+        Condition::Any(parts) => any_eval(parts, s, sink),
+        Condition::Not(inner) => nested(inner, s, sink).not(),
         Condition::Leaf(leaf) => leaf_eval(&leaf.test, s, sink),
+    }
+}
+
+/// A part of a composite: leaves inline, composites through a call (the only recursion).
+#[inline]
+fn part_eval<'e, S: Sink<'e>>(part: &'e Condition, s: &Shipment, sink: &mut S) -> Truth {
+    match part {
+        Condition::Leaf(leaf) => leaf_eval(&leaf.test, s, sink),
+        other => nested(other, s, sink),
+    }
+}
+
+#[inline(never)]
+fn nested<'e, S: Sink<'e>>(condition: &'e Condition, s: &Shipment, sink: &mut S) -> Truth {
+    eval(condition, s, sink)
+}
+
+#[inline]
+fn all_eval<'e, S: Sink<'e>>(parts: &'e [Condition], s: &Shipment, sink: &mut S) -> Truth {
+    let start = sink.len();
+    let mut result = Truth::True;
+    for part in parts {
+        let at = sink.len();
+        match part_eval(part, s, sink) {
+            Truth::False => {
+                if S::ACTIVE {
+                    sink.drop_range(start, at);
+                }
+                return Truth::False;
+            }
+            Truth::Unknown => result = Truth::Unknown,
+            Truth::True => {}
+        }
+    }
+    result
+}
+
+#[inline]
+fn any_eval<'e, S: Sink<'e>>(parts: &'e [Condition], s: &Shipment, sink: &mut S) -> Truth {
+    let start = sink.len();
+    let mut unknown = false;
+    for part in parts {
+        let at = sink.len();
+        match part_eval(part, s, sink) {
+            Truth::True => {
+                if S::ACTIVE {
+                    sink.drop_range(start, at);
+                }
+                return Truth::True;
+            }
+            // Once a part is unknown the result is not false: the false parts before (and
+            // after) it do not decide it.
+            Truth::Unknown if !unknown => {
+                if S::ACTIVE {
+                    sink.drop_range(start, at);
+                }
+                unknown = true;
+            }
+            Truth::False if unknown => {
+                if S::ACTIVE {
+                    sink.truncate(at);
+                }
+            }
+            Truth::Unknown | Truth::False => {}
+        }
+    }
+    if unknown {
+        Truth::Unknown
+    } else {
+        Truth::False
     }
 }
 
@@ -284,6 +276,7 @@ fn pattern_eval<'e, S: Sink<'e>>(
     truth
 }
 
+#[inline]
 fn country_eval<'e, S: Sink<'e>>(
     field: CountryField,
     negated: bool,
@@ -387,44 +380,68 @@ fn route_eval<'e, S: Sink<'e>>(
     truth
 }
 
+/// One leaf: the tests most rules make (HS code, a country) inline, the rest through a call.
+#[inline]
 fn leaf_eval<'e, S: Sink<'e>>(test: &'e Test, s: &Shipment, sink: &mut S) -> Truth {
     match test {
-        Test::Hs { include, except } => {
-            let code = s.hs_code;
-            let Some(hit) = include.find(&code) else {
-                if S::ACTIVE {
-                    sink.push(Because::HsNotListed {
-                        value: code,
-                        listed: Cow::Borrowed(include.written.as_slice()),
-                    });
-                }
-                return Truth::False;
-            };
-            let excluded = if except.is_empty() {
-                None
-            } else {
-                except.find(&code)
-            };
-            if S::ACTIVE
-                && let Some((prefix, group)) = include.get(hit)
-            {
-                sink.push(match excluded.and_then(|x| except.get(x)) {
-                    Some((excluded, excluded_group)) => Because::HsExcluded {
-                        value: code,
-                        prefix,
-                        group: group.map(Cow::Borrowed),
-                        excluded,
-                        excluded_group: excluded_group.map(Cow::Borrowed),
-                    },
-                    None => Because::HsPrefix {
-                        value: code,
-                        prefix,
-                        group: group.map(Cow::Borrowed),
-                    },
-                });
-            }
-            Truth::from_bool(excluded.is_none())
+        Test::Hs { include, except } => hs_eval(include, except, s, sink),
+        Test::Country {
+            field,
+            negated,
+            list,
+        } => country_eval(*field, *negated, list, s, sink),
+        other => other_eval(other, s, sink),
+    }
+}
+
+#[inline]
+fn hs_eval<'e, S: Sink<'e>>(
+    include: &'e HsList,
+    except: &'e HsList,
+    s: &Shipment,
+    sink: &mut S,
+) -> Truth {
+    let code = s.hs_code;
+    let Some(hit) = include.find(&code) else {
+        if S::ACTIVE {
+            sink.push(Because::HsNotListed {
+                value: code,
+                listed: Cow::Borrowed(include.written.as_slice()),
+            });
         }
+        return Truth::False;
+    };
+    let excluded = if except.is_empty() {
+        None
+    } else {
+        except.find(&code)
+    };
+    if S::ACTIVE
+        && let Some((prefix, group)) = include.get(hit)
+    {
+        sink.push(match excluded.and_then(|x| except.get(x)) {
+            Some((excluded, excluded_group)) => Because::HsExcluded {
+                value: code,
+                prefix,
+                group: group.map(Cow::Borrowed),
+                excluded,
+                excluded_group: excluded_group.map(Cow::Borrowed),
+            },
+            None => Because::HsPrefix {
+                value: code,
+                prefix,
+                group: group.map(Cow::Borrowed),
+            },
+        });
+    }
+    Truth::from_bool(excluded.is_none())
+}
+
+/// The tests other than HS code and country.
+#[inline(never)]
+fn other_eval<'e, S: Sink<'e>>(test: &'e Test, s: &Shipment, sink: &mut S) -> Truth {
+    match test {
+        Test::Hs { include, except } => hs_eval(include, except, s, sink),
         Test::Country {
             field,
             negated,
@@ -755,18 +772,20 @@ mod tests {
         assert_eq!(truth, Truth::False);
         assert_eq!(texts, ["destination RU is not in [CN]"]);
         let mut r = Reasons::new();
-        for n in 0..4 {
+        for n in 0..INLINE + 2 {
             r.push(Because::Jurisdiction {
-                value: ["KZ", "RU", "CN", "DE"][n].parse().unwrap(),
+                value: ["KZ", "RU", "CN", "DE", "AM", "BY", "KG", "UZ"][n]
+                    .parse()
+                    .unwrap(),
             });
         }
-        r.drop_range(1, 3);
+        r.drop_range(1, INLINE + 1);
         let left: Vec<String> = r.split_off(0).iter().map(|b| b.to_string()).collect();
         assert_eq!(
             left,
             [
                 "export_country KZ is the rule set's jurisdiction",
-                "export_country DE is the rule set's jurisdiction"
+                "export_country UZ is the rule set's jurisdiction"
             ]
         );
     }

@@ -87,11 +87,10 @@ impl Digits {
     }
 
     /// The bits of `packed` a prefix of this length covers.
+    #[inline]
     fn mask(&self) -> u64 {
-        match self.len {
-            0 => 0,
-            n => u64::MAX << (64 - 4 * u32::from(n)),
-        }
+        // Two shifts, each under 64: no branch for the empty prefix (whose mask is 0).
+        (u64::MAX << 1) << (63 - 4 * u32::from(self.len.min(15)))
     }
 
     fn as_str(&self) -> &str {

@@ -23,10 +23,28 @@ struct Node {
 }
 
 /// A trie over HS digits from prefixes to rule numbers, plus the rules it cannot file.
+///
+/// The first four digits (the heading) are looked up in a table instead of walked: every code
+/// has them, and they are where most records' walks spent their time (four dependent reads).
 #[derive(Debug, Clone)]
 pub(crate) struct HsIndex {
     nodes: Vec<Node>,
     fallback: Vec<u32>,
+    /// For each heading `0000..=9999`, 1 + the index of its entry in `heads`, or 0 when no rule
+    /// lies on its path.
+    heading: Vec<u32>,
+    heads: Vec<Head>,
+    /// The rules of every head, one after the other.
+    head_rules: Vec<u32>,
+}
+
+/// What the first four digits of a code reach: the rules filed at two, three and four digits
+/// (shortest first) and the trie node to walk on from.
+#[derive(Debug, Clone, Copy)]
+struct Head {
+    rules_start: u32,
+    rules_end: u32,
+    node: u32,
 }
 
 /// The HS prefixes a condition requires at its top level, if it requires any.
@@ -47,6 +65,9 @@ impl HsIndex {
         let mut index = HsIndex {
             nodes: vec![Node::default()],
             fallback: Vec::new(),
+            heading: Vec::new(),
+            heads: Vec::new(),
+            head_rules: Vec::new(),
         };
         for (number, condition) in conditions.into_iter().enumerate() {
             let number = u32::try_from(number).unwrap_or(u32::MAX);
@@ -73,7 +94,46 @@ impl HsIndex {
         for node in &mut index.nodes {
             node.rules.shrink_to_fit();
         }
+        index.build_heads();
         index
+    }
+
+    /// The node a path of digits leads to from `node`, if the trie has it.
+    fn child(&self, node: usize, digit: usize) -> Option<usize> {
+        let child = *self.nodes.get(node)?.children.get(digit)?;
+        (child != NONE).then_some(child as usize)
+    }
+
+    fn build_heads(&mut self) {
+        let mut heading = vec![0u32; 10_000];
+        for (h, slot) in heading.iter_mut().enumerate() {
+            let digits = [h / 1000, h / 100 % 10, h / 10 % 10, h % 10];
+            let start = self.head_rules.len();
+            let mut node = 0usize;
+            let mut reached = 0;
+            for digit in digits {
+                let Some(next) = self.child(node, digit) else {
+                    break;
+                };
+                node = next;
+                reached += 1;
+                if let Some(n) = self.nodes.get(node) {
+                    self.head_rules.extend_from_slice(&n.rules);
+                }
+            }
+            let walk_on = if reached == 4 { node } else { 0 };
+            if self.head_rules.len() > start || walk_on != 0 {
+                self.heads.push(Head {
+                    rules_start: u32::try_from(start).unwrap_or(u32::MAX),
+                    rules_end: u32::try_from(self.head_rules.len()).unwrap_or(u32::MAX),
+                    node: u32::try_from(walk_on).unwrap_or(u32::MAX),
+                });
+                *slot = u32::try_from(self.heads.len()).unwrap_or(u32::MAX);
+            }
+        }
+        self.heading = heading;
+        self.head_rules.shrink_to_fit();
+        self.heads.shrink_to_fit();
     }
 
     fn insert(&mut self, prefix: &HsPrefix, rule: u32) {
@@ -109,8 +169,30 @@ impl HsIndex {
         for &rule in &self.fallback {
             visit(rule);
         }
-        let mut node = 0usize;
-        for digit in code.digits() {
+        let digits = code.digits();
+        let heading = digits
+            .iter()
+            .take(4)
+            .fold(0usize, |h, d| h * 10 + usize::from(d.wrapping_sub(b'0')));
+        let Some(head) = self
+            .heading
+            .get(heading)
+            .and_then(|&slot| self.heads.get((slot as usize).checked_sub(1)?))
+        else {
+            return;
+        };
+        let rules = self
+            .head_rules
+            .get(head.rules_start as usize..head.rules_end as usize)
+            .unwrap_or_default();
+        for &rule in rules {
+            visit(rule);
+        }
+        let mut node = head.node as usize;
+        if node == 0 {
+            return;
+        }
+        for digit in digits.iter().skip(4) {
             let d = usize::from(digit.wrapping_sub(b'0'));
             let Some(&child) = self.nodes.get(node).and_then(|n| n.children.get(d)) else {
                 return;
