@@ -74,6 +74,8 @@ pub mod read;
 pub mod render;
 pub mod rule;
 mod rulebook;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod shipment;
 pub mod source;
 mod suggest;

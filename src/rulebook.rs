@@ -132,6 +132,7 @@ impl Rulebook {
     }
 
     /// The rule book holding only one rule set (and the groups), to test it alone.
+    #[cfg(feature = "authoring")]
     pub(crate) fn subset(&self, set_id: &str) -> Rulebook {
         let sets: Vec<RuleSet> = self
             .sets

@@ -56,6 +56,10 @@ pub struct Group {
     pub(crate) title: String,
     pub(crate) members: GroupMembers,
     /// The members as written, with their places.
+    #[cfg_attr(
+        not(feature = "authoring"),
+        allow(dead_code, reason = "read by the linter")
+    )]
     pub(crate) items: Vec<(String, Location)>,
     pub(crate) sources: Vec<String>,
     pub(crate) notes: Option<String>,
@@ -233,6 +237,7 @@ pub(crate) enum Condition {
 
 impl Condition {
     /// Calls `f` with every leaf of a condition, in file order.
+    #[cfg(feature = "authoring")]
     pub(crate) fn for_each_leaf<'a>(&'a self, f: &mut dyn FnMut(&'a Leaf)) {
         match self {
             Condition::All(parts) | Condition::Any(parts) => {
@@ -271,6 +276,7 @@ pub(crate) enum CountryField {
 }
 
 impl CountryField {
+    #[cfg(feature = "authoring")]
     pub fn name(self) -> &'static str {
         match self {
             CountryField::Origin => "origin",
@@ -323,6 +329,7 @@ impl AmountField {
 }
 
 /// An HS prefix of a rule, with the group it came from when it was written as a group name.
+#[cfg(feature = "authoring")]
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct HsItem<'a> {
     pub prefix: HsPrefix,
@@ -381,6 +388,7 @@ impl HsList {
         Some((prefix, self.groups.get(i).and_then(|g| g.as_deref())))
     }
 
+    #[cfg(feature = "authoring")]
     pub fn items(&self) -> impl Iterator<Item = HsItem<'_>> {
         self.prefixes
             .iter()

@@ -97,6 +97,7 @@ const TABLE: [Spec; 17] = [
 ];
 
 /// Every field name, in table order, as a slice (for tables of allowed keys).
+#[cfg(feature = "authoring")]
 #[allow(
     clippy::indexing_slicing,
     reason = "const evaluation over the table: an index out of range fails the build"

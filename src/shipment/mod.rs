@@ -17,8 +17,10 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize, Serializer};
 
+#[cfg(any(feature = "read", feature = "authoring"))]
 pub(crate) use builder::{FieldValue, ShipmentBuilder};
 pub use fields::Field;
+#[cfg(feature = "authoring")]
 pub(crate) use fields::NAMES as FIELD_NAMES;
 
 use crate::country::CountryCode;

@@ -2,8 +2,8 @@
 //! not be told on the record, as data a program (or a screen in another language) can lay out,
 //! with the English sentence generated from it (`Display`, and `text` in the JSON).
 //!
-//! Every reason is a true statement about the record and the rule: "destination RU is in [RU]",
-//! "origin is missing: cannot tell whether it is not in [KZ]". Texts of the rule (lists, group
+//! Every reason is a true statement about the record and the rule: `destination RU is in [RU]`,
+//! `origin is missing: cannot tell whether it is not in [KZ]`. Texts of the rule (lists, group
 //! names, patterns) are borrowed from the engine that wrote the reason (`'e`); values of the
 //! record are copied, so a verdict does not borrow the record.
 

@@ -10,9 +10,14 @@ use crate::common::shipped;
 
 /// Compares `actual` with the golden file, or rewrites it when `UPDATE_GOLDEN` is set.
 pub fn assert_golden(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name);
+    assert_golden_at(&format!("tests/golden/{name}"), actual);
+}
+
+/// Compares `actual` with the file at `relative` (to the crate), or rewrites it when
+/// `UPDATE_GOLDEN` is set.
+pub fn assert_golden_at(relative: &str, actual: &str) {
+    let name = relative;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&path, actual).unwrap();
         return;

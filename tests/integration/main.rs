@@ -11,3 +11,4 @@ mod layout;
 mod props;
 mod read;
 mod rules;
+mod schema;
