@@ -13,7 +13,7 @@ use std::io::{BufReader, BufWriter, Write};
 use std::path::PathBuf;
 
 use divan::counter::{BytesCount, ItemsCount};
-use export_control::{CheckOptions, Checked, Engine, Shipment, read};
+use export_control::{AuditRecord, CheckOptions, Checked, Engine, Shipment, read};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -76,6 +76,43 @@ fn data_file() -> PathBuf {
     drop(out);
     std::fs::rename(&tmp, &path).expect("rename");
     path
+}
+
+/// The sample year (`examples/data/kz-exports-2022-2023.csv`, 2,310 records, about a quarter
+/// of them not allowed) repeated to about 1,000,000 records, each copy's ids made unique.
+fn sample_file() -> (PathBuf, usize) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    let path = dir.join("sample-1m.csv");
+    let sample = include_str!("../examples/data/kz-exports-2022-2023.csv");
+    let (header, rows) = sample.split_once('\n').expect("a header");
+    let rows: Vec<&str> = rows.lines().filter(|l| !l.is_empty()).collect();
+    let copies = RECORDS.div_ceil(rows.len());
+    let records = copies * rows.len();
+    if path.exists() {
+        return (path, records);
+    }
+    std::fs::create_dir_all(&dir).expect("bench data dir");
+    let id_column = header
+        .split(',')
+        .position(|c| c == "id")
+        .expect("an id column");
+    let tmp = path.with_extension("tmp");
+    let mut out = BufWriter::new(File::create(&tmp).expect("bench data file"));
+    writeln!(out, "{header}").expect("write");
+    for copy in 0..copies {
+        for row in &rows {
+            // The id is a plain field of the sample (no quotes, no commas): suffix it.
+            let mut fields: Vec<String> = row.split(',').map(str::to_owned).collect();
+            if let Some(id) = fields.get_mut(id_column) {
+                id.push_str(&format!("-{copy}"));
+            }
+            writeln!(out, "{}", fields.join(",")).expect("write");
+        }
+    }
+    out.flush().expect("flush");
+    drop(out);
+    std::fs::rename(&tmp, &path).expect("rename");
+    (path, records)
 }
 
 fn file_len(path: &PathBuf) -> usize {
@@ -193,5 +230,35 @@ fn audit_check_and_write_jsonl(bencher: divan::Bencher<'_, '_>) {
                     sink.write_all(b"\n").expect("write");
                 }
             }
+        });
+}
+
+/// The audit of the sample year repeated to about a million records, JSON Lines out (one
+/// audit record per input record, invalid ones included, to a sink): most flagged records
+/// carry their full explanation.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn audit_sample_year_jsonl(bencher: divan::Bencher<'_, '_>) {
+    let (path, records) = sample_file();
+    let engine = Engine::from_path(concat!(env!("CARGO_MANIFEST_DIR"), "/rules")).expect("rules");
+    let options = CheckOptions::default();
+    let digest = engine.digest();
+    bencher
+        .counter(ItemsCount::new(records))
+        .counter(BytesCount::new(file_len(&path)))
+        .bench_local(|| {
+            let input =
+                read::open(&path, &export_control::read::ReadOptions::default()).expect("open");
+            let mut sink = BufWriter::new(std::io::sink());
+            let mut count = 0usize;
+            for checked in export_control::read::check_records(&engine, input, &options) {
+                let record = match checked {
+                    Checked::Verdict { record, verdict } => AuditRecord::checked(&record, verdict),
+                    Checked::Invalid(error) => AuditRecord::invalid(&error, digest),
+                };
+                serde_json::to_writer(&mut sink, &record).expect("write");
+                sink.write_all(b"\n").expect("write");
+                count += 1;
+            }
+            assert_eq!(count, records);
         });
 }

@@ -7,7 +7,7 @@
 //! fields of the record with which values, and carries the digest of the rules that decided it.
 //!
 //! ```
-//! use export_control::{Decision, Engine, Shipment};
+//! use export_control::{Because, Decision, Engine, Shipment};
 //!
 //! let engine = Engine::from_path("rules")?;
 //! let shipment: Shipment = serde_json::from_str(r#"{
@@ -19,20 +19,52 @@
 //! assert_eq!(verdict.decision, Decision::Prohibited);
 //! let rule_sets: Vec<&str> = verdict.decisive().map(|m| &*m.ruleset).collect();
 //! assert!(rule_sets.contains(&"kz-106-dual-use-ru"));
-//! println!("{verdict}"); // plain-text explanation
-//! println!("{}", serde_json::to_string_pretty(&verdict)?); // or JSON
+//! // Reasons are data: a screen can lay them out in its own language...
+//! let first = &verdict.matches[0];
+//! assert!(first.because.iter().any(|b| matches!(b, Because::HsPrefix { .. })));
+//! // ...and each reads as a sentence.
+//! println!("{}", first.because[2]); // hs_code 8542310000 starts with 854231 (group CHPL)
+//! println!("{verdict}"); // the whole explanation as plain text
+//! println!("{}", serde_json::to_string_pretty(&verdict)?); // or JSON (docs/verdict.schema.json)
+//! assert_eq!(engine.decide(&shipment), Decision::Prohibited); // the decision alone, fast
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! The flow, one module per step: rule files ([`source`]) are parsed with every value located
-//! (`parse`) into the validated model ([`rule`]), gathered and checked as a whole
-//! ([`Rulebook`]), compiled into an HS-prefix index by the [`Engine`], evaluated in
-//! three-valued logic (`eval`) into a [`Verdict`] with its explanation ([`verdict`]).
-//! Shipment files are read by [`read`]. Rule authors' tools: test cases beside the rules
-//! ([`testing`]), the linter ([`lint`]) and rustc-style rendering of both ([`render`]).
+//! The flow, one module per step: rule files ([`source`], read from disk by `load`) are parsed
+//! with every value located (`parse`) into the validated model ([`rule`]), gathered and checked
+//! as a whole ([`Rulebook`]), compiled into an HS-prefix index by the [`Engine`], evaluated in
+//! three-valued logic in one pass (`eval`) into a [`Verdict`] with structured reasons
+//! ([`verdict`], [`verdict::because`]). Shipment records ([`shipment`]) are read from files by
+//! [`read`]. Rule authors' tools: test cases beside the rules ([`testing`]), the linter
+//! ([`lint`]) and rustc-style rendering of both ([`render`]).
 //!
-//! For the hot path, [`Engine::decide`] gives the verdict alone without allocating; batches go
-//! through [`Engine::check_batch`] and [`Engine::check_batch_parallel`].
+//! # The verdict contract
+//!
+//! A verdict borrows its rules' texts from the engine (`Verdict<'e>`); [`Verdict::into_owned`]
+//! gives one that outlives it. Reasons ([`Because`]) are a `#[non_exhaustive]` enum of kinds,
+//! each with its data; their English is generated from it. The JSON form carries
+//! [`verdict::SCHEMA_VERSION`] and is described by `docs/verdict.schema.json`, produced from
+//! these types (feature `schema`, [`schema::json_schema`]); audits write one
+//! [`AuditRecord`] per input record.
+//!
+//! Entry points: [`Engine::check`] and [`Engine::check_with`] give the verdict with its
+//! reasons; [`Engine::decide`] and [`Engine::decide_with`] the decision alone, allocating
+//! nothing; [`Engine::check_batch`], [`Engine::check_batch_parallel`] and [`Engine::check_all`]
+//! check many records; [`read::check_records`] checks records as a reader yields them.
+//!
+//! # Crate features
+//!
+//! - `read` (default): the CSV and JSON Lines readers ([`read`]); adds `csv`, `memchr`,
+//!   `serde_json`.
+//! - `authoring` (default): test cases beside the rules, the linter, rendering; adds
+//!   `annotate-snippets`.
+//! - `schema`: [`schema::json_schema`], the JSON Schema of verdicts and audit records; adds
+//!   `schemars` (and `read`).
+//! - `test-support`: what the crate's own tests and benchmarks need and no caller should
+//!   (`Engine::check_by_scan`).
+//!
+//! With `--no-default-features` the engine alone builds: serde, decimals, dates, regular
+//! expressions, TOML and SHA-256.
 //!
 //! # Errors
 //!

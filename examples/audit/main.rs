@@ -42,6 +42,10 @@ struct Args {
     /// The input format, when the file name does not tell (standard input is CSV unless said).
     #[arg(long, value_enum)]
     input_format: Option<InputFormat>,
+    /// A CSV column to read as a free-form attribute although its name is one letter away from
+    /// a field's (otherwise such a column is an error: it is probably a misspelt field).
+    #[arg(long, value_name = "NAME")]
+    attribute_column: Vec<String>,
     /// Output format [default: jsonl when standard output is not a terminal, else table].
     #[arg(long, value_enum)]
     format: Option<OutputFormat>,
@@ -64,6 +68,8 @@ struct Args {
 enum InputFormat {
     Csv,
     Jsonl,
+    /// One JSON array of records.
+    Json,
 }
 
 /// How records and reports are written.
@@ -153,16 +159,17 @@ fn load_engine(paths: &[PathBuf]) -> Result<Engine, String> {
     }
 }
 
-type Records = Box<dyn Iterator<Item = Result<read::Record, read::RecordError>> + Send>;
+type Records = read::Records<'static>;
 
 fn open_input(
-    path: &Path,
-    format: Option<InputFormat>,
+    args: &Args,
     state: Arc<Mutex<(Sha256, u64)>>,
 ) -> Result<(Records, Option<u64>), String> {
-    let format = match format {
+    let path = args.shipments.as_path();
+    let format = match args.input_format {
         Some(InputFormat::Csv) => Format::Csv,
         Some(InputFormat::Jsonl) => Format::JsonLines,
+        Some(InputFormat::Json) => Format::Json,
         None if path == Path::new("-") => Format::Csv,
         None => Format::from_path(path).ok_or_else(|| {
             format!(
@@ -180,12 +187,10 @@ fn open_input(
         (Box::new(file), size)
     };
     let tally = io::BufReader::with_capacity(1 << 16, Tally { inner, state });
-    let records: Records = match format {
-        Format::Csv => {
-            Box::new(read::csv(tally).map_err(|e| format!("`{}`: {e}", path.display()))?)
-        }
-        _ => Box::new(read::json_lines(tally)),
-    };
+    let mut options = read::ReadOptions::default();
+    options.attribute_columns = args.attribute_column.clone();
+    let records =
+        read::reader(tally, format, &options).map_err(|e| format!("`{}`: {e}", path.display()))?;
     Ok((records, size))
 }
 
@@ -193,7 +198,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     let started = Instant::now();
     let engine = load_engine(&args.rules)?;
     let state = Arc::new(Mutex::new((Sha256::new(), 0u64)));
-    let (records, size) = open_input(&args.shipments, args.input_format, Arc::clone(&state))?;
+    let (records, size) = open_input(args, Arc::clone(&state))?;
     let mut options = CheckOptions::default();
     options.as_of = args.as_of;
 

@@ -312,3 +312,33 @@ fn impact_lists_exactly_the_changed_records() {
     assert_eq!(same.status.code(), Some(0));
     assert!(stdout(&same).contains("0 of 7 records change verdict"));
 }
+
+#[test]
+fn a_misspelt_csv_column_stops_the_audit_unless_named_as_an_attribute() {
+    let path = std::env::temp_dir().join(format!("ec-orign-{}.csv", std::process::id()));
+    std::fs::write(
+        &path,
+        "id,date,hs_code,export_country,destination,orign\nO-1,2023-11-15,854231,KZ,RU,US\n",
+    )
+    .unwrap();
+    let file = path.to_str().unwrap();
+    let out = audit(&["--rules", "rules", "--shipments", file, "--format", "jsonl"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("`orign`") && err.contains("`origin`"), "{err}");
+    let out = audit(&[
+        "--rules",
+        "rules",
+        "--shipments",
+        file,
+        "--format",
+        "jsonl",
+        "--attribute-column",
+        "orign",
+    ]);
+    // Read as an attribute, the origin is unknown: the rules that need it cannot be told.
+    let line: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(line["id"], "O-1");
+    assert_ne!(line["decision"], "allowed");
+    std::fs::remove_file(&path).ok();
+}

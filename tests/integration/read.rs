@@ -68,3 +68,83 @@ proptest! {
         }
     }
 }
+
+const GOOD_JSON: &str = r#"{"id":"J1","date":"2023-11-15","hs_code":"854231","export_country":"KZ","destination":"RU"}"#;
+
+#[test]
+fn a_misspelt_json_key_is_an_error_that_names_the_field() {
+    let line = GOOD_JSON.replace(
+        r#""destination":"RU""#,
+        r#""destination":"RU","orign":"US""#,
+    );
+    let results: Vec<_> = read::json_lines(line.as_bytes()).collect();
+    let err = results[0].as_ref().unwrap_err();
+    assert_eq!(err.field(), Some("orign"));
+    assert!(err.to_string().contains("did you mean `origin`"), "{err}");
+    // Free-form attributes go under `attributes`.
+    let line = GOOD_JSON.replace(
+        r#""destination":"RU""#,
+        r#""destination":"RU","attributes":{"orign":"US"}"#,
+    );
+    let record = read::json_lines(line.as_bytes()).next().unwrap().unwrap();
+    assert_eq!(record.shipment.attributes["orign"], "US");
+}
+
+#[test]
+fn a_csv_column_one_letter_from_a_field_is_an_error_unless_allowed() {
+    let text = "id,date,hs_code,export_country,destination,orign\nC1,2023-01-01,930190,KZ,RU,US\n";
+    let err = read::csv(text.as_bytes()).unwrap_err();
+    assert!(
+        err.to_string().contains("`orign`") && err.to_string().contains("`origin`"),
+        "{err}"
+    );
+    let mut options = read::ReadOptions::default();
+    options.attribute_columns = vec!["orign".into()];
+    let record = read::csv_with(text.as_bytes(), &options)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap();
+    assert_eq!(record.shipment.attributes["orign"], "US");
+    assert_eq!(record.shipment.origin, None);
+    // A column far from every field is an attribute as before.
+    let text =
+        "id,date,hs_code,export_country,destination,buyer_type\nC1,2023-01-01,930190,KZ,RU,state\n";
+    let record = read::csv(text.as_bytes()).unwrap().next().unwrap().unwrap();
+    assert_eq!(record.shipment.attributes["buyer_type"], "state");
+}
+
+#[test]
+fn a_json_file_is_one_array_of_records_with_their_lines() {
+    let text = format!(
+        "[\n  {GOOD_JSON},\n\n  {}\n]\n",
+        GOOD_JSON.replace("J1", "J2")
+    );
+    let results: Vec<_> = read::reader(text.as_bytes(), read::Format::Json, &Default::default())
+        .unwrap()
+        .collect();
+    let lines: Vec<(u64, String)> = results
+        .iter()
+        .map(|r| {
+            let r = r.as_ref().unwrap();
+            (r.line, r.shipment.id.clone())
+        })
+        .collect();
+    assert_eq!(lines, [(2, "J1".to_owned()), (4, "J2".to_owned())]);
+    // A file that starts with an object is JSON Lines.
+    let jsonl = format!("{GOOD_JSON}\n{}\n", GOOD_JSON.replace("J1", "J2"));
+    let n = read::reader(jsonl.as_bytes(), read::Format::Json, &Default::default())
+        .unwrap()
+        .count();
+    assert_eq!(n, 2);
+    // An array that does not parse is refused whole: its records cannot be told apart.
+    let broken = format!("[{GOOD_JSON}, {{\"id\": ]");
+    assert!(matches!(
+        read::reader(broken.as_bytes(), read::Format::Json, &Default::default()),
+        Err(read::ReadError::JsonArray { .. })
+    ));
+    assert_eq!(
+        read::Format::from_path(std::path::Path::new("x.json")),
+        Some(read::Format::Json)
+    );
+}

@@ -76,7 +76,7 @@ impl Peer for Ours {
     }
     fn check(&mut self, i: usize) -> usize {
         let v = self.engine.check_with(&self.records[i], &self.options);
-        rank(v.verdict.as_str())
+        rank(v.decision.as_str())
     }
 }
 
@@ -88,7 +88,7 @@ impl Peer for OursDecide {
         "export-control decide"
     }
     fn check(&mut self, i: usize) -> usize {
-        rank(self.0.engine.decide(&self.0.records[i], &self.0.options).as_str())
+        rank(self.0.engine.decide_with(&self.0.records[i], &self.0.options).as_str())
     }
 }
 
