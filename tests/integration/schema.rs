@@ -76,7 +76,8 @@ fn the_schema_refuses_what_the_contract_does_not_allow() {
     let line = golden("verdicts.jsonl");
     let good: Value = serde_json::from_str(line.lines().next().unwrap()).unwrap();
     assert!(verdict.is_valid(&good));
-    let mutations: [(&str, fn(&mut Value)); 5] = [
+    type Mutation = (&'static str, fn(&mut Value));
+    let mutations: [Mutation; 5] = [
         ("unknown decision", |v| v["decision"] = json!("maybe")),
         ("reason of no kind", |v| {
             v["matches"][0]["because"][0] = json!({"text": "trust me"});
