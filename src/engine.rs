@@ -10,13 +10,15 @@
 //! without them; batches and iterators call the same code per record.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use chrono::NaiveDate;
 
 use crate::country::CountryCode;
 use crate::error::LoadError;
-use crate::eval::{self, NoReasons, Reasons, Sink, Truth};
+use crate::eval::{self, NoReasons, Notes, Sink, Truth};
 use crate::index::HsIndex;
+use crate::program::Program;
 use crate::rule::{Rule, RuleSet, Scope};
 use crate::rulebook::Rulebook;
 use crate::shipment::Shipment;
@@ -46,13 +48,24 @@ impl CheckOptions {
     }
 }
 
-/// A rule as compiled: where to find it and what limits it before its conditions.
+/// A rule as compiled: what limits it before its conditions, and where its conditions'
+/// operations lie. What only a match needs is in [`Cold`], apart, so that checks read little.
 #[derive(Debug, Clone)]
 struct Compiled {
-    set: u32,
-    rule: u32,
     window: Window,
     exporter: Option<CountryCode>,
+    verdict: Decision,
+    /// Whether a licence can meet it (`license_required` with accepted licences).
+    licensed: bool,
+    when: Range<u32>,
+    unless: Option<Range<u32>>,
+}
+
+/// What a rule's match needs beside its decision.
+#[derive(Debug, Clone)]
+struct Cold {
+    set: u32,
+    rule: u32,
     /// The rule's citation, else its rule set's, as explanations show it.
     citation: String,
 }
@@ -77,6 +90,8 @@ const MIN_PER_THREAD: usize = 256;
 pub struct Engine {
     book: Rulebook,
     compiled: Vec<Compiled>,
+    cold: Vec<Cold>,
+    program: Program,
     index: HsIndex,
 }
 
@@ -93,16 +108,28 @@ impl Engine {
     /// Compiles a rule book.
     pub fn new(book: Rulebook) -> Engine {
         let mut compiled = Vec::new();
+        let mut cold = Vec::new();
+        let mut program = Program::default();
         for (set_number, set) in book.rule_sets().iter().enumerate() {
             for (rule_number, rule) in set.rules().iter().enumerate() {
+                let mut leaf = 0;
+                let when = program.add(&rule.when, &mut leaf);
+                let unless = rule.unless.as_ref().map(|u| program.add(u, &mut leaf));
                 compiled.push(Compiled {
-                    set: u32::try_from(set_number).unwrap_or(u32::MAX),
-                    rule: u32::try_from(rule_number).unwrap_or(u32::MAX),
                     window: set.window().intersect(&rule.window()),
                     exporter: match set.scope() {
                         Scope::Jurisdiction => Some(set.jurisdiction()),
                         Scope::AnyExporter => None,
                     },
+                    verdict: rule.verdict(),
+                    licensed: rule.verdict() == Decision::LicenseRequired
+                        && rule.accepted_licences.is_some(),
+                    when,
+                    unless,
+                });
+                cold.push(Cold {
+                    set: u32::try_from(set_number).unwrap_or(u32::MAX),
+                    rule: u32::try_from(rule_number).unwrap_or(u32::MAX),
                     citation: rule
                         .citation()
                         .map_or_else(|| set.citations().join("; "), str::to_owned),
@@ -110,10 +137,14 @@ impl Engine {
             }
         }
         compiled.shrink_to_fit();
+        cold.shrink_to_fit();
+        program.finish();
         let index = HsIndex::build(book.rules().map(|(_, rule)| &rule.when));
         Engine {
             book,
             compiled,
+            cold,
+            program,
             index,
         }
     }
@@ -237,9 +268,11 @@ impl Engine {
             .map(move |shipment| self.check_with(shipment, options))
     }
 
-    fn rule(&self, c: &Compiled) -> Option<(&RuleSet, &Rule)> {
-        let set = self.book.rule_sets().get(c.set as usize)?;
-        Some((set, set.rules().get(c.rule as usize)?))
+    /// Rule `number` and its rule set.
+    fn rule(&self, number: u32) -> Option<(&RuleSet, &Rule, &Cold)> {
+        let cold = self.cold.get(number as usize)?;
+        let set = self.book.rule_sets().get(cold.set as usize)?;
+        Some((set, set.rules().get(cold.rule as usize)?, cold))
     }
 
     /// What rule `number` does for the record, its reasons written into `sink`: `None` when it
@@ -261,8 +294,7 @@ impl Engine {
         if !in_force && !include_not_in_force {
             return None;
         }
-        let (_, rule) = self.rule(compiled)?;
-        let when = eval::eval(&rule.when, s, sink);
+        let when = eval::eval(&self.program, self.program.ops(&compiled.when), s, sink);
         if when == Truth::False {
             return None;
         }
@@ -274,24 +306,28 @@ impl Engine {
             });
         }
         let mark = sink.len();
-        let unless = rule.unless.as_ref().map(|u| eval::eval(u, s, sink));
+        let unless = compiled
+            .unless
+            .as_ref()
+            .map(|u| eval::eval(&self.program, self.program.ops(u), s, sink));
         if unless == Some(Truth::False) {
             sink.truncate(mark);
         }
         let unless_shown = matches!(unless, Some(Truth::True | Truth::Unknown));
-        let licence = match (&rule.accepted_licences, rule.verdict) {
-            (Some(pattern), Decision::LicenseRequired) if !unless_shown => s
-                .licences
-                .iter()
-                .find(|l| pattern.is_match(l))
-                .map(|l| (l, pattern)),
-            _ => None,
+        let licence = if compiled.licensed && !unless_shown && !s.licences.is_empty() {
+            self.rule(number).and_then(|(_, rule, _)| {
+                let pattern = rule.accepted_licences.as_ref()?;
+                let licence = s.licences.iter().find(|l| pattern.is_match(l))?;
+                Some((licence, pattern))
+            })
+        } else {
+            None
         };
         if S::ACTIVE
             && let Some((licence, pattern)) = licence
             && when == Truth::True
         {
-            sink.push(Because::Licence {
+            sink.reason(Because::Licence {
                 licence: licence.clone(),
                 pattern: Cow::Borrowed(pattern.as_str()),
             });
@@ -303,7 +339,7 @@ impl Engine {
         } else if licence.is_some() {
             (Outcome::Licensed, Decision::Allowed)
         } else {
-            (Outcome::Fired, rule.verdict)
+            (Outcome::Fired, compiled.verdict)
         };
         Some(Part {
             outcome,
@@ -321,7 +357,7 @@ struct Check<'e, 's> {
     options: &'s CheckOptions,
     decision: Decision,
     matches: Vec<RuleMatch<'e>>,
-    reasons: Reasons<'e>,
+    reasons: Notes<'e>,
 }
 
 impl<'e, 's> Check<'e, 's> {
@@ -333,7 +369,7 @@ impl<'e, 's> Check<'e, 's> {
             options,
             decision: Decision::Allowed,
             matches: Vec::new(),
-            reasons: Reasons::new(),
+            reasons: Notes::new(),
         }
     }
 
@@ -350,10 +386,9 @@ impl<'e, 's> Check<'e, 's> {
             self.reasons.truncate(0);
             return;
         };
-        let Some(compiled) = engine.compiled.get(number as usize) else {
-            return;
-        };
-        let Some((set, rule)) = engine.rule(compiled) else {
+        let (Some(compiled), Some((set, rule, cold))) =
+            (engine.compiled.get(number as usize), engine.rule(number))
+        else {
             return;
         };
         // The exporter and the date come first; they are written only for rules that match.
@@ -374,11 +409,12 @@ impl<'e, 's> Check<'e, 's> {
             Some(exporter) => &[exporter.clone(), date],
             None => std::slice::from_ref(&date),
         };
+        let s = self.shipment;
         let exemption = part.exemption.map(|(start, held)| Because::Exemption {
             held,
-            because: self.reasons.split_off(start),
+            because: self.reasons.reasons_from(start, rule, s),
         });
-        let mut because = self.reasons.take_after(settled);
+        let mut because = self.reasons.reasons_after(settled, rule, s);
         because.extend(exemption);
         self.decision = self.decision.max(part.effect);
         self.matches.push(RuleMatch {
@@ -389,7 +425,7 @@ impl<'e, 's> Check<'e, 's> {
             decision: rule.verdict,
             outcome: part.outcome,
             title: Cow::Borrowed(rule.title()),
-            citation: Cow::Borrowed(compiled.citation.as_str()),
+            citation: Cow::Borrowed(cold.citation.as_str()),
             source: SourceRef {
                 file: Cow::Borrowed(rule.location().file()),
                 line: rule.location().line(),

@@ -1,5 +1,5 @@
-//! Evaluating conditions on a record in three-valued logic, in one pass that also writes the
-//! reasons when asked.
+//! Evaluating rules' conditions on a record in three-valued logic, in one pass that also keeps
+//! the reasons when asked.
 //!
 //! A condition is true, false, or unknown: unknown when the record lacks a field it tests, or a
 //! value is in another currency or unit than the rule's. `all` is false if any part is false,
@@ -7,21 +7,24 @@
 //! unknown; `not` keeps unknown. A rule whose conditions are unknown sends the record to review:
 //! the engine fails closed.
 //!
-//! [`eval`] computes the truth and, when its [`Sink`] is active, writes a [`Because`] for each
-//! leaf it looks at; as parts settle, it keeps the reasons of the parts that decided the result:
-//! the first false part of a false `all`, every part of a true or unknown `all`; the first true
-//! part of a true `any`, the unknown parts of an unknown `any`, every part of a false one. With
-//! [`NoReasons`] the same code, monomorphised, only computes the truth: `decide` and `check`
-//! share it.
+//! [`eval`] runs a rule's compiled operations ([`Program`]) and, when its [`Sink`] is active,
+//! keeps a note for each leaf it looks at; as parts settle, it keeps the notes of the parts that
+//! decided the result: the first false part of a false `all`, every part of a true or unknown
+//! `all`; the first true part of a true `any`, the unknown parts of an unknown `any`, every part
+//! of a false one. A note says what the evaluation found (the prefix met, whether the country is
+//! in the list); [`reason`] turns it into a [`Because`] with the rule's texts once the rule
+//! matches, so a rule that does not match costs no reason. With [`NoReasons`] the same code,
+//! monomorphised, only computes the truth: `decide` and `check` share it.
 
 use std::borrow::Cow;
 
 use smallvec::SmallVec;
 
 use crate::country::{CountryCode, CountrySet};
+use crate::hs::{HsCode, HsPrefix};
+use crate::program::{Op, Program, extent};
 use crate::rule::{
-    AmountField, AttrTest, Condition, CountryField, CountryList, HsList, PartyField, Pattern, Test,
-    same_text,
+    AmountField, AttrTest, CountryField, Leaf, PartyField, Pattern, Rule, Test, same_text,
 };
 use crate::shipment::{Field, Shipment};
 use crate::verdict::Because;
@@ -49,21 +52,54 @@ impl Truth {
     }
 }
 
-/// Where [`eval`] writes reasons.
-pub(crate) trait Sink<'e> {
-    /// Whether reasons are wanted at all; when not, none is built.
-    const ACTIVE: bool;
-    /// How many reasons it holds.
-    fn len(&self) -> usize;
-    /// Adds a reason.
-    fn push(&mut self, reason: Because<'e>);
-    /// Drops the reasons at `start..end`, keeping those after.
-    fn drop_range(&mut self, start: usize, end: usize);
-    /// Drops the reasons from `len` on.
-    fn truncate(&mut self, len: usize);
+/// What the evaluation of one leaf found, kept until the rule is known to match. The leaf is
+/// numbered as [`Rule::leaf`] finds it.
+#[derive(Debug, Clone)]
+pub(crate) enum Note<'e> {
+    /// The HS code starts with the `hit`-th included prefix (and the `excluded`-th excluded
+    /// one), or with none.
+    Hs {
+        leaf: u16,
+        hit: Option<u32>,
+        excluded: Option<u32>,
+    },
+    /// A single-valued country field: its value (none: missing) and whether it is in the list.
+    Country {
+        leaf: u16,
+        value: Option<CountryCode>,
+        in_list: bool,
+    },
+    /// The origin is the EU: how many member states the list holds.
+    Union { leaf: u16, members: Share },
+    /// The first country of the route in the list, if any.
+    Route { leaf: u16, hit: Option<CountryCode> },
+    /// A reason written as the leaf was evaluated (the less common tests), boxed so that the
+    /// notes of the common ones stay small.
+    Ready(Box<Because<'e>>),
 }
 
-/// The sink of `decide`: no reason is built.
+/// Where [`eval`] keeps notes.
+pub(crate) trait Sink<'e> {
+    /// Whether notes are wanted at all; when not, none is made.
+    const ACTIVE: bool;
+    /// How many notes it holds.
+    fn len(&self) -> usize;
+    /// Adds a note.
+    fn push(&mut self, note: Note<'e>);
+    /// Drops the notes at `start..end`, keeping those after.
+    fn drop_range(&mut self, start: usize, end: usize);
+    /// Drops the notes from `len` on.
+    fn truncate(&mut self, len: usize);
+    /// Adds a finished reason.
+    #[inline]
+    fn reason(&mut self, reason: Because<'e>) {
+        if Self::ACTIVE {
+            self.push(Note::Ready(Box::new(reason)));
+        }
+    }
+}
+
+/// The sink of `decide`: nothing is kept.
 pub(crate) struct NoReasons;
 
 impl<'e> Sink<'e> for NoReasons {
@@ -73,41 +109,54 @@ impl<'e> Sink<'e> for NoReasons {
         0
     }
     #[inline]
-    fn push(&mut self, _: Because<'e>) {}
+    fn push(&mut self, _: Note<'e>) {}
     #[inline]
     fn drop_range(&mut self, _: usize, _: usize) {}
     #[inline]
     fn truncate(&mut self, _: usize) {}
 }
 
-/// How many reasons a check holds on the stack before it needs the heap: a rule of up to
-/// this many conditions that turns out not to match costs no allocation.
-const INLINE: usize = 6;
+/// How many notes a check keeps on the stack before it needs the heap: a rule of up to this
+/// many conditions that turns out not to match costs no allocation.
+const INLINE: usize = 8;
 
-/// The reasons of the rule being evaluated.
-pub(crate) struct Reasons<'e>(SmallVec<[Because<'e>; INLINE]>);
+/// The notes of the rule being evaluated.
+pub(crate) struct Notes<'e>(SmallVec<[Note<'e>; INLINE]>);
 
-impl<'e> Reasons<'e> {
+impl<'e> Notes<'e> {
     pub(crate) fn new() -> Self {
-        Reasons(SmallVec::new())
+        Notes(SmallVec::new())
     }
 
-    /// Takes the reasons from `start` on, in order, leaving those before.
-    pub(crate) fn split_off(&mut self, start: usize) -> Vec<Because<'e>> {
+    /// The reasons of the notes from `start` on, in order, leaving the notes before.
+    pub(crate) fn reasons_from(
+        &mut self,
+        start: usize,
+        rule: &'e Rule,
+        s: &Shipment,
+    ) -> Vec<Because<'e>> {
         let start = start.min(self.0.len());
-        self.0.drain(start..).collect()
+        self.0
+            .drain(start..)
+            .map(|note| reason(note, rule, s))
+            .collect()
     }
 
-    /// Takes every reason, after `first` (the exporter and date, which are settled last).
-    pub(crate) fn take_after(&mut self, first: &[Because<'e>]) -> Vec<Because<'e>> {
+    /// `first`, then the reasons of every note.
+    pub(crate) fn reasons_after(
+        &mut self,
+        first: &[Because<'e>],
+        rule: &'e Rule,
+        s: &Shipment,
+    ) -> Vec<Because<'e>> {
         let mut out = Vec::with_capacity(first.len() + self.0.len());
         out.extend_from_slice(first);
-        out.extend(self.0.drain(..));
+        out.extend(self.0.drain(..).map(|note| reason(note, rule, s)));
         out
     }
 }
 
-impl<'e> Sink<'e> for Reasons<'e> {
+impl<'e> Sink<'e> for Notes<'e> {
     const ACTIVE: bool = true;
 
     #[inline]
@@ -116,8 +165,8 @@ impl<'e> Sink<'e> for Reasons<'e> {
     }
 
     #[inline]
-    fn push(&mut self, reason: Because<'e>) {
-        self.0.push(reason);
+    fn push(&mut self, note: Note<'e>) {
+        self.0.push(note);
     }
 
     fn drop_range(&mut self, start: usize, end: usize) {
@@ -133,47 +182,73 @@ impl<'e> Sink<'e> for Reasons<'e> {
     }
 }
 
-/// Calls `f` with the truth of every leaf of a condition on a record, each on its own, in the
-/// order of [`Condition::for_each_leaf`] (test coverage asks whether each condition was seen
-/// to hold and to fail).
-#[cfg(feature = "authoring")]
-pub(crate) fn for_each_leaf_truth(condition: &Condition, s: &Shipment, f: &mut dyn FnMut(Truth)) {
-    condition.for_each_leaf(&mut |leaf| f(leaf_eval(&leaf.test, s, &mut NoReasons)));
-}
-
-/// The truth of a condition on a record, writing into `sink` the reasons of the parts that
-/// decided it.
+/// The truth of the condition whose operations are `ops` (one part: a composite, a `not` or a
+/// leaf), keeping in `sink` the notes of the parts that decided it.
 #[inline]
-pub(crate) fn eval<'e, S: Sink<'e>>(condition: &'e Condition, s: &Shipment, sink: &mut S) -> Truth {
-    match condition {
-        Condition::All(parts) => all_eval(parts, s, sink),
-        Condition::Any(parts) => any_eval(parts, s, sink),
-        Condition::Not(inner) => nested(inner, s, sink).not(),
-        Condition::Leaf(leaf) => leaf_eval(&leaf.test, s, sink),
+pub(crate) fn eval<'e, S: Sink<'e>>(
+    program: &'e Program,
+    ops: &'e [Op],
+    s: &Shipment,
+    sink: &mut S,
+) -> Truth {
+    match ops.first() {
+        Some(Op::All { .. }) => all_eval(program, ops.get(1..).unwrap_or_default(), s, sink),
+        Some(Op::Any { .. }) => any_eval(program, ops.get(1..).unwrap_or_default(), s, sink),
+        Some(Op::Not) => nested(program, ops.get(1..).unwrap_or_default(), s, sink).not(),
+        Some(leaf) => leaf_eval(program, leaf, s, sink),
+        // A condition compiles to at least one operation; fail closed if not.
+        None => Truth::Unknown,
     }
 }
 
-/// A part of a composite: leaves inline, composites through a call (the only recursion).
-#[inline]
-fn part_eval<'e, S: Sink<'e>>(part: &'e Condition, s: &Shipment, sink: &mut S) -> Truth {
-    match part {
-        Condition::Leaf(leaf) => leaf_eval(&leaf.test, s, sink),
-        other => nested(other, s, sink),
-    }
-}
-
+/// A composite part: the one recursion, kept out of line.
 #[inline(never)]
-fn nested<'e, S: Sink<'e>>(condition: &'e Condition, s: &Shipment, sink: &mut S) -> Truth {
-    eval(condition, s, sink)
+fn nested<'e, S: Sink<'e>>(
+    program: &'e Program,
+    ops: &'e [Op],
+    s: &Shipment,
+    sink: &mut S,
+) -> Truth {
+    eval(program, ops, s, sink)
+}
+
+/// The parts of a composite, one at a time: `(its operations, the rest)`.
+#[inline]
+fn next_part(ops: &[Op]) -> Option<(&[Op], &[Op])> {
+    if ops.is_empty() {
+        return None;
+    }
+    Some(ops.split_at(extent(ops).clamp(1, ops.len())))
 }
 
 #[inline]
-fn all_eval<'e, S: Sink<'e>>(parts: &'e [Condition], s: &Shipment, sink: &mut S) -> Truth {
+fn part_eval<'e, S: Sink<'e>>(
+    program: &'e Program,
+    part: &'e [Op],
+    s: &Shipment,
+    sink: &mut S,
+) -> Truth {
+    match part.first() {
+        Some(op @ (Op::Hs { .. } | Op::Country { .. } | Op::Other { .. })) => {
+            leaf_eval(program, op, s, sink)
+        }
+        _ => nested(program, part, s, sink),
+    }
+}
+
+#[inline]
+fn all_eval<'e, S: Sink<'e>>(
+    program: &'e Program,
+    mut parts: &'e [Op],
+    s: &Shipment,
+    sink: &mut S,
+) -> Truth {
     let start = sink.len();
     let mut result = Truth::True;
-    for part in parts {
+    while let Some((part, rest)) = next_part(parts) {
+        parts = rest;
         let at = sink.len();
-        match part_eval(part, s, sink) {
+        match part_eval(program, part, s, sink) {
             Truth::False => {
                 if S::ACTIVE {
                     sink.drop_range(start, at);
@@ -188,12 +263,18 @@ fn all_eval<'e, S: Sink<'e>>(parts: &'e [Condition], s: &Shipment, sink: &mut S)
 }
 
 #[inline]
-fn any_eval<'e, S: Sink<'e>>(parts: &'e [Condition], s: &Shipment, sink: &mut S) -> Truth {
+fn any_eval<'e, S: Sink<'e>>(
+    program: &'e Program,
+    mut parts: &'e [Op],
+    s: &Shipment,
+    sink: &mut S,
+) -> Truth {
     let start = sink.len();
     let mut unknown = false;
-    for part in parts {
+    while let Some((part, rest)) = next_part(parts) {
+        parts = rest;
         let at = sink.len();
-        match part_eval(part, s, sink) {
+        match part_eval(program, part, s, sink) {
             Truth::True => {
                 if S::ACTIVE {
                     sink.drop_range(start, at);
@@ -220,6 +301,153 @@ fn any_eval<'e, S: Sink<'e>>(parts: &'e [Condition], s: &Shipment, sink: &mut S)
         Truth::Unknown
     } else {
         Truth::False
+    }
+}
+
+/// One leaf operation.
+#[inline]
+fn leaf_eval<'e, S: Sink<'e>>(program: &'e Program, op: &Op, s: &Shipment, sink: &mut S) -> Truth {
+    match *op {
+        Op::Hs {
+            leaf,
+            include,
+            except,
+        } => {
+            let (truth, hit, excluded) = hs_truth(
+                program.prefixes(include),
+                program.prefixes(except),
+                &s.hs_code,
+            );
+            if S::ACTIVE {
+                sink.push(Note::Hs {
+                    leaf,
+                    hit,
+                    excluded,
+                });
+            }
+            truth
+        }
+        Op::Country {
+            leaf,
+            field,
+            negated,
+            set,
+        } => match program.sets.get(set as usize) {
+            Some(set) => country_eval(leaf, field, negated, set, s, sink),
+            None => Truth::Unknown,
+        },
+        Op::Other { test, .. } => match program.others.get(test as usize) {
+            Some(test) => other_eval(test, s, sink),
+            None => Truth::Unknown,
+        },
+        // Composites are not leaves; fail closed.
+        Op::All { .. } | Op::Any { .. } | Op::Not => Truth::Unknown,
+    }
+}
+
+/// An HS test: the truth, the included prefix met (by position) and the excluded one.
+#[inline]
+fn hs_truth(
+    include: &[HsPrefix],
+    except: &[HsPrefix],
+    code: &HsCode,
+) -> (Truth, Option<u32>, Option<u32>) {
+    let position = |list: &[HsPrefix]| {
+        list.iter()
+            .position(|p| code.starts_with(p))
+            .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+    };
+    let Some(hit) = position(include) else {
+        return (Truth::False, None, None);
+    };
+    let excluded = if except.is_empty() {
+        None
+    } else {
+        position(except)
+    };
+    (Truth::from_bool(excluded.is_none()), Some(hit), excluded)
+}
+
+#[inline]
+fn country_eval<'e, S: Sink<'e>>(
+    leaf: u16,
+    field: CountryField,
+    negated: bool,
+    set: &CountrySet,
+    s: &Shipment,
+    sink: &mut S,
+) -> Truth {
+    let value = match field {
+        CountryField::Origin => s.origin,
+        CountryField::ExportCountry => Some(s.export_country),
+        CountryField::Destination => Some(s.destination),
+        CountryField::Transit | CountryField::Route => {
+            return route_eval(leaf, field, negated, set, s, sink);
+        }
+    };
+    match value {
+        None => {
+            if S::ACTIVE {
+                sink.push(Note::Country {
+                    leaf,
+                    value: None,
+                    in_list: false,
+                });
+            }
+            Truth::Unknown
+        }
+        Some(code) if code.is_eu() => {
+            let members = union_share(set);
+            if S::ACTIVE {
+                sink.push(Note::Union { leaf, members });
+            }
+            match members {
+                Share::All => Truth::from_bool(!negated),
+                Share::None => Truth::from_bool(negated),
+                Share::Some => Truth::Unknown,
+            }
+        }
+        Some(code) => {
+            let in_list = set.contains(code);
+            if S::ACTIVE {
+                sink.push(Note::Country {
+                    leaf,
+                    value: Some(code),
+                    in_list,
+                });
+            }
+            Truth::from_bool(in_list != negated)
+        }
+    }
+}
+
+/// The countries of the route a condition looks at, in order.
+fn route_of(field: CountryField, s: &Shipment) -> impl Iterator<Item = CountryCode> + '_ {
+    let ends = (field == CountryField::Route).then_some((s.export_country, s.destination));
+    ends.map(|(e, _)| e)
+        .into_iter()
+        .chain(s.transit.iter().copied())
+        .chain(ends.map(|(_, d)| d))
+}
+
+/// A condition on the transit countries, or on the whole route.
+fn route_eval<'e, S: Sink<'e>>(
+    leaf: u16,
+    field: CountryField,
+    negated: bool,
+    set: &CountrySet,
+    s: &Shipment,
+    sink: &mut S,
+) -> Truth {
+    let hit = route_of(field, s).find(|c| set.contains(*c));
+    if S::ACTIVE {
+        sink.push(Note::Route { leaf, hit });
+    }
+    match hit {
+        Some(_) => Truth::from_bool(!negated),
+        // A country the record does not name may be in the list.
+        None if s.transit_unknown => Truth::Unknown,
+        None => Truth::from_bool(negated),
     }
 }
 
@@ -252,7 +480,7 @@ fn pattern_eval<'e, S: Sink<'e>>(
 ) -> Truth {
     let Some(value) = value else {
         if S::ACTIVE {
-            sink.push(Because::Missing {
+            sink.reason(Because::Missing {
                 subject,
                 needed: Needed::Matches {
                     pattern: Cow::Borrowed(regex.as_str()),
@@ -267,7 +495,7 @@ fn pattern_eval<'e, S: Sink<'e>>(
     }
     let matched = regex.find(value).map(|m| m.as_str().to_owned());
     let truth = Truth::from_bool(matched.is_some());
-    sink.push(Because::Pattern {
+    sink.reason(Because::Pattern {
         subject,
         value: value.to_owned(),
         pattern: Cow::Borrowed(regex.as_str()),
@@ -276,181 +504,21 @@ fn pattern_eval<'e, S: Sink<'e>>(
     truth
 }
 
-#[inline]
-fn country_eval<'e, S: Sink<'e>>(
-    field: CountryField,
-    negated: bool,
-    list: &'e CountryList,
-    s: &Shipment,
-    sink: &mut S,
-) -> Truth {
-    let listed = || Cow::Borrowed(list.listed.as_slice());
-    let (record_field, value) = match field {
-        CountryField::Origin => (Field::Origin, s.origin),
-        CountryField::ExportCountry => (Field::ExportCountry, Some(s.export_country)),
-        CountryField::Destination => (Field::Destination, Some(s.destination)),
-        CountryField::Transit | CountryField::Route => {
-            return route_eval(field, negated, list, s, sink);
-        }
-    };
-    match value {
-        None => {
-            if S::ACTIVE {
-                sink.push(Because::Missing {
-                    subject: Subject::Field(record_field),
-                    needed: Needed::InList {
-                        listed: listed(),
-                        negated,
-                    },
-                    counts_as_no_match: false,
-                });
-            }
-            Truth::Unknown
-        }
-        Some(code) if code.is_eu() => {
-            let members = union_share(&list.set);
-            if S::ACTIVE {
-                sink.push(Because::UnionOrigin {
-                    listed: listed(),
-                    members,
-                });
-            }
-            match members {
-                Share::All => Truth::from_bool(!negated),
-                Share::None => Truth::from_bool(negated),
-                Share::Some => Truth::Unknown,
-            }
-        }
-        Some(code) => {
-            let in_list = list.set.contains(code);
-            if S::ACTIVE {
-                sink.push(Because::Country {
-                    field: record_field,
-                    value: code,
-                    listed: listed(),
-                    in_list,
-                    via: in_list.then(|| list.via(code)).flatten().map(Cow::Borrowed),
-                });
-            }
-            Truth::from_bool(in_list != negated)
-        }
-    }
-}
-
-/// A condition on the transit countries, or on the whole route.
-fn route_eval<'e, S: Sink<'e>>(
-    field: CountryField,
-    negated: bool,
-    list: &'e CountryList,
-    s: &Shipment,
-    sink: &mut S,
-) -> Truth {
-    let route = field == CountryField::Route;
-    let ends = route.then_some([s.export_country, s.destination]);
-    let mut countries = s.transit.iter().copied().chain(ends.into_iter().flatten());
-    let hit = countries.find(|c| list.set.contains(*c));
-    let truth = match hit {
-        Some(_) => Truth::from_bool(!negated),
-        // A country the record does not name may be in the list.
-        None if s.transit_unknown => Truth::Unknown,
-        None => Truth::from_bool(negated),
-    };
-    if S::ACTIVE {
-        let mut countries: Vec<CountryCode> = Vec::with_capacity(s.transit.len() + 2);
-        if route {
-            countries.push(s.export_country);
-        }
-        countries.extend(&s.transit);
-        if route {
-            countries.push(s.destination);
-        }
-        sink.push(Because::Route {
-            field: if route {
-                RouteField::Route
-            } else {
-                RouteField::Transit
-            },
-            countries,
-            listed: Cow::Borrowed(list.listed.as_slice()),
-            hit,
-            via: hit.and_then(|c| list.via(c)).map(Cow::Borrowed),
-            unnamed: hit.is_none() && s.transit_unknown,
-        });
-    }
-    truth
-}
-
-/// One leaf: the tests most rules make (HS code, a country) inline, the rest through a call.
-#[inline]
-fn leaf_eval<'e, S: Sink<'e>>(test: &'e Test, s: &Shipment, sink: &mut S) -> Truth {
-    match test {
-        Test::Hs { include, except } => hs_eval(include, except, s, sink),
-        Test::Country {
-            field,
-            negated,
-            list,
-        } => country_eval(*field, *negated, list, s, sink),
-        other => other_eval(other, s, sink),
-    }
-}
-
-#[inline]
-fn hs_eval<'e, S: Sink<'e>>(
-    include: &'e HsList,
-    except: &'e HsList,
-    s: &Shipment,
-    sink: &mut S,
-) -> Truth {
-    let code = s.hs_code;
-    let Some(hit) = include.find(&code) else {
-        if S::ACTIVE {
-            sink.push(Because::HsNotListed {
-                value: code,
-                listed: Cow::Borrowed(include.written.as_slice()),
-            });
-        }
-        return Truth::False;
-    };
-    let excluded = if except.is_empty() {
-        None
-    } else {
-        except.find(&code)
-    };
-    if S::ACTIVE
-        && let Some((prefix, group)) = include.get(hit)
-    {
-        sink.push(match excluded.and_then(|x| except.get(x)) {
-            Some((excluded, excluded_group)) => Because::HsExcluded {
-                value: code,
-                prefix,
-                group: group.map(Cow::Borrowed),
-                excluded,
-                excluded_group: excluded_group.map(Cow::Borrowed),
-            },
-            None => Because::HsPrefix {
-                value: code,
-                prefix,
-                group: group.map(Cow::Borrowed),
-            },
-        });
-    }
-    Truth::from_bool(excluded.is_none())
-}
-
-/// The tests other than HS code and country.
+/// The tests other than HS code and country, with their reasons written as they are evaluated.
 #[inline(never)]
 fn other_eval<'e, S: Sink<'e>>(test: &'e Test, s: &Shipment, sink: &mut S) -> Truth {
     match test {
-        Test::Hs { include, except } => hs_eval(include, except, s, sink),
+        // Compiled as their own operations; here only when a caller passes the model's test.
+        Test::Hs { include, except } => hs_truth(&include.prefixes, &except.prefixes, &s.hs_code).0,
         Test::Country {
             field,
             negated,
             list,
-        } => country_eval(*field, *negated, list, s, sink),
+        } => country_eval(0, *field, *negated, &list.set, s, &mut NoReasons),
         Test::PartyName { field, names } => match party_of(*field, s) {
             None => {
                 if S::ACTIVE {
-                    sink.push(Because::Missing {
+                    sink.reason(Because::Missing {
                         subject: Subject::Field(field.field()),
                         needed: Needed::OneOf {
                             names: Cow::Borrowed(names.as_slice()),
@@ -463,7 +531,7 @@ fn other_eval<'e, S: Sink<'e>>(test: &'e Test, s: &Shipment, sink: &mut S) -> Tr
             Some(name) => {
                 let matched = names.iter().find(|n| same_text(n, name));
                 if S::ACTIVE {
-                    sink.push(Because::PartyName {
+                    sink.reason(Because::PartyName {
                         field: field.field(),
                         value: name.to_owned(),
                         names: Cow::Borrowed(names.as_slice()),
@@ -483,7 +551,7 @@ fn other_eval<'e, S: Sink<'e>>(test: &'e Test, s: &Shipment, sink: &mut S) -> Tr
             (Some(end_user), Some(consignee)) => {
                 let same = same_text(end_user, consignee);
                 if S::ACTIVE {
-                    sink.push(Because::EndUser {
+                    sink.reason(Because::EndUser {
                         end_user: end_user.to_owned(),
                         consignee: consignee.to_owned(),
                         same,
@@ -493,7 +561,7 @@ fn other_eval<'e, S: Sink<'e>>(test: &'e Test, s: &Shipment, sink: &mut S) -> Tr
             }
             (end_user, _) => {
                 if S::ACTIVE {
-                    sink.push(Because::Missing {
+                    sink.reason(Because::Missing {
                         subject: Subject::Field(if end_user.is_none() {
                             Field::EndUser
                         } else {
@@ -519,7 +587,7 @@ fn other_eval<'e, S: Sink<'e>>(test: &'e Test, s: &Shipment, sink: &mut S) -> Tr
                 (Some(amount), Some(record_unit)) if record_unit == unit => {
                     let holds = bounds.iter().all(|b| b.op.holds(amount, b.limit));
                     if S::ACTIVE {
-                        sink.push(Because::Amount {
+                        sink.reason(Because::Amount {
                             field: field.field(),
                             value: amount,
                             unit: Cow::Borrowed(unit.as_str()),
@@ -531,7 +599,7 @@ fn other_eval<'e, S: Sink<'e>>(test: &'e Test, s: &Shipment, sink: &mut S) -> Tr
                 }
                 (Some(amount), Some(record_unit)) => {
                     if S::ACTIVE {
-                        sink.push(Because::NotComparable {
+                        sink.reason(Because::NotComparable {
                             field: field.field(),
                             value: amount,
                             unit: record_unit.to_owned(),
@@ -543,7 +611,7 @@ fn other_eval<'e, S: Sink<'e>>(test: &'e Test, s: &Shipment, sink: &mut S) -> Tr
                 }
                 _ => {
                     if S::ACTIVE {
-                        sink.push(Because::Missing {
+                        sink.reason(Because::Missing {
                             subject: Subject::Field(field.field()),
                             needed: Needed::Bounds {
                                 bounds: Cow::Borrowed(bounds.as_slice()),
@@ -565,7 +633,7 @@ fn other_eval<'e, S: Sink<'e>>(test: &'e Test, s: &Shipment, sink: &mut S) -> Tr
         Test::Licence(regex) => {
             let matched = s.licences.iter().find(|l| regex.is_match(l));
             if S::ACTIVE {
-                sink.push(Because::Licences {
+                sink.reason(Because::Licences {
                     licences: s.licences.clone(),
                     pattern: Cow::Borrowed(regex.as_str()),
                     matched: matched.cloned(),
@@ -581,7 +649,7 @@ fn other_eval<'e, S: Sink<'e>>(test: &'e Test, s: &Shipment, sink: &mut S) -> Tr
             let subject = || Subject::Attribute(Cow::Borrowed(name.as_str()));
             let Some(value) = s.attributes.get(name) else {
                 if S::ACTIVE {
-                    sink.push(Because::Missing {
+                    sink.reason(Because::Missing {
                         subject: subject(),
                         needed: match test {
                             AttrTest::Equals(e) => Needed::Attribute {
@@ -617,7 +685,7 @@ fn other_eval<'e, S: Sink<'e>>(test: &'e Test, s: &Shipment, sink: &mut S) -> Tr
                 ),
             };
             if S::ACTIVE {
-                sink.push(Because::Attribute {
+                sink.reason(Because::Attribute {
                     name: Cow::Borrowed(name.as_str()),
                     value: value.clone(),
                     test: shown,
@@ -629,10 +697,128 @@ fn other_eval<'e, S: Sink<'e>>(test: &'e Test, s: &Shipment, sink: &mut S) -> Tr
     }
 }
 
+/// The reason a note stands for, with the texts of the rule's leaf it is about.
+pub(crate) fn reason<'e>(note: Note<'e>, rule: &'e Rule, s: &Shipment) -> Because<'e> {
+    let leaf_of = |n: u16| rule.leaf(n).map(|l: &'e Leaf| &l.test);
+    match note {
+        Note::Ready(because) => *because,
+        Note::Hs {
+            leaf,
+            hit,
+            excluded,
+        } => match leaf_of(leaf) {
+            Some(Test::Hs { include, except }) => {
+                let at = |i: Option<u32>| i.map(|i| i as usize);
+                match (
+                    at(hit).and_then(|i| include.get(i)),
+                    at(excluded).and_then(|x| except.get(x)),
+                ) {
+                    (None, _) => Because::HsNotListed {
+                        value: s.hs_code,
+                        listed: Cow::Borrowed(include.written.as_slice()),
+                    },
+                    (Some((prefix, group)), None) => Because::HsPrefix {
+                        value: s.hs_code,
+                        prefix,
+                        group: group.map(Cow::Borrowed),
+                    },
+                    (Some((prefix, group)), Some((excluded, excluded_group))) => {
+                        Because::HsExcluded {
+                            value: s.hs_code,
+                            prefix,
+                            group: group.map(Cow::Borrowed),
+                            excluded,
+                            excluded_group: excluded_group.map(Cow::Borrowed),
+                        }
+                    }
+                }
+            }
+            _ => lost(leaf),
+        },
+        Note::Country {
+            leaf,
+            value,
+            in_list,
+        } => match leaf_of(leaf) {
+            Some(Test::Country {
+                field,
+                negated,
+                list,
+            }) => {
+                let listed = Cow::Borrowed(list.listed.as_slice());
+                let record_field = match field {
+                    CountryField::Origin => Field::Origin,
+                    CountryField::ExportCountry => Field::ExportCountry,
+                    _ => Field::Destination,
+                };
+                match value {
+                    None => Because::Missing {
+                        subject: Subject::Field(record_field),
+                        needed: Needed::InList {
+                            listed,
+                            negated: *negated,
+                        },
+                        counts_as_no_match: false,
+                    },
+                    Some(code) => Because::Country {
+                        field: record_field,
+                        value: code,
+                        listed,
+                        in_list,
+                        via: in_list.then(|| list.via(code)).flatten().map(Cow::Borrowed),
+                    },
+                }
+            }
+            _ => lost(leaf),
+        },
+        Note::Union { leaf, members } => match leaf_of(leaf) {
+            Some(Test::Country { list, .. }) => Because::UnionOrigin {
+                listed: Cow::Borrowed(list.listed.as_slice()),
+                members,
+            },
+            _ => lost(leaf),
+        },
+        Note::Route { leaf, hit } => match leaf_of(leaf) {
+            Some(Test::Country { field, list, .. }) => Because::Route {
+                field: if *field == CountryField::Route {
+                    RouteField::Route
+                } else {
+                    RouteField::Transit
+                },
+                countries: route_of(*field, s).collect(),
+                listed: Cow::Borrowed(list.listed.as_slice()),
+                hit,
+                via: hit.and_then(|c| list.via(c)).map(Cow::Borrowed),
+                unnamed: hit.is_none() && s.transit_unknown,
+            },
+            _ => lost(leaf),
+        },
+    }
+}
+
+/// A note about a leaf the rule does not have: cannot happen (notes come from the rule's own
+/// compiled operations); said as what it is rather than panicking.
+fn lost<'e>(leaf: u16) -> Because<'e> {
+    Because::Missing {
+        subject: Subject::Attribute(Cow::Owned(format!("(condition {leaf})"))),
+        needed: Needed::SameAsConsignee,
+        counts_as_no_match: false,
+    }
+}
+
+/// Calls `f` with the truth of every leaf of a rule on a record, each on its own, in leaf order
+/// (test coverage asks whether each condition was seen to hold and to fail).
+#[cfg(feature = "authoring")]
+pub(crate) fn for_each_leaf_truth(rule: &Rule, s: &Shipment, f: &mut dyn FnMut(Truth)) {
+    for condition in std::iter::once(&rule.when).chain(rule.unless.as_ref()) {
+        condition.for_each_leaf(&mut |leaf| f(other_eval(&leaf.test, s, &mut NoReasons)));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rule::{CountryItem, HsList, Leaf};
+    use crate::rule::{Condition, CountryItem, CountryList, HsList, Leaf};
 
     fn t(b: Option<bool>) -> Truth {
         match b {
@@ -673,10 +859,42 @@ mod tests {
         )
     }
 
+    /// A rule whose `when` is `c`, for its reasons' texts.
+    fn rule_of(c: &Condition) -> Rule {
+        let source = crate::source::Source::new("t.toml", "x");
+        Rule {
+            id: "r".into(),
+            verdict: crate::verdict::Decision::Review,
+            title: "t".into(),
+            citation: None,
+            window: crate::window::Window::default(),
+            labels: std::collections::BTreeMap::new(),
+            when: c.clone(),
+            unless: None,
+            accepted_licences: None,
+            location: source.locate(0..1),
+        }
+    }
+
+    /// The truth of `c` without notes, and with them, and the notes' reasons.
+    fn both_ways(c: &Condition, s: &Shipment) -> (Truth, Truth, Vec<String>) {
+        let mut program = Program::default();
+        let range = program.add(c, &mut 0);
+        let rule = rule_of(c);
+        let plain = eval(&program, program.ops(&range), s, &mut NoReasons);
+        let mut notes = Notes::new();
+        let truth = eval(&program, program.ops(&range), s, &mut notes);
+        let texts = notes
+            .reasons_from(0, &rule, s)
+            .iter()
+            .map(|b| b.to_string())
+            .collect();
+        (plain, truth, texts)
+    }
+
     fn explained(c: &Condition, s: &Shipment) -> (Truth, Vec<String>) {
-        let mut reasons = Reasons::new();
-        let truth = eval(c, s, &mut reasons);
-        let texts = reasons.split_off(0).iter().map(|b| b.to_string()).collect();
+        let (plain, truth, texts) = both_ways(c, s);
+        assert_eq!(plain, truth, "with and without notes");
         (truth, texts)
     }
 
@@ -685,11 +903,7 @@ mod tests {
     fn not_all_and_any_follow_kleene() {
         let s = record();
         let values = [Some(true), Some(false), None];
-        let both = |c: &Condition| {
-            let (explained, _) = explained(c, &s);
-            assert_eq!(explained, eval(c, &s, &mut NoReasons));
-            explained
-        };
+        let both = |c: &Condition| explained(c, &s).0;
         for a in values {
             assert_eq!(both(&leaf(a)), t(a));
             assert_eq!(both(&Condition::Not(Box::new(leaf(a)))), t(a.map(|x| !x)));
@@ -771,21 +985,25 @@ mod tests {
         let (truth, texts) = explained(&Condition::All(parts), &s);
         assert_eq!(truth, Truth::False);
         assert_eq!(texts, ["destination RU is not in [CN]"]);
-        let mut r = Reasons::new();
-        for n in 0..INLINE + 2 {
-            r.push(Because::Jurisdiction {
-                value: ["KZ", "RU", "CN", "DE", "AM", "BY", "KG", "UZ"][n]
-                    .parse()
-                    .unwrap(),
+        let codes = ["KZ", "RU", "CN", "DE", "AM", "BY", "KG", "UZ", "TJ", "TM"];
+        let rule = rule_of(&leaf(Some(true)));
+        let mut r = Notes::new();
+        for code in codes.iter().take(INLINE + 2) {
+            r.reason(Because::Jurisdiction {
+                value: code.parse().unwrap(),
             });
         }
         r.drop_range(1, INLINE + 1);
-        let left: Vec<String> = r.split_off(0).iter().map(|b| b.to_string()).collect();
+        let left: Vec<String> = r
+            .reasons_from(0, &rule, &s)
+            .iter()
+            .map(|b| b.to_string())
+            .collect();
         assert_eq!(
             left,
             [
                 "export_country KZ is the rule set's jurisdiction",
-                "export_country UZ is the rule set's jurisdiction"
+                "export_country TM is the rule set's jurisdiction"
             ]
         );
     }

@@ -100,6 +100,7 @@ mod index;
 pub mod lint;
 mod load;
 mod parse;
+mod program;
 #[cfg(feature = "read")]
 pub mod read;
 #[cfg(feature = "authoring")]

@@ -166,18 +166,16 @@ fn record_coverage(book: &Rulebook, case: &Case, verdict: &Verdict, coverage: &m
             continue;
         }
         let mut n = 0;
-        for condition in std::iter::once(&rule.when).chain(rule.unless.as_ref()) {
-            eval::for_each_leaf_truth(condition, &case.shipment, &mut |truth| {
-                if let Some(c) = entry.conditions.get_mut(n) {
-                    match truth {
-                        Truth::True => c.seen_true = true,
-                        Truth::False => c.seen_false = true,
-                        Truth::Unknown => {}
-                    }
+        eval::for_each_leaf_truth(rule, &case.shipment, &mut |truth| {
+            if let Some(c) = entry.conditions.get_mut(n) {
+                match truth {
+                    Truth::True => c.seen_true = true,
+                    Truth::False => c.seen_false = true,
+                    Truth::Unknown => {}
                 }
-                n += 1;
-            });
-        }
+            }
+            n += 1;
+        });
     }
 }
 

@@ -17,7 +17,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use crate::country::{CountryCode, CountrySet};
-use crate::hs::{HsCode, HsPrefix};
+use crate::hs::HsPrefix;
 use crate::shipment::Field;
 use crate::source::Location;
 use crate::verdict::because::{Bound, HsListed, Listed};
@@ -219,6 +219,14 @@ impl Rule {
     pub fn location(&self) -> &Location {
         &self.location
     }
+
+    /// The `n`-th leaf of its conditions: `when`'s in file order, then `unless`'s.
+    pub(crate) fn leaf(&self, n: u16) -> Option<&Leaf> {
+        let mut n = n;
+        std::iter::once(&self.when)
+            .chain(self.unless.as_ref())
+            .find_map(|condition| condition.nth_leaf(&mut n))
+    }
 }
 
 /// A tree of conditions. A table of keys is `All` of its leaves.
@@ -236,6 +244,21 @@ pub(crate) enum Condition {
 }
 
 impl Condition {
+    /// The `n`-th leaf in file order, counting down `n` past the leaves before it.
+    fn nth_leaf(&self, n: &mut u16) -> Option<&Leaf> {
+        match self {
+            Condition::All(parts) | Condition::Any(parts) => {
+                parts.iter().find_map(|part| part.nth_leaf(n))
+            }
+            Condition::Not(inner) => inner.nth_leaf(n),
+            Condition::Leaf(leaf) if *n == 0 => Some(leaf),
+            Condition::Leaf(_) => {
+                *n -= 1;
+                None
+            }
+        }
+    }
+
     /// Calls `f` with every leaf of a condition, in file order.
     #[cfg(feature = "authoring")]
     pub(crate) fn for_each_leaf<'a>(&'a self, f: &mut dyn FnMut(&'a Leaf)) {
@@ -370,16 +393,6 @@ impl HsList {
         self.groups.shrink_to_fit();
         self.locations.shrink_to_fit();
         self.written.shrink_to_fit();
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.prefixes.is_empty()
-    }
-
-    /// The first prefix `code` starts with, by position.
-    #[inline]
-    pub fn find(&self, code: &HsCode) -> Option<usize> {
-        self.prefixes.iter().position(|p| code.starts_with(p))
     }
 
     /// The prefix at `i` with its group.
