@@ -1,6 +1,6 @@
 //! Per-check latency at 10, 100, 1,000 and 10,000 rules, for records that match nothing, one
-//! rule, and several; the same checks by scanning every rule (what the index saves); batches,
-//! sequential and on every core.
+//! rule, and several; the same checks by scanning every rule (what the index saves). Batches,
+//! sequential against parallel, are measured by `benches/batch.rs`.
 //!
 //! ```text
 //! cargo bench --bench check
@@ -113,24 +113,4 @@ fn decide_matches_several(bencher: Bencher<'_, '_>, n: usize) {
 #[divan::bench(args = [100, 1_000, 10_000], sample_size = 50)]
 fn scan_matches_one(bencher: Bencher<'_, '_>, n: usize) {
     bench_check(bencher, n, Matching::One, How::Scan);
-}
-
-const BATCH: usize = 100_000;
-
-#[divan::bench(counter = divan::counter::ItemsCount::new(BATCH))]
-fn batch_sequential(bencher: Bencher<'_, '_>) {
-    let (engine, rules) = engine(1_000);
-    let mut records = shipments(&rules, Matching::One, BATCH / 2);
-    records.extend(shipments(&rules, Matching::Nothing, BATCH / 2));
-    let options = CheckOptions::default();
-    bencher.bench_local(|| black_box(engine.check_batch(&records, &options)));
-}
-
-#[divan::bench(counter = divan::counter::ItemsCount::new(BATCH))]
-fn batch_parallel(bencher: Bencher<'_, '_>) {
-    let (engine, rules) = engine(1_000);
-    let mut records = shipments(&rules, Matching::One, BATCH / 2);
-    records.extend(shipments(&rules, Matching::Nothing, BATCH / 2));
-    let options = CheckOptions::default();
-    bencher.bench_local(|| black_box(engine.check_batch_parallel(&records, &options)));
 }

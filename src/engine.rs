@@ -112,9 +112,8 @@ impl Engine {
         let mut program = Program::default();
         for (set_number, set) in book.rule_sets().iter().enumerate() {
             for (rule_number, rule) in set.rules().iter().enumerate() {
-                let mut leaf = 0;
-                let when = program.add(&rule.when, &mut leaf);
-                let unless = rule.unless.as_ref().map(|u| program.add(u, &mut leaf));
+                let when = program.add(&rule.when, 0);
+                let unless = rule.unless.as_ref().map(|u| program.add(u, 1));
                 compiled.push(Compiled {
                     window: set.window().intersect(&rule.window()),
                     exporter: match set.scope() {
@@ -412,9 +411,11 @@ impl<'e, 's> Check<'e, 's> {
         let s = self.shipment;
         let exemption = part.exemption.map(|(start, held)| Because::Exemption {
             held,
-            because: self.reasons.reasons_from(start, rule, s),
+            because: self.reasons.reasons_from(start, &engine.program, rule, s),
         });
-        let mut because = self.reasons.reasons_after(settled, rule, s);
+        let mut because = self
+            .reasons
+            .reasons_after(settled, &engine.program, rule, s);
         because.extend(exemption);
         self.decision = self.decision.max(part.effect);
         self.matches.push(RuleMatch {

@@ -53,26 +53,26 @@ impl Truth {
 }
 
 /// What the evaluation of one leaf found, kept until the rule is known to match. The leaf is
-/// numbered as [`Rule::leaf`] finds it.
+/// numbered as [`Program::leaf`] finds it.
 #[derive(Debug, Clone)]
 pub(crate) enum Note<'e> {
     /// The HS code starts with the `hit`-th included prefix (and the `excluded`-th excluded
     /// one), or with none.
     Hs {
-        leaf: u16,
+        leaf: u32,
         hit: Option<u32>,
         excluded: Option<u32>,
     },
     /// A single-valued country field: its value (none: missing) and whether it is in the list.
     Country {
-        leaf: u16,
+        leaf: u32,
         value: Option<CountryCode>,
         in_list: bool,
     },
     /// The origin is the EU: how many member states the list holds.
-    Union { leaf: u16, members: Share },
+    Union { leaf: u32, members: Share },
     /// The first country of the route in the list, if any.
-    Route { leaf: u16, hit: Option<CountryCode> },
+    Route { leaf: u32, hit: Option<CountryCode> },
     /// A reason written as the leaf was evaluated (the less common tests), boxed so that the
     /// notes of the common ones stay small.
     Ready(Box<Because<'e>>),
@@ -132,13 +132,14 @@ impl<'e> Notes<'e> {
     pub(crate) fn reasons_from(
         &mut self,
         start: usize,
+        program: &Program,
         rule: &'e Rule,
         s: &Shipment,
     ) -> Vec<Because<'e>> {
         let start = start.min(self.0.len());
         self.0
             .drain(start..)
-            .map(|note| reason(note, rule, s))
+            .map(|note| reason(note, program, rule, s))
             .collect()
     }
 
@@ -146,12 +147,13 @@ impl<'e> Notes<'e> {
     pub(crate) fn reasons_after(
         &mut self,
         first: &[Because<'e>],
+        program: &Program,
         rule: &'e Rule,
         s: &Shipment,
     ) -> Vec<Because<'e>> {
         let mut out = Vec::with_capacity(first.len() + self.0.len());
         out.extend_from_slice(first);
-        out.extend(self.0.drain(..).map(|note| reason(note, rule, s)));
+        out.extend(self.0.drain(..).map(|note| reason(note, program, rule, s)));
         out
     }
 }
@@ -370,7 +372,7 @@ fn hs_truth(
 
 #[inline]
 fn country_eval<'e, S: Sink<'e>>(
-    leaf: u16,
+    leaf: u32,
     field: CountryField,
     negated: bool,
     set: &CountrySet,
@@ -432,7 +434,7 @@ fn route_of(field: CountryField, s: &Shipment) -> impl Iterator<Item = CountryCo
 
 /// A condition on the transit countries, or on the whole route.
 fn route_eval<'e, S: Sink<'e>>(
-    leaf: u16,
+    leaf: u32,
     field: CountryField,
     negated: bool,
     set: &CountrySet,
@@ -698,8 +700,13 @@ fn other_eval<'e, S: Sink<'e>>(test: &'e Test, s: &Shipment, sink: &mut S) -> Tr
 }
 
 /// The reason a note stands for, with the texts of the rule's leaf it is about.
-pub(crate) fn reason<'e>(note: Note<'e>, rule: &'e Rule, s: &Shipment) -> Because<'e> {
-    let leaf_of = |n: u16| rule.leaf(n).map(|l: &'e Leaf| &l.test);
+pub(crate) fn reason<'e>(
+    note: Note<'e>,
+    program: &Program,
+    rule: &'e Rule,
+    s: &Shipment,
+) -> Because<'e> {
+    let leaf_of = |n: u32| program.leaf(rule, n).map(|l: &'e Leaf| &l.test);
     match note {
         Note::Ready(because) => *because,
         Note::Hs {
@@ -798,7 +805,7 @@ pub(crate) fn reason<'e>(note: Note<'e>, rule: &'e Rule, s: &Shipment) -> Becaus
 
 /// A note about a leaf the rule does not have: cannot happen (notes come from the rule's own
 /// compiled operations); said as what it is rather than panicking.
-fn lost<'e>(leaf: u16) -> Because<'e> {
+fn lost<'e>(leaf: u32) -> Because<'e> {
     Because::Missing {
         subject: Subject::Attribute(Cow::Owned(format!("(condition {leaf})"))),
         needed: Needed::SameAsConsignee,
@@ -879,13 +886,13 @@ mod tests {
     /// The truth of `c` without notes, and with them, and the notes' reasons.
     fn both_ways(c: &Condition, s: &Shipment) -> (Truth, Truth, Vec<String>) {
         let mut program = Program::default();
-        let range = program.add(c, &mut 0);
+        let range = program.add(c, 0);
         let rule = rule_of(c);
         let plain = eval(&program, program.ops(&range), s, &mut NoReasons);
         let mut notes = Notes::new();
         let truth = eval(&program, program.ops(&range), s, &mut notes);
         let texts = notes
-            .reasons_from(0, &rule, s)
+            .reasons_from(0, &program, &rule, s)
             .iter()
             .map(|b| b.to_string())
             .collect();
@@ -995,7 +1002,7 @@ mod tests {
         }
         r.drop_range(1, INLINE + 1);
         let left: Vec<String> = r
-            .reasons_from(0, &rule, &s)
+            .reasons_from(0, &Program::default(), &rule, &s)
             .iter()
             .map(|b| b.to_string())
             .collect();

@@ -5,16 +5,15 @@
 //! quote (group names, lists as written), found again by leaf number when a rule matches.
 //!
 //! Operations are in preorder: a composite (`All`, `Any`) is followed by its parts and says how
-//! many operations they take; `Not` is followed by the part it negates. Leaves are numbered in
-//! the same order as [`Condition::for_each_leaf`](crate::rule::Condition) visits them, `when`'s
-//! first, then `unless`'s.
+//! many operations they take; `Not` is followed by the part it negates. Each leaf operation
+//! carries a number that finds the model's leaf again ([`Program::leaf`]), for its reason.
 
 use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::country::CountrySet;
 use crate::hs::HsPrefix;
-use crate::rule::{Condition, CountryField, Test};
+use crate::rule::{Condition, CountryField, Leaf, Rule, Test};
 
 /// A run of HS prefixes in [`Program::prefixes`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,13 +33,13 @@ pub(crate) enum Op {
     Not,
     /// The HS code starts with one of `include` and none of `except`.
     Hs {
-        leaf: u16,
+        leaf: u32,
         include: Prefixes,
         except: Prefixes,
     },
     /// A country field is (`negated`: is not) in `sets[set]`.
     Country {
-        leaf: u16,
+        leaf: u32,
         field: CountryField,
         negated: bool,
         set: u32,
@@ -56,6 +55,11 @@ pub(crate) struct Program {
     pub prefixes: Vec<HsPrefix>,
     pub sets: Vec<CountrySet>,
     pub others: Vec<Test>,
+    /// For each leaf (by the number its operation carries), where its steps lie in `steps`.
+    paths: Vec<(u32, u32)>,
+    /// The way from a rule to each leaf: 0 for `when` or 1 for `unless`, then the part taken at
+    /// each composite (`not` counts as one part).
+    steps: Vec<u16>,
     /// Prefix lists and sets already stored, to share them between rules.
     shared_prefixes: HashMap<Vec<HsPrefix>, Prefixes>,
     shared_sets: HashMap<CountrySet, u32>,
@@ -66,12 +70,35 @@ fn index(n: usize) -> u32 {
 }
 
 impl Program {
-    /// Compiles a condition; returns where its operations lie in [`Program::ops`]. `leaf` is the
-    /// number of the condition's first leaf and comes back past its last.
-    pub fn add(&mut self, condition: &Condition, leaf: &mut u16) -> Range<u32> {
+    /// Compiles a rule's `when` (`root` 0) or `unless` (1); returns where its operations lie in
+    /// [`Program::ops`].
+    pub fn add(&mut self, condition: &Condition, root: u16) -> Range<u32> {
         let start = self.ops.len();
-        self.push(condition, leaf);
+        let mut path = vec![root];
+        self.push(condition, &mut path);
         index(start)..index(self.ops.len())
+    }
+
+    /// The leaf of `rule` that leaf operation `leaf` was compiled from.
+    pub fn leaf<'r>(&self, rule: &'r Rule, leaf: u32) -> Option<&'r Leaf> {
+        let (start, len) = *self.paths.get(leaf as usize)?;
+        let steps = self.steps.get(start as usize..(start + len) as usize)?;
+        let (root, steps) = steps.split_first()?;
+        let mut condition = match root {
+            0 => &rule.when,
+            _ => rule.unless.as_ref()?,
+        };
+        for &step in steps {
+            condition = match condition {
+                Condition::All(parts) | Condition::Any(parts) => parts.get(usize::from(step))?,
+                Condition::Not(inner) => inner,
+                Condition::Leaf(_) => return None,
+            };
+        }
+        match condition {
+            Condition::Leaf(leaf) => Some(leaf),
+            _ => None,
+        }
     }
 
     /// The operations at `range`.
@@ -99,15 +126,19 @@ impl Program {
         self.prefixes.shrink_to_fit();
         self.sets.shrink_to_fit();
         self.others.shrink_to_fit();
+        self.paths.shrink_to_fit();
+        self.steps.shrink_to_fit();
     }
 
-    fn push(&mut self, condition: &Condition, leaf: &mut u16) {
+    fn push(&mut self, condition: &Condition, path: &mut Vec<u16>) {
         match condition {
             Condition::All(parts) | Condition::Any(parts) => {
                 let at = self.ops.len();
                 self.ops.push(Op::Not); // a placeholder for the header
-                for part in parts {
-                    self.push(part, leaf);
+                for (n, part) in parts.iter().enumerate() {
+                    path.push(u16::try_from(n).unwrap_or(u16::MAX));
+                    self.push(part, path);
+                    path.pop();
                 }
                 let len = index(self.ops.len() - at - 1);
                 if let Some(op) = self.ops.get_mut(at) {
@@ -120,11 +151,15 @@ impl Program {
             }
             Condition::Not(inner) => {
                 self.ops.push(Op::Not);
-                self.push(inner, leaf);
+                path.push(0);
+                self.push(inner, path);
+                path.pop();
             }
             Condition::Leaf(l) => {
-                let number = *leaf;
-                *leaf = leaf.saturating_add(1);
+                let number = index(self.paths.len());
+                self.paths
+                    .push((index(self.steps.len()), index(path.len())));
+                self.steps.extend_from_slice(path);
                 let op = match &l.test {
                     Test::Hs { include, except } => Op::Hs {
                         leaf: number,

@@ -219,14 +219,6 @@ impl Rule {
     pub fn location(&self) -> &Location {
         &self.location
     }
-
-    /// The `n`-th leaf of its conditions: `when`'s in file order, then `unless`'s.
-    pub(crate) fn leaf(&self, n: u16) -> Option<&Leaf> {
-        let mut n = n;
-        std::iter::once(&self.when)
-            .chain(self.unless.as_ref())
-            .find_map(|condition| condition.nth_leaf(&mut n))
-    }
 }
 
 /// A tree of conditions. A table of keys is `All` of its leaves.
@@ -244,21 +236,6 @@ pub(crate) enum Condition {
 }
 
 impl Condition {
-    /// The `n`-th leaf in file order, counting down `n` past the leaves before it.
-    fn nth_leaf(&self, n: &mut u16) -> Option<&Leaf> {
-        match self {
-            Condition::All(parts) | Condition::Any(parts) => {
-                parts.iter().find_map(|part| part.nth_leaf(n))
-            }
-            Condition::Not(inner) => inner.nth_leaf(n),
-            Condition::Leaf(leaf) if *n == 0 => Some(leaf),
-            Condition::Leaf(_) => {
-                *n -= 1;
-                None
-            }
-        }
-    }
-
     /// Calls `f` with every leaf of a condition, in file order.
     #[cfg(feature = "authoring")]
     pub(crate) fn for_each_leaf<'a>(&'a self, f: &mut dyn FnMut(&'a Leaf)) {
