@@ -78,6 +78,8 @@ pub struct RowWriter<'e> {
     as_of: Option<NaiveDate>,
     fail_on: Decision,
     rows: usize,
+    /// One record's JSON, built here and written in one piece (the output is a `dyn Write`).
+    line: Vec<u8>,
 }
 
 impl<'e> RowWriter<'e> {
@@ -95,6 +97,7 @@ impl<'e> RowWriter<'e> {
             as_of,
             fail_on,
             rows: 0,
+            line: Vec::with_capacity(1 << 14),
         }
     }
 
@@ -121,15 +124,16 @@ impl<'e> RowWriter<'e> {
 
     pub fn row(&mut self, out: &mut dyn Write, row: &AuditRow<'_>) -> io::Result<()> {
         match self.format {
-            OutputFormat::Jsonl => {
-                serde_json::to_writer(&mut *out, &row.record)?;
-                writeln!(out)?;
-            }
-            OutputFormat::Json => {
-                if self.rows > 0 {
-                    out.write_all(b",")?;
+            OutputFormat::Jsonl | OutputFormat::Json => {
+                self.line.clear();
+                if self.format == OutputFormat::Json && self.rows > 0 {
+                    self.line.push(b',');
                 }
-                serde_json::to_writer(&mut *out, &row.record)?;
+                serde_json::to_writer(&mut self.line, &row.record)?;
+                if self.format == OutputFormat::Jsonl {
+                    self.line.push(b'\n');
+                }
+                out.write_all(&self.line)?;
             }
             OutputFormat::Table => {
                 let (hs, route) = match &row.shipment {

@@ -236,15 +236,22 @@ pub(crate) fn with_text<S: Serializer>(reasons: &[Because<'_>], s: S) -> Result<
     struct Texted<'a, 'e>(&'a Because<'e>);
     impl Serialize for Texted<'_, '_> {
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            /// The sentence, written straight into the output (no string of its own).
+            struct Text<'a, 'e>(&'a Because<'e>);
+            impl Serialize for Text<'_, '_> {
+                fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                    s.collect_str(self.0)
+                }
+            }
             #[derive(Serialize)]
             struct Out<'a, 'e> {
                 #[serde(flatten)]
                 because: &'a Because<'e>,
-                text: String,
+                text: Text<'a, 'e>,
             }
             Out {
                 because: self.0,
-                text: self.0.to_string(),
+                text: Text(self.0),
             }
             .serialize(s)
         }
