@@ -63,8 +63,14 @@ fuzz_target!(|input: Input| {
     options.as_of = input.as_of.and_then(date);
     let engine = engine();
     let verdict = engine.check_with(&s, &options);
-    assert_eq!(verdict.verdict, engine.decide(&s, &options));
+    assert_eq!(verdict.decision, engine.decide_with(&s, &options));
     assert_eq!(verdict, engine.check_by_scan(&s, &options));
     let json = serde_json::to_string(&verdict).unwrap();
-    assert_eq!(serde_json::from_str::<Verdict>(&json).unwrap(), verdict);
+    assert_eq!(serde_json::from_str::<Verdict<'static>>(&json).unwrap(), verdict);
+    // Every reason reads as a sentence with no raw control character.
+    for m in &verdict.matches {
+        for b in &m.because {
+            assert!(!b.to_string().chars().any(char::is_control), "{b:?}");
+        }
+    }
 });

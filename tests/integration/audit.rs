@@ -1,27 +1,54 @@
 //! The audit and impact examples, run as a script would run them: golden output for each format,
 //! exit statuses, records in = lines out, `--as-of`, `--explain`.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::{Mutex, OnceLock};
 
 use crate::golden::assert_golden;
 
-/// The example binary `name`, built by `cargo test` beside the test binary.
-fn example(name: &str) -> Command {
-    let mut dir: PathBuf = std::env::current_exe().unwrap();
-    dir.pop();
-    if dir.ends_with("deps") {
-        dir.pop();
+/// The example binary `name`, built from the sources as they are now by this test process
+/// (once), so that a test never runs a binary left over from an earlier build: `cargo` says
+/// where the executable is.
+pub fn example_path(name: &str) -> PathBuf {
+    static BUILT: OnceLock<Mutex<BTreeMap<String, PathBuf>>> = OnceLock::new();
+    let mut built = BUILT
+        .get_or_init(|| Mutex::new(BTreeMap::new()))
+        .lock()
+        .unwrap();
+    if let Some(path) = built.get(name) {
+        return path.clone();
     }
-    let path = dir
-        .join("examples")
-        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    let output = Command::new(env!("CARGO"))
+        .args([
+            "build",
+            "--quiet",
+            "--example",
+            name,
+            "--message-format=json",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
     assert!(
-        path.exists(),
-        "{} is not built: run `cargo test`",
-        path.display()
+        output.status.success(),
+        "cannot build example `{name}`: {}",
+        String::from_utf8_lossy(&output.stderr)
     );
-    let mut command = Command::new(path);
+    let path = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|m| m["target"]["name"] == name)
+        .find_map(|m| m["executable"].as_str().map(PathBuf::from))
+        .unwrap_or_else(|| panic!("cargo built no executable for example `{name}`"));
+    built.insert(name.to_owned(), path.clone());
+    path
+}
+
+/// A command running the example `name` from the crate's directory, colours off.
+pub fn example(name: &str) -> Command {
+    let mut command = Command::new(example_path(name));
     command.current_dir(env!("CARGO_MANIFEST_DIR"));
     command.env("NO_COLOR", "1");
     command
