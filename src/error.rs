@@ -33,6 +33,36 @@ pub enum LoadError {
         /// Byte offset of the first invalid sequence.
         offset: usize,
     },
+    /// A rule file is larger than [`MAX_FILE_BYTES`](crate::source::MAX_FILE_BYTES); it is not
+    /// read.
+    #[error("`{}` is {bytes} bytes: a rule file may hold at most {limit}", path.display())]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size.
+        bytes: u64,
+        /// The limit.
+        limit: usize,
+    },
+    /// A path named as a rule file, or found where rule files are, that is not a regular file
+    /// (a FIFO, a device, a socket): it is not read, so loading cannot hang on it.
+    #[error("`{}` is {what}, not a regular file: rule files are read from regular files only", path.display())]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+        /// What it is, in words.
+        what: &'static str,
+    },
+    /// A file beside the rule files whose name looks like a rule file's but is not read as one
+    /// (`X.TOML`, `x.toml.new`, `x.toml~`): a rule set that silently stopped loading would
+    /// disable its rules.
+    #[error("`{}` is named like a rule file but would not be read: {hint}", path.display())]
+    Misnamed {
+        /// The file.
+        path: PathBuf,
+        /// What to do about it.
+        hint: String,
+    },
     /// The paths held no rule set at all.
     #[error(
         "no rule set found in {paths}: rule sets are `.toml` files other than `groups.toml` and `*.tests.toml`"
@@ -148,6 +178,14 @@ pub enum RuleErrorKind {
     Syntax {
         /// The parser's message.
         message: String,
+    },
+    /// The file is larger than a rule file may be.
+    #[error("the file is {bytes} bytes: a rule file may hold at most {limit}")]
+    FileTooLarge {
+        /// Its size.
+        bytes: usize,
+        /// The limit.
+        limit: usize,
     },
     /// A key the format does not know (usually a typo).
     #[error("unknown key `{key}` in `{table}`")]

@@ -17,6 +17,10 @@ pub const GROUPS_FILE: &str = "groups.toml";
 /// The suffix of a rule test file.
 pub const TESTS_SUFFIX: &str = ".tests.toml";
 
+/// Largest rule file accepted, in bytes (8 MiB). Files on disk are measured before they are
+/// read.
+pub const MAX_FILE_BYTES: usize = 8 << 20;
+
 /// What a rule file holds, by its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]

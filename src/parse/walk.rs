@@ -454,8 +454,7 @@ pub(crate) fn compile_regex(
     }
 }
 
-/// Largest rule file accepted, in bytes.
-pub const MAX_FILE_BYTES: usize = 8 << 20;
+use crate::source::MAX_FILE_BYTES;
 
 /// Parses a file's TOML, reporting a syntax error at its place.
 pub(crate) fn parse_toml<'i>(
@@ -464,10 +463,9 @@ pub(crate) fn parse_toml<'i>(
 ) -> Option<Spanned<DeTable<'i>>> {
     if text.len() > MAX_FILE_BYTES {
         diag.push(
-            RuleErrorKind::InvalidValue {
-                key: String::new(),
-                value: format!("{} bytes", text.len()),
-                reason: format!("a rule file may hold at most {MAX_FILE_BYTES} bytes"),
+            RuleErrorKind::FileTooLarge {
+                bytes: text.len(),
+                limit: MAX_FILE_BYTES,
             },
             0..0,
         );

@@ -1,91 +1,33 @@
 //! CSV files: a header row, then one record per row.
+//!
+//! Lines are read with bounded memory ([`super::lines`]) and each record is split into fields
+//! by `csv-core`, the parser of the `csv` crate, fed one line at a time. A record whose quoted
+//! field goes on to the next line is put together line by line, but only while that is
+//! believable: a quote still open at the end of the file, a record over
+//! [`MAX_RECORD_LINES`] lines or [`MAX_RECORD_BYTES`] bytes, or a continued line that reads as
+//! a record of its own makes the record an error at the line where the quote opened, and the
+//! lines after that line are read again as records of their own. So no record can disappear
+//! into another one's field: at worst it is read on its own, or reported.
 
+use std::collections::{HashSet, VecDeque};
 use std::fmt;
 use std::io;
 
-use std::collections::HashSet;
+use csv_core::ReadRecordResult;
 
+use super::lines::{Ends, Line, Lines, Stop, skip_blank_start};
 use super::{
-    IoError, MAX_RECORD_BYTES, ReadError, ReadOptions, Record, RecordError, RecordErrorKind,
+    IoError, MAX_RECORD_BYTES, QuoteProblem, ReadError, ReadOptions, Record, RecordError,
+    RecordErrorKind,
 };
 use crate::shipment::{Field, ShipmentBuilder};
 
-/// Counts lines in what the CSV parser reads, so a record's line can be found from its byte
-/// offset. The `csv` crate's own line numbers are wrong after blank lines
-/// (BurntSushi/rust-csv#208), and a record's byte offset then points at the blank lines it
-/// skipped. A line ends at `\n`, `\r\n` or a lone `\r` (the parser accepts all three). Only the
-/// line ends not yet passed are kept, so memory is bounded by the parser's read-ahead.
-struct LineCounter<R> {
-    inner: R,
-    read: u64,
-    /// Offsets of line ends not yet passed, and whether their line was empty.
-    pending: std::collections::VecDeque<(u64, bool)>,
-    passed: u64,
-    /// Whether the line being read is empty so far.
-    blank_so_far: bool,
-    /// Whether the last byte read was a `\r` (a `\n` right after it ends no new line).
-    after_cr: bool,
-}
-
-impl<R: io::Read> io::Read for LineCounter<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let chunk = buf.get(..n).unwrap_or_default();
-        let mut line_start = 0;
-        for end in memchr::memchr2_iter(b'\n', b'\r', chunk) {
-            let is_cr = chunk.get(end) == Some(&b'\r');
-            let empty = end == line_start && self.blank_so_far;
-            if !is_cr && end == line_start && self.after_cr {
-                // The `\n` of a `\r\n`: the line ended at the `\r`.
-                self.after_cr = false;
-                line_start = end + 1;
-                continue;
-            }
-            self.pending.push_back((self.read + end as u64, empty));
-            self.blank_so_far = true;
-            self.after_cr = is_cr;
-            line_start = end + 1;
-        }
-        if line_start < chunk.len() {
-            self.blank_so_far = false;
-            self.after_cr = false;
-        }
-        self.read += n as u64;
-        Ok(n)
-    }
-}
-
-impl<R> LineCounter<R> {
-    fn new(inner: R) -> Self {
-        LineCounter {
-            inner,
-            read: 0,
-            pending: std::collections::VecDeque::new(),
-            passed: 0,
-            blank_so_far: true,
-            after_cr: false,
-        }
-    }
-
-    /// The 1-based line a record reported at `byte` starts on, past any empty lines the parser
-    /// skipped (with CRLF line ends the offset is that of the previous line's `\n`). Offsets
-    /// must be asked in increasing order.
-    fn record_line(&mut self, byte: u64) -> u64 {
-        while let Some(&(end, blank)) = self.pending.front() {
-            if end <= byte || blank {
-                self.pending.pop_front();
-                self.passed += 1;
-            } else {
-                break;
-            }
-        }
-        self.passed + 1
-    }
-}
+/// Most lines one CSV record may span (through quoted fields that hold line breaks).
+pub const MAX_RECORD_LINES: usize = 100;
 
 /// Reads CSV records: the header row first. Columns that name no field are attributes;
 /// see [`csv_with`] for a column whose name is one edit away from a field's.
-pub fn csv<R: io::Read>(reader: R) -> Result<CsvRecords<R>, ReadError> {
+pub fn csv<R: io::BufRead>(reader: R) -> Result<CsvRecords<R>, ReadError> {
     csv_with(reader, &ReadOptions::default())
 }
 
@@ -93,23 +35,46 @@ pub fn csv<R: io::Read>(reader: R) -> Result<CsvRecords<R>, ReadError> {
 /// (`orign`, `destinaton`) is an error naming the field it probably means, unless
 /// [`ReadOptions::attribute_columns`] names it: a misspelt column must not turn a field the rules
 /// test into an attribute they never look at.
-pub fn csv_with<R: io::Read>(reader: R, options: &ReadOptions) -> Result<CsvRecords<R>, ReadError> {
-    let counter = LineCounter::new(reader);
-    let mut inner = ::csv::ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(false)
-        .from_reader(counter);
-    let mut header = ::csv::ByteRecord::new();
+pub fn csv_with<R: io::BufRead>(
+    mut reader: R,
+    options: &ReadOptions,
+) -> Result<CsvRecords<R>, ReadError> {
+    let io_error = |source| ReadError::Io {
+        path: "-".into(),
+        source,
+    };
+    let blank = skip_blank_start(&mut reader, Ends::Any)
+        .map_err(io_error)?
+        .ok_or(ReadError::Empty)?;
+    let mut lines = Lines::new(reader, Ends::Any);
+    lines.skip_numbers(blank);
     let header_error = |reason: String| ReadError::Header { reason };
-    match inner.read_byte_record(&mut header) {
-        Ok(true) => {}
-        Ok(false) => return Err(header_error("the file is empty".into())),
-        Err(e) => return Err(header_error(e.to_string())),
+    let mut parser = Parser::default();
+    match lines.next_line() {
+        Ok(Some(Line::Text { content, end, .. })) => {
+            if !parser.feed_line(content, end) {
+                return Err(header_error(
+                    "a quote in the header row is not closed on its line".into(),
+                ));
+            }
+        }
+        Ok(Some(Line::TooLong { .. })) => {
+            return Err(header_error(format!(
+                "the header row is longer than {MAX_RECORD_BYTES} bytes"
+            )));
+        }
+        Ok(None) => return Err(ReadError::Empty),
+        Err(Stop::Io(source)) => return Err(io_error(source)),
+        Err(Stop::Endless) => {
+            return Err(header_error(format!(
+                "the header row is longer than {MAX_RECORD_BYTES} bytes"
+            )));
+        }
     }
-    let mut columns = Vec::with_capacity(header.len());
-    let mut fields = Vec::with_capacity(header.len());
-    let mut seen = HashSet::with_capacity(header.len());
-    for (i, name) in header.iter().enumerate() {
+    let mut columns = Vec::with_capacity(parser.ends.len());
+    let mut fields = Vec::with_capacity(parser.ends.len());
+    let mut seen = HashSet::with_capacity(parser.ends.len());
+    for (i, name) in parser.fields().enumerate() {
         let name = std::str::from_utf8(name)
             .map_err(|_| header_error(format!("column {} is not UTF-8 text", i + 1)))?;
         let name = name.trim().trim_start_matches('\u{feff}').trim().to_owned();
@@ -137,28 +102,150 @@ pub fn csv_with<R: io::Read>(reader: R, options: &ReadOptions) -> Result<CsvReco
         .map(Field::name)
         .collect();
     if !missing.is_empty() {
-        return Err(header_error(format!(
+        let mut reason = format!(
             "required column{} missing: {}",
             if missing.len() == 1 { "" } else { "s" },
             missing.join(", ")
-        )));
+        );
+        if let [only] = columns.as_slice()
+            && let Some(separator) = [';', '\t', '|'].into_iter().find(|c| only.contains(*c))
+        {
+            let name = match separator {
+                ';' => "semicolons",
+                '\t' => "tabs",
+                _ => "vertical bars",
+            };
+            reason.push_str(&format!(
+                " (the header is one column holding `{}`: the file seems to be separated by \
+                 {name}; records are read separated by commas)",
+                separator.escape_default()
+            ));
+        }
+        return Err(header_error(reason));
     }
     Ok(CsvRecords {
-        inner,
+        lines,
+        parser,
+        probe: Parser::default(),
         fields,
         columns,
-        record: ::csv::ByteRecord::new(),
+        span: Vec::new(),
+        span_lines: Vec::new(),
+        reread: VecDeque::new(),
+        stop: None,
         done: false,
     })
 }
 
+/// `csv-core` with the buffers a record's fields are written to.
+struct Parser {
+    core: csv_core::Reader,
+    /// The fields' bytes, one after the other.
+    out: Vec<u8>,
+    /// Where each field ends in `out`.
+    ends: Vec<usize>,
+    out_len: usize,
+}
+
+impl Default for Parser {
+    fn default() -> Self {
+        Parser {
+            // `csv_core::Reader::default()` has no transition table built: `new` does.
+            core: csv_core::Reader::new(),
+            out: Vec::new(),
+            ends: Vec::new(),
+            out_len: 0,
+        }
+    }
+}
+
+impl Parser {
+    /// Starts a new record.
+    fn reset(&mut self) {
+        self.core.reset();
+        self.ends.clear();
+        self.out_len = 0;
+    }
+
+    /// Feeds bytes; true when a record ended in them (the bytes after its end are dropped: only
+    /// the rest of a line end can follow).
+    fn feed(&mut self, mut input: &[u8]) -> bool {
+        if self.out.is_empty() {
+            self.out.resize(1024, 0);
+        }
+        let mut ends = [0usize; 64];
+        loop {
+            let out = self.out.get_mut(self.out_len..).unwrap_or_default();
+            let (result, read, written, ended) = self.core.read_record(input, out, &mut ends);
+            input = input.get(read..).unwrap_or_default();
+            self.out_len += written;
+            self.ends
+                .extend_from_slice(ends.get(..ended).unwrap_or_default());
+            match result {
+                ReadRecordResult::InputEmpty => return false,
+                ReadRecordResult::OutputFull => {
+                    let len = self.out.len().max(1024) * 2;
+                    self.out.resize(len, 0);
+                }
+                ReadRecordResult::OutputEndsFull => {}
+                ReadRecordResult::Record | ReadRecordResult::End => return true,
+            }
+        }
+    }
+
+    /// Feeds one line from the start of a record (or continuing one); true when the record
+    /// ended on it. A last line without a line end is ended here, so that a quote still open
+    /// on it is seen: a record then does not end.
+    fn feed_line(&mut self, content: &[u8], end: &[u8]) -> bool {
+        if !content.is_empty() && self.feed(content) {
+            return true;
+        }
+        self.feed(if end.is_empty() { b"\n" } else { end })
+    }
+
+    /// The fields of the record just read.
+    fn fields(&self) -> impl Iterator<Item = &[u8]> {
+        let out = self.out.get(..self.out_len).unwrap_or_default();
+        self.ends.iter().scan(0usize, move |start, &end| {
+            let field = out.get(*start..end).unwrap_or_default();
+            *start = end;
+            Some(field)
+        })
+    }
+
+    /// The number of fields of `content` read as one record on its own line, if it ends on it.
+    fn fields_alone(&mut self, content: &[u8]) -> Option<usize> {
+        self.reset();
+        let ended = self.feed_line(content, b"\n");
+        let fields = self.ends.len();
+        self.reset();
+        ended.then_some(fields)
+    }
+}
+
+/// A line to read again after a record that spanned it was given up.
+enum Reread {
+    Text { number: u64, line: Vec<u8> },
+    TooLong { number: u64 },
+}
+
 /// The records of a CSV file; see [`csv()`].
 pub struct CsvRecords<R> {
-    inner: ::csv::Reader<LineCounter<R>>,
+    lines: Lines<R>,
+    parser: Parser,
+    /// A second parser, to read a line on its own.
+    probe: Parser,
     columns: Vec<String>,
     /// The field of each column; `None` for an attribute.
     fields: Vec<Option<Field>>,
-    record: ::csv::ByteRecord,
+    /// The lines of a record being put together across lines, with their ends.
+    span: Vec<u8>,
+    /// The number of each line in `span` and where it starts there.
+    span_lines: Vec<(u64, usize)>,
+    /// Lines to read again, each as a record of its own.
+    reread: VecDeque<Reread>,
+    /// Why reading stopped, told after the lines read again.
+    stop: Option<RecordError>,
     done: bool,
 }
 
@@ -170,59 +257,53 @@ impl<R> fmt::Debug for CsvRecords<R> {
     }
 }
 
-impl<R: io::Read> CsvRecords<R> {
+impl<R: io::BufRead> CsvRecords<R> {
     /// The column names of the header row.
     pub fn columns(&self) -> &[String] {
         &self.columns
     }
 
+    /// The record's id, to name it in its errors, when the fields hold one.
+    fn id(&self) -> Option<String> {
+        let pos = self.fields.iter().position(|f| *f == Some(Field::Id))?;
+        let raw = self.parser.fields().nth(pos)?;
+        let id = std::str::from_utf8(raw).ok()?.trim();
+        (!id.is_empty()).then(|| id.to_owned())
+    }
+
     fn parse(&self, line: u64) -> Result<Record, RecordError> {
-        // The id names a record in its errors; it is read only when there is one.
         let fail = |kind| RecordError {
             line,
-            id: self
-                .fields
-                .iter()
-                .position(|f| *f == Some(Field::Id))
-                .and_then(|pos| self.record.get(pos))
-                .and_then(|raw| std::str::from_utf8(raw).ok())
-                .map(str::trim)
-                .filter(|id| !id.is_empty())
-                .map(str::to_owned),
+            id: self.id(),
             kind,
         };
-        if self.record.as_slice().len() > MAX_RECORD_BYTES {
-            return Err(fail(RecordErrorKind::TooLong {
-                limit: MAX_RECORD_BYTES,
-            }));
-        }
-        if self.record.len() != self.columns.len() {
+        if self.parser.ends.len() != self.columns.len() {
             return Err(fail(RecordErrorKind::FieldCount {
                 expected: self.columns.len(),
-                found: self.record.len(),
+                found: self.parser.ends.len(),
             }));
         }
         // One UTF-8 check for the whole record (fields split at ASCII delimiters, so each is
         // valid when the whole is); field by field only to name the one at fault.
-        let Ok(all) = std::str::from_utf8(self.record.as_slice()) else {
+        let bytes = self
+            .parser
+            .out
+            .get(..self.parser.out_len)
+            .unwrap_or_default();
+        let Ok(all) = std::str::from_utf8(bytes) else {
             let field = self
                 .columns
                 .iter()
-                .zip(self.record.iter())
+                .zip(self.parser.fields())
                 .find(|(_, raw)| std::str::from_utf8(raw).is_err())
                 .map_or_else(String::new, |(name, _)| name.clone());
             return Err(fail(RecordErrorKind::NotUtf8 { field }));
         };
         let mut builder = ShipmentBuilder::default();
         let mut start = 0;
-        for ((name, field), raw) in self
-            .columns
-            .iter()
-            .zip(&self.fields)
-            .zip(self.record.iter())
-        {
-            let text = all.get(start..start + raw.len()).unwrap_or_default();
-            start += raw.len();
+        for ((name, field), &end) in self.columns.iter().zip(&self.fields).zip(&self.parser.ends) {
+            let text = all.get(start..end).unwrap_or_default();
+            start = end;
             match field {
                 Some(field) => builder.set_text(*field, text),
                 None => builder.set_attribute(name, text),
@@ -234,50 +315,211 @@ impl<R: io::Read> CsvRecords<R> {
             .map_err(|e| fail(RecordErrorKind::Field(e)))?;
         Ok(Record { line, shipment })
     }
+
+    /// Gives up the record being put together across lines: an error at the line it started
+    /// on, and the lines after that one read again, each on its own.
+    fn give_up(&mut self, problem: QuoteProblem, then: Option<Reread>) -> RecordError {
+        let start = self.span_lines.first().map_or(0, |&(n, _)| n);
+        let error = RecordError {
+            line: start,
+            id: self.id(),
+            kind: RecordErrorKind::OpenQuote { problem },
+        };
+        let bounds: Vec<(u64, usize, usize)> = self
+            .span_lines
+            .iter()
+            .enumerate()
+            .map(|(i, &(n, at))| {
+                let to = self
+                    .span_lines
+                    .get(i + 1)
+                    .map_or(self.span.len(), |&(_, next)| next);
+                (n, at, to)
+            })
+            .collect();
+        let mut again: Vec<Reread> = bounds
+            .into_iter()
+            .skip(1)
+            .map(|(number, at, to)| Reread::Text {
+                number,
+                line: self.span.get(at..to).unwrap_or_default().to_vec(),
+            })
+            .collect();
+        again.extend(then);
+        for line in again.into_iter().rev() {
+            self.reread.push_front(line);
+        }
+        self.span.clear();
+        self.span_lines.clear();
+        self.parser.reset();
+        error
+    }
+
+    /// A line read again: a record on its own, or an error.
+    fn reread(&mut self, line: Reread) -> Option<Result<Record, RecordError>> {
+        let (number, line) = match line {
+            Reread::TooLong { number } => return Some(Err(too_long(number))),
+            Reread::Text { number, line } => (number, line),
+        };
+        let content_len = line
+            .iter()
+            .rposition(|b| !matches!(b, b'\r' | b'\n'))
+            .map_or(0, |i| i + 1);
+        let (content, end) = line.split_at(content_len);
+        if content.is_empty() {
+            return None;
+        }
+        self.parser.reset();
+        if self.parser.feed_line(content, end) {
+            let result = self.parse(number);
+            self.parser.reset();
+            return Some(result);
+        }
+        let error = RecordError {
+            line: number,
+            id: self.id(),
+            kind: RecordErrorKind::OpenQuote {
+                problem: QuoteProblem::NotClosedOnItsLine,
+            },
+        };
+        self.parser.reset();
+        Some(Err(error))
+    }
 }
 
-impl<R: io::Read> Iterator for CsvRecords<R> {
+fn too_long(line: u64) -> RecordError {
+    RecordError {
+        line,
+        id: None,
+        kind: RecordErrorKind::TooLong {
+            limit: MAX_RECORD_BYTES,
+        },
+    }
+}
+
+impl<R: io::BufRead> Iterator for CsvRecords<R> {
     type Item = Result<Record, RecordError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
-        }
         loop {
-            let byte = self.inner.position().byte();
-            match self.inner.read_byte_record(&mut self.record) {
-                Ok(false) => {
-                    self.done = true;
-                    return None;
-                }
-                // A line with nothing on it is not a record.
-                Ok(true) if self.record.len() == 1 && self.record.get(0) == Some(b"") => {}
-                Ok(true) => {
-                    let byte = self.record.position().map_or(byte, |p| p.byte());
-                    let line = self.inner.get_mut().record_line(byte);
-                    return Some(self.parse(line));
-                }
-                Err(e) => {
-                    let byte = e.position().map_or(byte, |p| p.byte());
-                    let line = self.inner.get_mut().record_line(byte);
-                    let message = e.to_string();
-                    let kind = match e.into_kind() {
-                        ::csv::ErrorKind::Io(source) => {
-                            self.done = true;
-                            RecordErrorKind::Io {
-                                source: IoError::new(source),
-                            }
-                        }
-                        _ => RecordErrorKind::Syntax { message },
-                    };
-                    return Some(Err(RecordError {
-                        line,
-                        id: None,
-                        kind,
-                    }));
+            if self.span_lines.is_empty()
+                && let Some(line) = self.reread.pop_front()
+            {
+                match self.reread(line) {
+                    Some(result) => return Some(result),
+                    None => continue,
                 }
             }
+            if self.done {
+                return self.stop.take().map(Err);
+            }
+            let spanning = !self.span_lines.is_empty();
+            let (number, content, end) = match self.lines.next_line() {
+                Ok(Some(Line::Text {
+                    number,
+                    content,
+                    end,
+                })) => (number, content, end),
+                Ok(Some(Line::TooLong { number })) => {
+                    if spanning {
+                        let then = Some(Reread::TooLong { number });
+                        return Some(Err(self.give_up(QuoteProblem::TooLong, then)));
+                    }
+                    return Some(Err(too_long(number)));
+                }
+                Ok(None) => {
+                    self.done = true;
+                    if spanning {
+                        return Some(Err(self.give_up(QuoteProblem::EndOfFile, None)));
+                    }
+                    return None;
+                }
+                Err(stop) => {
+                    self.done = true;
+                    let error = stop_error(self.lines.number() + 1, stop);
+                    if spanning {
+                        // What was being put together is reported first, its lines read
+                        // again, and then why reading stopped.
+                        self.stop = Some(error);
+                        return Some(Err(self.give_up(QuoteProblem::EndOfFile, None)));
+                    }
+                    return Some(Err(error));
+                }
+            };
+            if !spanning {
+                // A line with nothing on it is not a record.
+                if content.is_empty() {
+                    continue;
+                }
+                self.parser.reset();
+                if self.parser.feed_line(content, end) {
+                    let result = self.parse(number);
+                    self.parser.reset();
+                    return Some(result);
+                }
+                if end.is_empty() {
+                    // The last line, its quote still open.
+                    let error = RecordError {
+                        line: number,
+                        id: self.id(),
+                        kind: RecordErrorKind::OpenQuote {
+                            problem: QuoteProblem::EndOfFile,
+                        },
+                    };
+                    self.parser.reset();
+                    return Some(Err(error));
+                }
+                self.span_lines.push((number, 0));
+                self.span.extend_from_slice(content);
+                self.span.extend_from_slice(end);
+                continue;
+            }
+            // A line that goes on a record whose quoted field is open.
+            let line: Vec<u8> = [content, end].concat();
+            let alone = (!content.is_empty())
+                .then(|| self.probe.fields_alone(content))
+                .flatten();
+            self.span_lines.push((number, self.span.len()));
+            self.span.extend_from_slice(&line);
+            if alone == Some(self.columns.len()) {
+                return Some(Err(
+                    self.give_up(QuoteProblem::RunsIntoRecord { line: number }, None)
+                ));
+            }
+            if self.span.len() > MAX_RECORD_BYTES {
+                return Some(Err(self.give_up(QuoteProblem::TooLong, None)));
+            }
+            if self.span_lines.len() > MAX_RECORD_LINES {
+                return Some(Err(self.give_up(QuoteProblem::TooManyLines, None)));
+            }
+            if self.parser.feed_line(content, end) {
+                let start = self.span_lines.first().map_or(number, |&(n, _)| n);
+                let result = self.parse(start);
+                self.span.clear();
+                self.span_lines.clear();
+                self.parser.reset();
+                return Some(result);
+            }
+            if end.is_empty() {
+                return Some(Err(self.give_up(QuoteProblem::EndOfFile, None)));
+            }
         }
+    }
+}
+
+/// The error that ends reading.
+fn stop_error(line: u64, stop: Stop) -> RecordError {
+    RecordError {
+        line,
+        id: None,
+        kind: match stop {
+            Stop::Io(source) => RecordErrorKind::Io {
+                source: IoError::new(source),
+            },
+            Stop::Endless => RecordErrorKind::Endless {
+                limit: super::lines::MAX_SKIPPED_LINE_BYTES,
+            },
+        },
     }
 }
 

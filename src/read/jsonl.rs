@@ -4,35 +4,39 @@ use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, BufRead, Read as _};
 
+use super::lines::{Ends, Line, Lines, MAX_SKIPPED_LINE_BYTES, Stop, skip_blank_start};
+
 use serde::de::{MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::{IoError, MAX_RECORD_BYTES, Record, RecordError, RecordErrorKind};
 use crate::shipment::{FieldError, FieldValue, ShipmentBuilder};
 
-/// Reads JSON Lines records.
+/// Reads JSON Lines records. Blank lines are skipped; an input with nothing else gives no
+/// records (see [`super::reader`], which calls that an empty file).
 pub fn json_lines<R: BufRead>(reader: R) -> JsonLines<R> {
     JsonLines {
-        reader,
-        line: 0,
-        buffer: Vec::new(),
+        lines: Lines::new(reader, Ends::Lf),
         done: false,
     }
 }
 
+/// JSON Lines after `lines` blank lines already passed.
+pub(super) fn json_lines_after<R: BufRead>(reader: R, lines: u64) -> JsonLines<R> {
+    let mut records = json_lines(reader);
+    records.lines.skip_numbers(lines);
+    records
+}
+
 /// The records of a JSON Lines file; see [`json_lines`].
 pub struct JsonLines<R> {
-    reader: R,
-    line: u64,
-    buffer: Vec<u8>,
+    lines: Lines<R>,
     done: bool,
 }
 
 impl<R> fmt::Debug for JsonLines<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("JsonLines")
-            .field("line", &self.line)
-            .finish_non_exhaustive()
+        f.debug_struct("JsonLines").finish_non_exhaustive()
     }
 }
 
@@ -41,45 +45,52 @@ impl<R: BufRead> Iterator for JsonLines<R> {
 
     fn next(&mut self) -> Option<Self::Item> {
         while !self.done {
-            self.buffer.clear();
-            let read = io::Read::take(&mut self.reader, MAX_RECORD_BYTES as u64 + 1)
-                .read_until(b'\n', &mut self.buffer);
-            self.line += 1;
-            let line = self.line;
-            let fail = |kind| {
+            let fail = |line, kind| {
                 Some(Err(RecordError {
                     line,
                     id: None,
                     kind,
                 }))
             };
-            match read {
-                Ok(0) => {
+            let (line, content) = match self.lines.next_line() {
+                Ok(None) => {
                     self.done = true;
                     return None;
                 }
-                Ok(_) => {}
-                Err(e) => {
+                Ok(Some(Line::Text {
+                    number, content, ..
+                })) => (number, content),
+                Ok(Some(Line::TooLong { number })) => {
+                    return fail(
+                        number,
+                        RecordErrorKind::TooLong {
+                            limit: MAX_RECORD_BYTES,
+                        },
+                    );
+                }
+                Err(stop) => {
                     self.done = true;
-                    return fail(RecordErrorKind::Io {
-                        source: IoError::new(e),
-                    });
+                    let line = self.lines.number() + 1;
+                    return fail(
+                        line,
+                        match stop {
+                            Stop::Io(e) => RecordErrorKind::Io {
+                                source: IoError::new(e),
+                            },
+                            Stop::Endless => RecordErrorKind::Endless {
+                                limit: MAX_SKIPPED_LINE_BYTES,
+                            },
+                        },
+                    );
                 }
-            }
-            if self.buffer.len() > MAX_RECORD_BYTES {
-                // Skip the rest of the over-long line.
-                if !self.buffer.ends_with(b"\n") {
-                    let mut rest = Vec::new();
-                    let _ = self.reader.read_until(b'\n', &mut rest);
-                }
-                return fail(RecordErrorKind::TooLong {
-                    limit: MAX_RECORD_BYTES,
-                });
-            }
-            let Ok(text) = std::str::from_utf8(&self.buffer) else {
-                return fail(RecordErrorKind::NotUtf8 {
-                    field: "line".into(),
-                });
+            };
+            let Ok(text) = std::str::from_utf8(content) else {
+                return fail(
+                    line,
+                    RecordErrorKind::NotUtf8 {
+                        field: "line".into(),
+                    },
+                );
             };
             let text = text.trim_start_matches('\u{feff}').trim();
             if text.is_empty() {
@@ -105,13 +116,13 @@ pub(super) fn json_file<'a, R: BufRead + Send + 'a>(
         source,
     };
     // A file whose first character (past white space and a byte order mark) is `{` is JSON
-    // Lines; one that is empty too.
-    let buf = input.fill_buf().map_err(io_error)?;
-    let first = buf
-        .iter()
-        .find(|b| !(b.is_ascii_whitespace() || matches!(b, 0xef | 0xbb | 0xbf)));
-    if buf.is_empty() || first == Some(&b'{') {
-        return Ok(Box::new(json_lines(input)));
+    // Lines; an empty one is an error, as in every format.
+    let blank = skip_blank_start(&mut input, Ends::Lf)
+        .map_err(io_error)?
+        .ok_or(super::ReadError::Empty)?;
+    let first = input.fill_buf().map_err(io_error)?.first().copied();
+    if first == Some(b'{') {
+        return Ok(Box::new(json_lines_after(input, blank)));
     }
     let mut bytes = Vec::new();
     io::Read::take(&mut input, MAX_JSON_ARRAY_BYTES + 1)
@@ -136,7 +147,7 @@ pub(super) fn json_file<'a, R: BufRead + Send + 'a>(
         serde_json::from_str(body).map_err(|e| array_error(e.to_string()))?;
     let base = body.as_ptr() as usize;
     let mut records = Vec::with_capacity(items.len());
-    let mut line = 1u64;
+    let mut line = 1 + blank;
     let mut counted = 0usize;
     for item in items {
         let offset = (item.get().as_ptr() as usize).saturating_sub(base);

@@ -12,12 +12,14 @@
 
 mod csv;
 mod jsonl;
+mod lines;
 
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub use self::csv::{CsvRecords, csv, csv_with};
+pub use self::csv::{CsvRecords, MAX_RECORD_LINES, csv, csv_with};
 pub use jsonl::{JsonLines, json_lines};
+pub use lines::MAX_SKIPPED_LINE_BYTES;
 
 use crate::engine::{CheckOptions, Engine};
 use crate::shipment::{FieldError, Shipment};
@@ -100,12 +102,60 @@ pub enum RecordErrorKind {
         /// The limit.
         limit: usize,
     },
+    /// A CSV quoted field opened on this line does not close where a record can end; the
+    /// lines after this one are read again as records of their own.
+    #[error("a quoted field opened on this line {problem}")]
+    OpenQuote {
+        /// What went wrong with it.
+        problem: QuoteProblem,
+    },
+    /// A line runs on past [`MAX_SKIPPED_LINE_BYTES`]: reading stops, no record follows.
+    #[error("a line runs on past {limit} bytes without ending: reading stops here")]
+    Endless {
+        /// The limit.
+        limit: u64,
+    },
     /// The file could not be read further; no record follows this one.
     #[error("read error: {source}")]
     Io {
         /// The operating system's reason.
         source: IoError,
     },
+}
+
+impl RecordErrorKind {
+    /// Whether reading stopped at this error: the records after it, if any, were not read, so
+    /// a run that met it did not see its whole input.
+    pub fn ends_reading(&self) -> bool {
+        matches!(
+            self,
+            RecordErrorKind::Io { .. } | RecordErrorKind::Endless { .. }
+        )
+    }
+}
+
+/// Why a CSV quoted field that holds line breaks was not taken as one record's field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum QuoteProblem {
+    /// The file ends before the quote closes.
+    #[error("is not closed before the end of the file")]
+    EndOfFile,
+    /// It runs into a line that reads as a record of its own.
+    #[error("runs into line {line}, which reads as a record of its own: close the quote")]
+    RunsIntoRecord {
+        /// That line.
+        line: u64,
+    },
+    /// The record would span more than [`MAX_RECORD_LINES`] lines.
+    #[error("is not closed within {} lines", MAX_RECORD_LINES)]
+    TooManyLines,
+    /// The record would be longer than [`MAX_RECORD_BYTES`].
+    #[error("is not closed within {} bytes", MAX_RECORD_BYTES)]
+    TooLong,
+    /// A line read again after a record spanning it was given up opens a quote of its own.
+    #[error("is not closed on its line (the line is read on its own after an earlier open quote)")]
+    NotClosedOnItsLine,
 }
 
 /// An operating-system error met while reading, shared by the clones of the [`RecordError`]
@@ -169,6 +219,9 @@ pub enum ReadError {
         /// The parser's message, with line and column.
         message: String,
     },
+    /// The file holds nothing but white space: no records, and probably not what was meant.
+    #[error("the file is empty")]
+    Empty,
     /// The file's format cannot be told from its name.
     #[error(
         "cannot tell the format of `{}`: name it .csv, .jsonl or .json (or say which)",
@@ -227,10 +280,7 @@ pub fn open(path: &Path, options: &ReadOptions) -> Result<Records<'static>, Read
     let input: Box<dyn io::Read + Send> = if path == Path::new("-") {
         Box::new(io::stdin())
     } else {
-        Box::new(std::fs::File::open(path).map_err(|source| ReadError::Io {
-            path: path.to_owned(),
-            source,
-        })?)
+        Box::new(open_file(path)?)
     };
     let buffered = io::BufReader::with_capacity(1 << 16, input);
     reader(buffered, format, options).map_err(|e| match e {
@@ -242,15 +292,41 @@ pub fn open(path: &Path, options: &ReadOptions) -> Result<Records<'static>, Read
     })
 }
 
-/// Reads records from any buffered reader in `format`.
+/// Opens a file of records: anything that can be read as a stream (a regular file, a pipe, a
+/// device), but not a directory, which would only fail at its first read.
+pub fn open_file(path: &Path) -> Result<std::fs::File, ReadError> {
+    let io_error = |source| ReadError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io_error)?;
+    if file.metadata().map_err(io_error)?.is_dir() {
+        return Err(io_error(io::Error::new(
+            io::ErrorKind::IsADirectory,
+            "it is a directory, not a file of records",
+        )));
+    }
+    Ok(file)
+}
+
+/// Reads records from any buffered reader in `format`. An input of nothing but white space is
+/// [`ReadError::Empty`] in every format.
 pub fn reader<'a, R: io::BufRead + Send + 'a>(
-    input: R,
+    mut input: R,
     format: Format,
     options: &ReadOptions,
 ) -> Result<Records<'a>, ReadError> {
     Ok(match format {
         Format::Csv => Box::new(csv_with(input, options)?),
-        Format::JsonLines => Box::new(json_lines(input)),
+        Format::JsonLines => {
+            let blank = lines::skip_blank_start(&mut input, lines::Ends::Lf)
+                .map_err(|source| ReadError::Io {
+                    path: "-".into(),
+                    source,
+                })?
+                .ok_or(ReadError::Empty)?;
+            Box::new(jsonl::json_lines_after(input, blank))
+        }
         Format::Json => jsonl::json_file(input)?,
     })
 }

@@ -272,6 +272,7 @@ impl ShipmentBuilder {
         if self.quantity.is_some() && self.unit.is_none() {
             return Err(missing(Field::Unit));
         }
+        let route_given = self.given(Field::Transit);
         Ok(Shipment {
             id: self.id.ok_or_else(|| missing(Field::Id))?,
             date: self.date.ok_or_else(|| missing(Field::Date))?,
@@ -285,7 +286,9 @@ impl ShipmentBuilder {
                 .destination
                 .ok_or_else(|| missing(Field::Destination))?,
             transit: self.transit,
-            transit_unknown: self.transit_unknown,
+            // A record that does not say its route at all (no `transit` column or key) cannot
+            // tell a rule about transit countries anything; one that gives it empty has none.
+            transit_unknown: self.transit_unknown || !route_given,
             consignor: self.consignor,
             consignee: self.consignee,
             end_user: self.end_user,

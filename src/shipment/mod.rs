@@ -29,6 +29,17 @@ use crate::hs::HsCode;
 /// Longest text a single field may hold, in bytes.
 pub const MAX_FIELD_BYTES: usize = 64 * 1024;
 
+/// The largest value or quantity a record may declare: 10^18 (a billion billion). Larger ones
+/// are errors, not amounts: no shipment is worth that much in any currency, and sums of up to
+/// ten billion such amounts still fit a `Decimal`.
+pub const MAX_AMOUNT: u64 = 1_000_000_000_000_000_000;
+
+/// The earliest year a record's date may lie in.
+pub const FIRST_YEAR: i32 = 1900;
+
+/// The latest year a record's date may lie in.
+pub const LAST_YEAR: i32 = 2100;
+
 /// One shipment (or declaration line): what is shipped, from where, to whom, when.
 ///
 /// Build one with [`Shipment::new`] and set the optional fields, read them with
@@ -62,8 +73,9 @@ pub struct Shipment {
     /// Countries passed through on the way, in order: those known.
     pub transit: Vec<CountryCode>,
     /// Whether the route passed through a country the record does not name (a transit item
-    /// `ZZ`, `XX` or `XZ`): a rule about the transit countries that `transit` does not meet
-    /// cannot be told. Written back as a `ZZ` item.
+    /// `ZZ`, `XX` or `XZ`, or no `transit` field at all in the file it was read from): a rule
+    /// about the transit countries that `transit` does not meet cannot be told. Written back
+    /// as a `ZZ` item.
     pub transit_unknown: bool,
     /// The sender.
     pub consignor: Option<String>,
@@ -118,8 +130,9 @@ impl Shipment {
 }
 
 impl Serialize for Shipment {
-    /// The record's fields by name, empty ones left out; an unknown transit country is written
-    /// as a `ZZ` item.
+    /// The record's fields by name, empty ones left out except `transit`, which is always
+    /// written (`[]`: no transit; left out, a reader takes the route as unknown); an unknown
+    /// transit country is written as a `ZZ` item.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         struct Transit<'a>(&'a Shipment);
         impl Serialize for Transit<'_> {
@@ -145,8 +158,7 @@ impl Serialize for Shipment {
             origin: Option<CountryCode>,
             export_country: CountryCode,
             destination: CountryCode,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            transit: Option<Transit<'a>>,
+            transit: Transit<'a>,
             #[serde(skip_serializing_if = "Option::is_none")]
             consignor: Option<&'a str>,
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -174,7 +186,7 @@ impl Serialize for Shipment {
             origin: self.origin,
             export_country: self.export_country,
             destination: self.destination,
-            transit: (!self.transit.is_empty() || self.transit_unknown).then_some(Transit(self)),
+            transit: Transit(self),
             consignor: self.consignor.as_deref(),
             consignee: self.consignee.as_deref(),
             end_user: self.end_user.as_deref(),

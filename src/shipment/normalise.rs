@@ -7,10 +7,10 @@
 
 use std::borrow::Cow;
 
-use chrono::NaiveDate;
+use chrono::{Datelike as _, NaiveDate};
 use rust_decimal::Decimal;
 
-use super::{Field, FieldError};
+use super::{FIRST_YEAR, Field, FieldError, LAST_YEAR, MAX_AMOUNT};
 use crate::country::{CountryCode, CountryError};
 
 /// `str::trim`, with a fast path for the usual field that starts and ends in ASCII.
@@ -27,24 +27,34 @@ pub(crate) fn trim(raw: &str) -> &str {
     }
 }
 
-/// An ISO 8601 date, or the date of an ISO 8601 date-time.
+/// An ISO 8601 date, or the date of an ISO 8601 date-time, from [`FIRST_YEAR`] to
+/// [`LAST_YEAR`].
 pub(crate) fn date(field: Field, text: &str) -> Result<NaiveDate, FieldError> {
-    if let Some(date) = plain_date(text) {
-        return Ok(date);
+    let parsed = plain_date(text)
+        .or_else(|| {
+            chrono::DateTime::parse_from_rfc3339(text)
+                .ok()
+                .map(|dt| dt.date_naive())
+        })
+        .or_else(|| {
+            ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"]
+                .into_iter()
+                .find_map(|format| chrono::NaiveDateTime::parse_from_str(text, format).ok())
+                .map(|dt| dt.date())
+        });
+    match parsed {
+        Some(date) if (FIRST_YEAR..=LAST_YEAR).contains(&date.year()) => Ok(date),
+        Some(_) => Err(FieldError::invalid(
+            field.name(),
+            text,
+            format!("a shipment's date lies between {FIRST_YEAR} and {LAST_YEAR}"),
+        )),
+        None => Err(FieldError::invalid(
+            field.name(),
+            text,
+            "expected an ISO 8601 date YYYY-MM-DD that exists",
+        )),
     }
-    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(text) {
-        return Ok(dt.date_naive());
-    }
-    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"] {
-        if let Ok(dt) = chrono::NaiveDateTime::parse_from_str(text, format) {
-            return Ok(dt.date());
-        }
-    }
-    Err(FieldError::invalid(
-        field.name(),
-        text,
-        "expected an ISO 8601 date YYYY-MM-DD that exists",
-    ))
 }
 
 /// `YYYY-MM-DD`, the common case, read without a format parser; `None` for anything else.
@@ -62,7 +72,8 @@ pub(crate) fn plain_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)
 }
 
-/// An exact, non-negative decimal, written out in full. Exponent notation (`1.23457E+11`) is
+/// An exact, non-negative decimal of at most [`MAX_AMOUNT`], written out in full (sums of
+/// amounts then stay far inside what a `Decimal` holds). Exponent notation (`1.23457E+11`) is
 /// refused: spreadsheets write it after rounding, so the exact amount is already lost.
 pub(crate) fn amount(field: Field, text: &str) -> Result<Decimal, FieldError> {
     // Digit separators are allowed (`1_000`); most amounts have none and need no copy.
@@ -83,6 +94,11 @@ pub(crate) fn amount(field: Field, text: &str) -> Result<Decimal, FieldError> {
             field.name(),
             text,
             "it must not be negative",
+        )),
+        Ok(d) if d > Decimal::from(MAX_AMOUNT) => Err(FieldError::invalid(
+            field.name(),
+            text,
+            format!("larger than the largest amount read, {MAX_AMOUNT}"),
         )),
         Ok(d) => Ok(d),
         Err(e) => Err(FieldError::invalid(

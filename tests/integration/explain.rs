@@ -23,12 +23,14 @@ fn reasons(rules: &str, fields: &[(&str, &str)]) -> Vec<String> {
         .collect()
 }
 
-const BASE: [(&str, &str); 5] = [
+const BASE: [(&str, &str); 6] = [
     ("id", "E"),
     ("date", "2023-06-01"),
     ("hs_code", "100199"),
     ("export_country", "KZ"),
     ("destination", "KZ"),
+    // Given, and empty: no transit (a record without the field has an unknown route).
+    ("transit", ""),
 ];
 
 fn with(extra: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
