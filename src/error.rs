@@ -253,6 +253,15 @@ pub enum RuleErrorKind {
         /// The regex compiler's reason.
         reason: String,
     },
+    /// One distinct pattern more than a rule book may compile: together, within each one's own
+    /// limits, patterns could still take gigabytes and seconds to load.
+    #[error("`{key}`: more than {limit} distinct regular expressions in the rule book")]
+    TooManyPatterns {
+        /// The key of the first pattern over the budget.
+        key: String,
+        /// The budget.
+        limit: usize,
+    },
     /// A group name not defined in any groups file.
     #[error("`{key}`: unknown country group `{name}`")]
     UnknownGroup {

@@ -880,6 +880,7 @@ mod tests {
             unless: None,
             accepted_licences: None,
             location: source.locate(0..1),
+            id_location: source.locate(0..1),
         }
     }
 

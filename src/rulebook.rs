@@ -192,6 +192,7 @@ impl Rulebook {
 }
 
 fn check_unique_ids(sets: &[RuleSet], sources: &[Source], errors: &mut Vec<RuleError>) {
+    // Each duplicate is reported at its own `id` key, naming where the id was first written.
     let mut set_ids: BTreeMap<&str, &Location> = BTreeMap::new();
     let mut rule_ids: BTreeMap<&str, &Location> = BTreeMap::new();
     let duplicate = |kind: RuleErrorKind, at: &Location| {
@@ -202,24 +203,24 @@ fn check_unique_ids(sets: &[RuleSet], sources: &[Source], errors: &mut Vec<RuleE
         RuleError::new(kind, at.clone(), text)
     };
     for set in sets {
-        if let Some(first) = set_ids.insert(&set.id, &set.location) {
+        if let Some(first) = set_ids.insert(&set.id, &set.id_location) {
             errors.push(duplicate(
                 RuleErrorKind::DuplicateRuleSetId {
                     id: set.id.to_string(),
                     first: first.clone(),
                 },
-                &set.location,
+                &set.id_location,
             ));
             set_ids.insert(&set.id, first);
         }
         for rule in &set.rules {
-            if let Some(first) = rule_ids.insert(&rule.id, &rule.location) {
+            if let Some(first) = rule_ids.insert(&rule.id, &rule.id_location) {
                 errors.push(duplicate(
                     RuleErrorKind::DuplicateRuleId {
                         id: rule.id.to_string(),
                         first: first.clone(),
                     },
-                    &rule.location,
+                    &rule.id_location,
                 ));
                 rule_ids.insert(&rule.id, first);
             }

@@ -8,8 +8,13 @@
 //! ```
 //!
 //! Exit status: 0 when no record reaches the `--fail-on` level and none is invalid; 1 when some
-//! do; 2 when the run itself fails (bad arguments, unreadable file, rule files with errors).
+//! do; 2 when the run itself fails (bad arguments, an input that cannot be read or is empty,
+//! reading that stopped before the end of the input, rule files with errors, an `--output`
+//! that is one of the inputs); 141 when the output pipe is closed (as for any command stopped
+//! by `SIGPIPE`).
 
+#[path = "../common/cli.rs"]
+mod cli;
 mod output;
 mod report;
 mod summary;
@@ -23,6 +28,7 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use clap::{Parser, ValueEnum};
 use export_control::read::{self, Format};
+use export_control::verdict::Escaped;
 use export_control::{CheckOptions, Checked, Decision, Engine, Rulebook};
 use sha2::{Digest as _, Sha256};
 
@@ -50,7 +56,7 @@ struct Args {
     #[arg(long, value_enum)]
     format: Option<OutputFormat>,
     /// Take the rules in force on this date instead of each record's date.
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     as_of: Option<NaiveDate>,
     /// The verdict from which a record fails the run (exit status 1).
     #[arg(long, value_enum, default_value = "license-required")]
@@ -104,15 +110,36 @@ impl FailOn {
     }
 }
 
+/// A date written `YYYY-MM-DD` exactly, as record dates are (`2023-2-5` is refused).
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    let b = text.as_bytes();
+    let shaped = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    let date = shaped
+        .then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+        .flatten()
+        .ok_or_else(|| format!("`{text}` is not a date written YYYY-MM-DD"))?;
+    use chrono::Datelike as _;
+    let years = export_control::shipment::FIRST_YEAR..=export_control::shipment::LAST_YEAR;
+    if !years.contains(&date.year()) {
+        return Err(format!(
+            "`{text}` lies outside {}-{}",
+            years.start(),
+            years.end()
+        ));
+    }
+    Ok(date)
+}
+
 fn main() -> ExitCode {
     let args = Args::parse();
-    match run(&args) {
-        Ok(code) => code,
-        Err(message) => {
-            eprintln!("audit: {message}");
-            ExitCode::from(2)
-        }
-    }
+    cli::finish("audit", run(&args))
 }
 
 /// Reads a stream while hashing it and counting its bytes, for the report and the progress line.
@@ -181,20 +208,84 @@ fn open_input(
     let (inner, size): (Box<dyn Read + Send>, Option<u64>) = if path == Path::new("-") {
         (Box::new(io::stdin()), None)
     } else {
-        let file = std::fs::File::open(path)
-            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        let file = read::open_file(path).map_err(|e| read_error(path, &e))?;
         let size = file.metadata().ok().map(|m| m.len());
         (Box::new(file), size)
     };
     let tally = io::BufReader::with_capacity(1 << 16, Tally { inner, state });
     let mut options = read::ReadOptions::default();
     options.attribute_columns = args.attribute_column.clone();
-    let records =
-        read::reader(tally, format, &options).map_err(|e| format!("`{}`: {e}", path.display()))?;
+    let records = read::reader(tally, format, &options).map_err(|e| read_error(path, &e))?;
     Ok((records, size))
 }
 
-fn run(args: &Args) -> Result<ExitCode, String> {
+/// A reading error, naming the input as given.
+fn read_error(path: &Path, e: &read::ReadError) -> String {
+    match e {
+        read::ReadError::Io { source, .. } => format!("cannot read `{}`: {source}", path.display()),
+        other => format!("`{}`: {other}", path.display()),
+    }
+}
+
+/// Refuses an `--output` that is one of the run's inputs (the shipments, standard input, a rule
+/// file), by the file it is rather than its name: writing it would destroy the input, and a
+/// reader reading its own output back would never end.
+fn refuse_input_as_output(args: &Args, engine: &Engine, output: &Path) -> Result<(), String> {
+    let Ok(target) = std::fs::metadata(output) else {
+        // Nothing there yet: it cannot be an input.
+        return Ok(());
+    };
+    let refuse = |what: String| {
+        Err(format!(
+            "`{}` is {what}: refusing to write the output over an input",
+            output.display()
+        ))
+    };
+    if args.shipments == Path::new("-") {
+        if let Some(stdin) = stdin_metadata()
+            && same_file(&stdin, &target)
+        {
+            return refuse("the file standard input reads".to_owned());
+        }
+    } else if let Ok(input) = std::fs::metadata(&args.shipments)
+        && same_file(&input, &target)
+    {
+        return refuse(format!("the input `{}`", args.shipments.display()));
+    }
+    for source in engine.rulebook().sources() {
+        if let Ok(rule_file) = std::fs::metadata(source.name())
+            && same_file(&rule_file, &target)
+        {
+            return refuse(format!("the rule file `{}`", source.name()));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    a.dev() == b.dev() && a.ino() == b.ino() && a.is_file()
+}
+
+#[cfg(not(unix))]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    a.is_file() && a.len() == b.len() && a.modified().ok() == b.modified().ok()
+}
+
+#[cfg(unix)]
+fn stdin_metadata() -> Option<std::fs::Metadata> {
+    use std::os::fd::AsFd as _;
+    let fd = io::stdin().as_fd().try_clone_to_owned().ok()?;
+    std::fs::File::from(fd).metadata().ok()
+}
+
+#[cfg(not(unix))]
+fn stdin_metadata() -> Option<std::fs::Metadata> {
+    None
+}
+
+fn run(args: &Args) -> Result<ExitCode, cli::Failure> {
     let started = Instant::now();
     let engine = load_engine(&args.rules)?;
     let state = Arc::new(Mutex::new((Sha256::new(), 0u64)));
@@ -214,10 +305,13 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     });
     let colour = to_terminal && std::env::var_os("NO_COLOR").is_none();
     let sink: Box<dyn Write> = match &args.output {
-        Some(path) => Box::new(
-            std::fs::File::create(path)
-                .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?,
-        ),
+        Some(path) => {
+            refuse_input_as_output(args, &engine, path)?;
+            Box::new(
+                std::fs::File::create(path)
+                    .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?,
+            )
+        }
         None => Box::new(io::stdout().lock()),
     };
     let mut out = io::BufWriter::new(sink);
@@ -228,16 +322,22 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         matches!(format, OutputFormat::Markdown | OutputFormat::Html),
     );
     let progress = io::stderr().is_terminal();
-    let io_error = |e: io::Error| format!("cannot write output: {e}");
+    // Why reading stopped before the end of the input, if it did.
+    let mut stopped = None;
 
-    writer.begin(&mut out).map_err(io_error)?;
+    writer.begin(&mut out)?;
     for (n, checked) in export_control::read::check_records(&engine, records, &options).enumerate()
     {
         let row = match checked {
             Checked::Verdict { record, verdict } => AuditRow::checked(record, verdict),
-            Checked::Invalid(error) => AuditRow::invalid(&error, engine.digest()),
+            Checked::Invalid(error) => {
+                if error.kind().ends_reading() {
+                    stopped = Some(error.to_string());
+                }
+                AuditRow::invalid(&error, engine.digest())
+            }
         };
-        writer.row(&mut out, &row).map_err(io_error)?;
+        writer.row(&mut out, &row)?;
         summary.add(&row);
         if progress && n % 5000 == 4999 {
             let read = state.lock().map(|s| s.1).unwrap_or(0);
@@ -245,11 +345,11 @@ fn run(args: &Args) -> Result<ExitCode, String> {
                 .filter(|s| *s > 0)
                 .map(|s| format!(" ({:.0}%)", 100.0 * read as f64 / s as f64))
                 .unwrap_or_default();
-            eprint!("\raudit: {} records{share}", n + 1);
+            let _ = write!(io::stderr(), "\raudit: {} records{share}", n + 1);
         }
     }
     if progress {
-        eprint!("\r\x1b[K");
+        let _ = write!(io::stderr(), "\r\x1b[K");
     }
     let (hash, bytes) = state
         .lock()
@@ -260,11 +360,18 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         digest: format!("sha256:{}", hex(&hash)),
         bytes,
     };
-    writer.end(&mut out, &summary, &input).map_err(io_error)?;
-    out.flush().map_err(io_error)?;
+    writer.end(&mut out, &summary, &input)?;
+    out.flush()?;
 
     let elapsed = started.elapsed().as_secs_f64();
-    eprintln!("{}", summary.stderr_line(elapsed));
+    cli::warn(format_args!("{}", summary.stderr_line(elapsed)));
+    if let Some(reason) = stopped {
+        return Err(cli::Failure::Run(format!(
+            "reading `{}` stopped before its end ({}): the records after it were not checked",
+            args.shipments.display(),
+            export_control::verdict::Escaped(&reason)
+        )));
+    }
     Ok(if summary.failed() {
         ExitCode::from(1)
     } else {
@@ -282,7 +389,7 @@ fn explain(
     records: Records,
     options: &CheckOptions,
     id: &str,
-) -> Result<ExitCode, String> {
+) -> Result<ExitCode, cli::Failure> {
     let mut options = options.clone();
     options.include_not_in_force = true;
     let mut stdout = io::stdout().lock();
@@ -291,22 +398,37 @@ fn explain(
             Ok(record) if record.shipment.id == id => {
                 let verdict = engine.check_with(&record.shipment, &options);
                 let text = output::explanation(&record, &verdict, engine);
-                stdout
-                    .write_all(text.as_bytes())
-                    .map_err(|e| format!("cannot write output: {e}"))?;
+                stdout.write_all(text.as_bytes())?;
+                stdout.flush()?;
                 return Ok(ExitCode::SUCCESS);
             }
             Err(error) if error.id() == Some(id) => {
-                println!(
-                    "record `{id}` at line {} could not be read: {}",
+                writeln!(
+                    stdout,
+                    "record `{}` at line {} could not be read: {}",
+                    Escaped(id),
                     error.line(),
-                    error.kind()
-                );
-                println!("verdict: invalid (a record the engine cannot read is never allowed)");
+                    Escaped(&error.kind().to_string())
+                )?;
+                writeln!(
+                    stdout,
+                    "verdict: invalid (a record the engine cannot read is never allowed)"
+                )?;
+                stdout.flush()?;
                 return Ok(ExitCode::SUCCESS);
+            }
+            Err(error) if error.kind().ends_reading() => {
+                return Err(cli::Failure::Run(format!(
+                    "reading stopped before the record `{}` was found: {}",
+                    Escaped(id),
+                    Escaped(&error.to_string())
+                )));
             }
             _ => {}
         }
     }
-    Err(format!("no record with id `{id}`"))
+    Err(cli::Failure::Run(format!(
+        "no record with id `{}`",
+        Escaped(id)
+    )))
 }

@@ -77,7 +77,7 @@ fn read_rule_set(diag: &mut Diagnostics<'_>, groups: &GroupSets) -> Option<RuleS
     };
     let meta = Table::from_value(diag, "ruleset", meta_value, RULESET_KEYS)?;
     meta.finish(diag, &[("rule", "its own `[[rule]]` table")]);
-    let id = meta.string(diag, "id", true);
+    let id = meta.id(diag, "id");
     let title = meta.string(diag, "title", true);
     let authority = meta.string(diag, "authority", true);
     let jurisdiction = meta.string(diag, "jurisdiction", true).and_then(|j| {
@@ -158,8 +158,11 @@ fn read_rule_set(diag: &mut Diagnostics<'_>, groups: &GroupSets) -> Option<RuleS
     }
 
     rules.shrink_to_fit();
+    let id = id?;
+    let id_location = source.locate(id.span());
     Some(RuleSet {
-        id: id?.into_inner().into(),
+        id: id.into_inner().into(),
+        id_location,
         title: title?.into_inner(),
         authority: authority?.into_inner(),
         jurisdiction: jurisdiction?,
@@ -182,7 +185,7 @@ fn read_rule(
     value: &Spanned<DeValue<'_>>,
 ) -> Option<Rule> {
     let table = Table::from_value(diag, format!("rule[{index}]"), value, RULE_KEYS)?;
-    let id = table.string(diag, "id", true);
+    let id = table.id(diag, "id");
     let path = match &id {
         Some(id) => format!("rule({})", id.get_ref()),
         None => format!("rule[{index}]"),
@@ -256,8 +259,11 @@ fn read_rule(
         _ => {}
     }
 
+    let id = id?;
+    let id_location = diag.source.locate(id.span());
     Some(Rule {
-        id: id?.into_inner().into(),
+        id: id.into_inner().into(),
+        id_location,
         verdict: verdict?,
         title: title?.into_inner().into(),
         citation: citation.map(Spanned::into_inner),

@@ -19,13 +19,27 @@ use crate::source::Source;
 pub(crate) use crate::suggest::closest;
 
 /// Longest compiled form a regex in a rule file may take, in bytes.
-pub(crate) const REGEX_SIZE_LIMIT: usize = 1 << 20;
+pub(crate) const REGEX_SIZE_LIMIT: usize = 512 << 10;
 /// Longest pattern text a rule file may hold, in characters.
 pub(crate) const REGEX_TEXT_LIMIT: usize = 4096;
+/// Most distinct patterns a rule book may compile (the same pattern written twice counts once).
+pub(crate) const MAX_PATTERNS: usize = 256;
 
 /// Compiled regexes by pattern: rule books repeat patterns (licence numbers, drone words), and
 /// a compiled regex costs kilobytes, so each pattern is compiled once per load and shared.
-pub(crate) type RegexCache = std::collections::HashMap<String, Pattern>;
+/// Each distinct pattern is compiled once per rule book, and counted against
+/// [`MAX_PATTERNS`] whether it compiles or not (a failed compile costs time too).
+#[derive(Default)]
+pub(crate) struct RegexCache {
+    compiled: std::collections::HashMap<String, Pattern>,
+    attempted: usize,
+}
+
+impl RegexCache {
+    pub fn new() -> Self {
+        RegexCache::default()
+    }
+}
 
 /// Where errors go while one file is read.
 pub(crate) struct Diagnostics<'s> {
@@ -234,6 +248,43 @@ impl<'t, 'i> Table<'t, 'i> {
     }
 
     /// A list of non-empty strings; a single string counts as a list of one.
+    /// An id (of a rule or a rule set): [`MAX_ID_CHARS`] characters at most, ASCII letters,
+    /// digits and `-_.:/`, starting with a letter or digit. Ids are written into every kind of
+    /// output (table rows, Markdown code spans, HTML, file names), so none may carry a line
+    /// break, a control character or markup.
+    pub fn id(&self, diag: &mut Diagnostics<'_>, key: &str) -> Option<Spanned<String>> {
+        let id = self.string(diag, key, true)?;
+        let text = id.get_ref();
+        let allowed =
+            |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '/');
+        let problem = if text.chars().count() > MAX_ID_CHARS {
+            Some(format!("an id has at most {MAX_ID_CHARS} characters"))
+        } else if !text.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            Some("an id starts with an ASCII letter or digit".to_owned())
+        } else {
+            text.chars().find(|c| !allowed(*c)).map(|c| {
+                format!(
+                    "an id holds only ASCII letters, digits and `-_.:/`, not `{}`",
+                    c.escape_default()
+                )
+            })
+        };
+        match problem {
+            Some(reason) => {
+                diag.push(
+                    RuleErrorKind::InvalidValue {
+                        key: self.key_path(key),
+                        value: text.escape_default().to_string(),
+                        reason,
+                    },
+                    id.span(),
+                );
+                None
+            }
+            None => Some(id),
+        }
+    }
+
     pub fn strings(
         &self,
         diag: &mut Diagnostics<'_>,
@@ -416,8 +467,19 @@ pub(crate) fn compile_regex(
             pattern.span(),
         );
     };
-    if let Some(regex) = diag.regexes.get(text) {
+    if let Some(regex) = diag.regexes.compiled.get(text) {
         return Some(regex.clone());
+    }
+    diag.regexes.attempted += 1;
+    if diag.regexes.attempted > MAX_PATTERNS {
+        diag.push(
+            RuleErrorKind::TooManyPatterns {
+                key: key.to_owned(),
+                limit: MAX_PATTERNS,
+            },
+            pattern.span(),
+        );
+        return None;
     }
     if text.chars().count() > REGEX_TEXT_LIMIT {
         fail(
@@ -434,7 +496,9 @@ pub(crate) fn compile_regex(
     {
         Ok(regex) => {
             let regex = Pattern::new(regex);
-            diag.regexes.insert(text.clone(), Pattern::clone(&regex));
+            diag.regexes
+                .compiled
+                .insert(text.clone(), Pattern::clone(&regex));
             Some(regex)
         }
         Err(e) => {
@@ -455,6 +519,9 @@ pub(crate) fn compile_regex(
 }
 
 use crate::source::MAX_FILE_BYTES;
+
+/// The longest id of a rule or a rule set, in characters.
+pub(crate) const MAX_ID_CHARS: usize = 100;
 
 /// Parses a file's TOML, reporting a syntax error at its place.
 pub(crate) fn parse_toml<'i>(

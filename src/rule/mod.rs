@@ -110,6 +110,8 @@ pub struct RuleSet {
     pub(crate) notes: Option<String>,
     pub(crate) rules: Vec<Rule>,
     pub(crate) location: Location,
+    /// Where its `id` is written.
+    pub(crate) id_location: Location,
 }
 
 impl RuleSet {
@@ -184,6 +186,8 @@ pub struct Rule {
     pub(crate) unless: Option<Condition>,
     pub(crate) accepted_licences: Option<Pattern>,
     pub(crate) location: Location,
+    /// Where its `id` is written.
+    pub(crate) id_location: Location,
 }
 
 impl Rule {

@@ -380,7 +380,7 @@ fn a_duplicate_id_error_renders_its_own_file() {
     let err = Rulebook::from_sources(vec![Source::new("a.toml", a), Source::new("b.toml", b)])
         .unwrap_err();
     let rendered = err.rule_errors()[0].render(Style::Plain);
-    assert!(rendered.contains("--> b.toml:11:1"), "{rendered}");
-    assert!(rendered.contains("11 | [[rule]]"), "{rendered}");
+    assert!(rendered.contains("--> b.toml:12:6"), "{rendered}");
+    assert!(rendered.contains("12 | id = \"same\""), "{rendered}");
     assert!(err.rule_errors()[0].source_text().contains("set-b"));
 }

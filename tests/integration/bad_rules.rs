@@ -135,7 +135,8 @@ fn duplicate_ids_across_files_point_at_both() {
     assert_eq!(errors.len(), 1);
     let message = errors[0].to_string();
     assert!(
-        message.starts_with("b.toml:11:1: duplicate rule id `same` (first defined at a.toml:11:1)"),
+        // At the `id` key of each, not at the `[[rule]]` headers.
+        message.starts_with("b.toml:12:6: duplicate rule id `same` (first defined at a.toml:12:6)"),
         "{message}"
     );
     let err = Rulebook::from_sources(vec![
