@@ -5,7 +5,13 @@
 //! cargo run --example impact -- --old rules-2023 --new rules --shipments examples/data/kz-exports-2022-2023.csv
 //! ```
 //!
-//! Exit status: 0 when no verdict changes, 1 when some do, 2 when the run fails.
+//! Exit status: 0 when no verdict changes, 1 when some do, 2 when the run fails (including an
+//! input that cannot be read to its end); 141 when the output pipe is closed.
+
+#[path = "common/cli.rs"]
+mod cli;
+#[path = "common/dates.rs"]
+mod dates;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -15,6 +21,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Parser, ValueEnum};
 use export_control::read::{self, Record};
+use export_control::verdict::Escaped;
 use export_control::{CheckOptions, Engine, LoadError, Rulebook, Verdict};
 
 /// Lists the shipments whose verdict changes between two versions of the rules.
@@ -31,7 +38,7 @@ struct Args {
     #[arg(long)]
     shipments: PathBuf,
     /// Take the rules in force on this date instead of each record's date.
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = dates::parse_date)]
     as_of: Option<NaiveDate>,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
@@ -55,14 +62,14 @@ fn load(paths: &[PathBuf]) -> Result<Engine, String> {
 }
 
 fn main() -> ExitCode {
-    match run(&Args::parse()) {
-        Ok(true) => ExitCode::from(1),
-        Ok(false) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("impact: {message}");
-            ExitCode::from(2)
+    let result = run(&Args::parse()).map(|changed| {
+        if changed {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
         }
-    }
+    });
+    cli::finish("impact", result)
 }
 
 /// One record whose verdict differs.
@@ -74,7 +81,7 @@ struct Change<'a> {
     after: &'a Verdict<'a>,
 }
 
-fn run(args: &Args) -> Result<bool, String> {
+fn run(args: &Args) -> Result<bool, cli::Failure> {
     let old = load(&args.old)?;
     let new = load(&args.new)?;
     let records = read::open(
@@ -85,7 +92,6 @@ fn run(args: &Args) -> Result<bool, String> {
     let mut options = CheckOptions::default();
     options.as_of = args.as_of;
     let mut out = io::BufWriter::new(io::stdout().lock());
-    let io_error = |e: io::Error| format!("cannot write output: {e}");
     let mut counts: BTreeMap<(String, String), u64> = BTreeMap::new();
     let (mut total, mut invalid) = (0u64, 0u64);
     if matches!(args.format, Format::Text) {
@@ -94,15 +100,24 @@ fn run(args: &Args) -> Result<bool, String> {
             "old rules: {}\nnew rules: {}\n",
             old.digest(),
             new.digest()
-        )
-        .map_err(io_error)?;
+        )?;
     }
     for result in records {
         total += 1;
-        let Ok(Record { line, shipment }) = result else {
+        let Record { line, shipment } = match result {
+            Ok(record) => record,
+            Err(e) if e.kind().ends_reading() => {
+                return Err(cli::Failure::Run(format!(
+                    "reading `{}` stopped before its end ({}): the records after it were not compared",
+                    args.shipments.display(),
+                    Escaped(&e.to_string())
+                )));
+            }
             // A record neither version can read is invalid under both: no change.
-            invalid += 1;
-            continue;
+            Err(_) => {
+                invalid += 1;
+                continue;
+            }
         };
         let before = old.check_with(&shipment, &options);
         let after = new.check_with(&shipment, &options);
@@ -121,27 +136,32 @@ fn run(args: &Args) -> Result<bool, String> {
                     after: &after,
                 };
                 serde_json::to_writer(&mut out, &change).map_err(|e| e.to_string())?;
-                writeln!(out).map_err(io_error)?;
+                writeln!(out)?;
             }
             Format::Text => {
                 writeln!(
                     out,
                     "== {} (line {line}): {} -> {}\n-- before: {before}-- after: {after}",
-                    shipment.id, before.decision, after.decision
-                )
-                .map_err(io_error)?;
+                    Escaped(&shipment.id),
+                    before.decision,
+                    after.decision
+                )?;
             }
         }
     }
     let changed: u64 = counts.values().sum();
     if matches!(args.format, Format::Text) {
-        writeln!(out, "{changed} of {total} records change verdict ({invalid} could not be read under either):")
-            .map_err(io_error)?;
+        writeln!(
+            out,
+            "{changed} of {total} records change verdict ({invalid} could not be read under either):"
+        )?;
         for ((from, to), n) in &counts {
-            writeln!(out, "  {from} -> {to}: {n}").map_err(io_error)?;
+            writeln!(out, "  {from} -> {to}: {n}")?;
         }
     }
-    out.flush().map_err(io_error)?;
-    eprintln!("impact: {changed} of {total} records change verdict");
+    out.flush()?;
+    cli::warn(format_args!(
+        "impact: {changed} of {total} records change verdict"
+    ));
     Ok(changed > 0)
 }

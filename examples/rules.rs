@@ -7,9 +7,13 @@
 //!
 //! `PATH` is a rules directory or file (default `rules`). Exit status: 0 when all is well; 1 when
 //! a case fails or the linter finds something above `info`; 2 when the rules cannot be loaded
-//! (errors are shown like rustc's, with the source line and a caret).
+//! (errors are shown like rustc's, with the source line and a caret); 141 when the output pipe
+//! is closed.
 
-use std::io::IsTerminal;
+#[path = "common/cli.rs"]
+mod cli;
+
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -64,75 +68,98 @@ fn style() -> Style {
     }
 }
 
-fn report_load_error(e: &LoadError) {
+type Out<'a> = io::StdoutLock<'a>;
+
+fn report_load_error(out: &mut Out<'_>, e: &LoadError) -> io::Result<()> {
     match e {
         LoadError::Invalid(errors) => {
             for error in errors.as_slice() {
-                println!("{}\n", error.render(style()));
+                writeln!(out, "{}\n", error.render(style()))?;
             }
-            println!("{} error(s): nothing was checked", errors.as_slice().len());
+            writeln!(
+                out,
+                "{} error(s): nothing was checked",
+                errors.as_slice().len()
+            )?;
         }
-        other => println!("error: {other}"),
+        other => writeln!(out, "error: {other}")?,
+    }
+    Ok(())
+}
+
+/// Loads the rule book and runs its test cases, printing load errors rustc-style; `Err` with the
+/// exit status when they cannot be loaded.
+fn load_and_test(
+    out: &mut Out<'_>,
+    path: &PathBuf,
+) -> Result<Result<(Rulebook, TestReport), ExitCode>, cli::Failure> {
+    let loaded = Rulebook::load(path).and_then(|book| {
+        let cases = book.test_cases()?;
+        Ok((book, cases))
+    });
+    match loaded {
+        Ok((book, cases)) => {
+            let report = export_control::testing::run_tests(&book, &cases);
+            Ok(Ok((book, report)))
+        }
+        Err(e) => {
+            report_load_error(out, &e)?;
+            Ok(Err(ExitCode::from(2)))
+        }
     }
 }
 
-/// Loads the rule book and runs its test cases, printing load errors rustc-style.
-fn load_and_test(path: &PathBuf) -> Result<(Rulebook, TestReport), ExitCode> {
-    let fail = |e: LoadError| {
-        report_load_error(&e);
-        ExitCode::from(2)
-    };
-    let book = Rulebook::load(path).map_err(fail)?;
-    let cases = book.test_cases().map_err(fail)?;
-    let report = export_control::testing::run_tests(&book, &cases);
-    Ok((book, report))
-}
-
-fn test(path: &PathBuf, coverage: bool) -> ExitCode {
-    let (_, report) = match load_and_test(path) {
+fn test(out: &mut Out<'_>, path: &PathBuf, coverage: bool) -> Result<ExitCode, cli::Failure> {
+    let (_, report) = match load_and_test(out, path)? {
         Ok(loaded) => loaded,
-        Err(code) => return code,
+        Err(code) => return Ok(code),
     };
     for result in &report.results {
         let status = if result.passed() { "ok" } else { "FAILED" };
-        println!(
+        writeln!(
+            out,
             "test {} {} ... {status}",
             result.case.location(),
             result.case.name()
-        );
+        )?;
     }
     let failures: Vec<_> = report.failures().collect();
     for result in &failures {
-        println!(
+        writeln!(
+            out,
             "\n---- {} ({}) ----",
             result.case.name(),
             result.case.location()
-        );
+        )?;
         for (what, expected, actual) in &result.mismatches {
-            println!("{what}:\n  - expected: {expected}\n  + actual:   {actual}");
+            writeln!(
+                out,
+                "{what}:\n  - expected: {expected}\n  + actual:   {actual}"
+            )?;
         }
-        println!("explanation:");
+        writeln!(out, "explanation:")?;
         for line in result.verdict.to_string().lines() {
-            println!("  {line}");
+            writeln!(out, "  {line}")?;
         }
     }
-    println!(
+    writeln!(
+        out,
         "\n{} passed; {} failed; {} cases",
         report.results.len() - failures.len(),
         failures.len(),
         report.results.len()
-    );
+    )?;
     if coverage {
-        print_coverage(&report);
+        print_coverage(out, &report)?;
     }
-    if failures.is_empty() {
+    Ok(if failures.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
-    }
+    })
 }
 
-fn print_coverage(report: &TestReport) {
+fn print_coverage(out: &mut Out<'_>, report: &TestReport) -> io::Result<()> {
     let rules = report.coverage.len();
     let exercised = report.coverage.iter().filter(|c| c.exercised > 0).count();
     let conditions: usize = report.coverage.iter().map(|c| c.conditions.len()).sum();
@@ -149,17 +176,19 @@ fn print_coverage(report: &TestReport) {
             100.0 * n as f64 / d as f64
         }
     };
-    println!(
+    writeln!(
+        out,
         "\ncoverage: {exercised} of {rules} rules exercised ({:.0}%); {both} of {conditions} conditions seen both holding and failing ({:.0}%)",
         percent(exercised, rules),
         percent(both, conditions)
-    );
+    )?;
     for rule in &report.coverage {
         let mark = if rule.exercised > 0 { "+" } else { "-" };
-        println!(
+        writeln!(
+            out,
             "{mark} {} ({}): {} case(s)",
             rule.rule, rule.location, rule.exercised
-        );
+        )?;
         for c in &rule.conditions {
             let seen = match (c.seen_true, c.seen_false) {
                 (true, true) => "held and failed",
@@ -167,48 +196,53 @@ fn print_coverage(report: &TestReport) {
                 (false, true) => "only failed",
                 (false, false) => "never decided",
             };
-            println!("    {} at line {}: {seen}", c.key, c.location.line());
+            writeln!(out, "    {} at line {}: {seen}", c.key, c.location.line())?;
         }
     }
+    Ok(())
 }
 
-fn lint(path: &PathBuf, format: Format) -> ExitCode {
-    let (book, report) = match load_and_test(path) {
+fn lint(out: &mut Out<'_>, path: &PathBuf, format: Format) -> Result<ExitCode, cli::Failure> {
+    let (book, report) = match load_and_test(out, path)? {
         Ok(loaded) => loaded,
-        Err(code) => return code,
+        Err(code) => return Ok(code),
     };
     let findings = lint::lint(&book, Some(&report));
     match format {
         Format::Json => match serde_json::to_string_pretty(&findings) {
-            Ok(json) => println!("{json}"),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(2);
-            }
+            Ok(json) => writeln!(out, "{json}")?,
+            Err(e) => return Err(cli::Failure::Run(e.to_string())),
         },
         Format::Text => {
             for finding in &findings {
-                println!("{}\n", finding.render(&book, style()));
+                writeln!(out, "{}\n", finding.render(&book, style()))?;
             }
             let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
-            println!(
+            writeln!(
+                out,
                 "{} error(s), {} warning(s), {} info",
                 count(Severity::Error),
                 count(Severity::Warning),
                 count(Severity::Info)
-            );
+            )?;
         }
     }
-    if findings.iter().any(|f| f.severity > Severity::Info) {
+    Ok(if findings.iter().any(|f| f.severity > Severity::Info) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
+    })
 }
 
 fn main() -> ExitCode {
-    match Args::parse().command {
-        Command::Test { path, coverage } => test(&path, coverage),
-        Command::Lint { path, format } => lint(&path, format),
-    }
+    let mut out = io::stdout().lock();
+    let result = match Args::parse().command {
+        Command::Test { path, coverage } => test(&mut out, &path, coverage),
+        Command::Lint { path, format } => lint(&mut out, &path, format),
+    };
+    let result = result.and_then(|code| {
+        out.flush()?;
+        Ok(code)
+    });
+    cli::finish("rules", result)
 }

@@ -263,12 +263,14 @@ pub enum RuleErrorKind {
         limit: usize,
     },
     /// A group name not defined in any groups file.
-    #[error("`{key}`: unknown country group `{name}`")]
+    #[error("`{key}`: unknown {kind} group `{name}`")]
     UnknownGroup {
         /// The key.
         key: String,
         /// The group named.
         name: String,
+        /// The kind of group the key takes: `country` or `HS code`.
+        kind: &'static str,
     },
     /// A rule id used twice in the loaded rule book.
     #[error("duplicate rule id `{id}` (first defined at {first})")]
@@ -286,8 +288,8 @@ pub enum RuleErrorKind {
         /// Where it was first defined.
         first: Location,
     },
-    /// A country group defined twice.
-    #[error("duplicate country group `{name}` (first defined at {first})")]
+    /// A group (of countries or of HS codes) defined twice: names are unique across kinds.
+    #[error("duplicate group `{name}` (first defined at {first})")]
     DuplicateGroup {
         /// The group name.
         name: String,
@@ -295,7 +297,7 @@ pub enum RuleErrorKind {
         first: Location,
     },
     /// A group that contains itself through other groups.
-    #[error("country group `{name}` contains itself")]
+    #[error("group `{name}` contains itself")]
     GroupCycle {
         /// The group name.
         name: String,

@@ -57,11 +57,13 @@ impl Truth {
 #[derive(Debug, Clone)]
 pub(crate) enum Note<'e> {
     /// The HS code starts with the `hit`-th included prefix (and the `excluded`-th excluded
-    /// one), or with none.
+    /// one), or with none. When `coarse`, the last prefix named is one the code is too short to
+    /// tell (`hit` when nothing is excluded, else `excluded`).
     Hs {
         leaf: u32,
         hit: Option<u32>,
         excluded: Option<u32>,
+        coarse: bool,
     },
     /// A single-valued country field: its value (none: missing) and whether it is in the list.
     Country {
@@ -315,7 +317,7 @@ fn leaf_eval<'e, S: Sink<'e>>(program: &'e Program, op: &Op, s: &Shipment, sink:
             include,
             except,
         } => {
-            let (truth, hit, excluded) = hs_truth(
+            let hs = hs_truth(
                 program.prefixes(include),
                 program.prefixes(except),
                 &s.hs_code,
@@ -323,11 +325,12 @@ fn leaf_eval<'e, S: Sink<'e>>(program: &'e Program, op: &Op, s: &Shipment, sink:
             if S::ACTIVE {
                 sink.push(Note::Hs {
                     leaf,
-                    hit,
-                    excluded,
+                    hit: hs.hit,
+                    excluded: hs.excluded,
+                    coarse: hs.coarse,
                 });
             }
-            truth
+            hs.truth
         }
         Op::Country {
             leaf,
@@ -347,27 +350,71 @@ fn leaf_eval<'e, S: Sink<'e>>(program: &'e Program, op: &Op, s: &Shipment, sink:
     }
 }
 
-/// An HS test: the truth, the included prefix met (by position) and the excluded one.
+/// What an HS test found.
+struct HsFound {
+    truth: Truth,
+    /// The included prefix the code starts with (or, when `coarse` and nothing is excluded, the
+    /// one it is too short to tell), by position.
+    hit: Option<u32>,
+    /// The excluded prefix the code starts with (or, when `coarse`, the one it is too short to
+    /// tell).
+    excluded: Option<u32>,
+    coarse: bool,
+}
+
+/// An HS test. A code shorter than a prefix that lies within it (`854231` against
+/// `8542310000`) cannot tell: unknown, whether the prefix is included or excluded.
 #[inline]
-fn hs_truth(
-    include: &[HsPrefix],
-    except: &[HsPrefix],
-    code: &HsCode,
-) -> (Truth, Option<u32>, Option<u32>) {
-    let position = |list: &[HsPrefix]| {
-        list.iter()
-            .position(|p| code.starts_with(p))
-            .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
-    };
+fn hs_truth(include: &[HsPrefix], except: &[HsPrefix], code: &HsCode) -> HsFound {
+    let at = |i: usize| Some(u32::try_from(i).unwrap_or(u32::MAX));
+    let position = |list: &[HsPrefix]| list.iter().position(|p| code.starts_with(p));
+    let coarse_at = |list: &[HsPrefix]| list.iter().position(|p| code.is_coarser_than(p));
     let Some(hit) = position(include) else {
-        return (Truth::False, None, None);
+        return match coarse_at(include) {
+            Some(i) => HsFound {
+                truth: Truth::Unknown,
+                hit: at(i),
+                excluded: None,
+                coarse: true,
+            },
+            None => HsFound {
+                truth: Truth::False,
+                hit: None,
+                excluded: None,
+                coarse: false,
+            },
+        };
     };
-    let excluded = if except.is_empty() {
-        None
-    } else {
-        position(except)
-    };
-    (Truth::from_bool(excluded.is_none()), Some(hit), excluded)
+    if except.is_empty() {
+        return HsFound {
+            truth: Truth::True,
+            hit: at(hit),
+            excluded: None,
+            coarse: false,
+        };
+    }
+    if let Some(x) = position(except) {
+        return HsFound {
+            truth: Truth::False,
+            hit: at(hit),
+            excluded: at(x),
+            coarse: false,
+        };
+    }
+    match coarse_at(except) {
+        Some(x) => HsFound {
+            truth: Truth::Unknown,
+            hit: at(hit),
+            excluded: at(x),
+            coarse: true,
+        },
+        None => HsFound {
+            truth: Truth::True,
+            hit: at(hit),
+            excluded: None,
+            coarse: false,
+        },
+    }
 }
 
 #[inline]
@@ -511,7 +558,9 @@ fn pattern_eval<'e, S: Sink<'e>>(
 fn other_eval<'e, S: Sink<'e>>(test: &'e Test, s: &Shipment, sink: &mut S) -> Truth {
     match test {
         // Compiled as their own operations; here only when a caller passes the model's test.
-        Test::Hs { include, except } => hs_truth(&include.prefixes, &except.prefixes, &s.hs_code).0,
+        Test::Hs { include, except } => {
+            hs_truth(&include.prefixes, &except.prefixes, &s.hs_code).truth
+        }
         Test::Country {
             field,
             negated,
@@ -713,6 +762,7 @@ pub(crate) fn reason<'e>(
             leaf,
             hit,
             excluded,
+            coarse,
         } => match leaf_of(leaf) {
             Some(Test::Hs { include, except }) => {
                 let at = |i: Option<u32>| i.map(|i| i as usize);
@@ -720,6 +770,18 @@ pub(crate) fn reason<'e>(
                     at(hit).and_then(|i| include.get(i)),
                     at(excluded).and_then(|x| except.get(x)),
                 ) {
+                    (Some((prefix, group)), None) if coarse => Because::HsTooCoarse {
+                        value: s.hs_code,
+                        prefix,
+                        group: group.map(Cow::Borrowed),
+                        excluded: false,
+                    },
+                    (Some(_), Some((prefix, group))) if coarse => Because::HsTooCoarse {
+                        value: s.hs_code,
+                        prefix,
+                        group: group.map(Cow::Borrowed),
+                        excluded: true,
+                    },
                     (None, _) => Because::HsNotListed {
                         value: s.hs_code,
                         listed: Cow::Borrowed(include.written.as_slice()),

@@ -134,6 +134,23 @@ impl HsCode {
         prefix.0.len <= self.0.len && self.0.packed & prefix.0.mask() == prefix.0.packed
     }
 
+    /// Whether `prefix` names a finer code within this one (`8542310000` within `854231`): the
+    /// code does not say whether the goods are in it, so a rule naming it cannot be told.
+    #[inline]
+    pub fn is_coarser_than(&self, prefix: &HsPrefix) -> bool {
+        self.0.len < prefix.0.len && prefix.0.packed & self.0.mask() == self.0.packed
+    }
+
+    /// The number of digits.
+    pub fn len(&self) -> usize {
+        usize::from(self.0.len)
+    }
+
+    /// Always false: a code has at least six digits. Present for the `len` convention.
+    pub fn is_empty(&self) -> bool {
+        self.0.len == 0
+    }
+
     /// The digits as bytes `b'0'..=b'9'`.
     pub(crate) fn digits(&self) -> &[u8] {
         self.0

@@ -36,6 +36,10 @@ pub(crate) struct HsIndex {
     heads: Vec<Head>,
     /// The rules of every head, one after the other.
     head_rules: Vec<u32>,
+    /// For a node six to nine digits deep with rules filed below it, those rules (each once,
+    /// in order): a code that ends at that node is too short to tell them, so they are its
+    /// candidates too (they come out unknown, never silently false).
+    below: std::collections::HashMap<u32, Box<[u32]>>,
 }
 
 /// What the first four digits of a code reach: the rules filed at two, three and four digits
@@ -68,6 +72,7 @@ impl HsIndex {
             heading: Vec::new(),
             heads: Vec::new(),
             head_rules: Vec::new(),
+            below: std::collections::HashMap::new(),
         };
         for (number, condition) in conditions.into_iter().enumerate() {
             let number = u32::try_from(number).unwrap_or(u32::MAX);
@@ -95,7 +100,59 @@ impl HsIndex {
             node.rules.shrink_to_fit();
         }
         index.build_heads();
+        index.build_below();
         index
+    }
+
+    /// Fills [`HsIndex::below`]: the rules strictly below each node at depth six to nine.
+    fn build_below(&mut self) {
+        let mut stack = vec![(0usize, 0usize)];
+        let mut deep = Vec::new();
+        while let Some((node, depth)) = stack.pop() {
+            if (6..crate::hs::MAX_DIGITS).contains(&depth) {
+                deep.push(node);
+            }
+            if let Some(n) = self.nodes.get(node) {
+                for &child in &n.children {
+                    if child != NONE {
+                        stack.push((child as usize, depth + 1));
+                    }
+                }
+            }
+        }
+        for node in deep {
+            let mut rules = Vec::new();
+            let mut stack: Vec<usize> = self
+                .nodes
+                .get(node)
+                .map(|n| {
+                    n.children
+                        .iter()
+                        .filter(|&&c| c != NONE)
+                        .map(|&c| c as usize)
+                        .collect()
+                })
+                .unwrap_or_default();
+            while let Some(at) = stack.pop() {
+                if let Some(n) = self.nodes.get(at) {
+                    rules.extend_from_slice(&n.rules);
+                    stack.extend(
+                        n.children
+                            .iter()
+                            .filter(|&&c| c != NONE)
+                            .map(|&c| c as usize),
+                    );
+                }
+            }
+            rules.sort_unstable();
+            rules.dedup();
+            if !rules.is_empty() {
+                self.below.insert(
+                    u32::try_from(node).unwrap_or(u32::MAX),
+                    rules.into_boxed_slice(),
+                );
+            }
+        }
     }
 
     /// The node a path of digits leads to from `node`, if the trie has it.
@@ -205,6 +262,15 @@ impl HsIndex {
                 for &rule in &n.rules {
                     visit(rule);
                 }
+            }
+        }
+        // The code ends here: the rules of finer codes below it cannot be told apart.
+        if digits.len() < crate::hs::MAX_DIGITS
+            && !self.below.is_empty()
+            && let Some(rules) = self.below.get(&u32::try_from(node).unwrap_or(u32::MAX))
+        {
+            for &rule in rules.iter() {
+                visit(rule);
             }
         }
     }

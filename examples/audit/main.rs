@@ -15,6 +15,8 @@
 
 #[path = "../common/cli.rs"]
 mod cli;
+#[path = "../common/dates.rs"]
+mod dates;
 mod output;
 mod report;
 mod summary;
@@ -56,7 +58,7 @@ struct Args {
     #[arg(long, value_enum)]
     format: Option<OutputFormat>,
     /// Take the rules in force on this date instead of each record's date.
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = dates::parse_date)]
     as_of: Option<NaiveDate>,
     /// The verdict from which a record fails the run (exit status 1).
     #[arg(long, value_enum, default_value = "license-required")]
@@ -108,33 +110,6 @@ impl FailOn {
             FailOn::Prohibited => Decision::Prohibited,
         }
     }
-}
-
-/// A date written `YYYY-MM-DD` exactly, as record dates are (`2023-2-5` is refused).
-fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    let b = text.as_bytes();
-    let shaped = b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                *c == b'-'
-            } else {
-                c.is_ascii_digit()
-            }
-        });
-    let date = shaped
-        .then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
-        .flatten()
-        .ok_or_else(|| format!("`{text}` is not a date written YYYY-MM-DD"))?;
-    use chrono::Datelike as _;
-    let years = export_control::shipment::FIRST_YEAR..=export_control::shipment::LAST_YEAR;
-    if !years.contains(&date.year()) {
-        return Err(format!(
-            "`{text}` lies outside {}-{}",
-            years.start(),
-            years.end()
-        ));
-    }
-    Ok(date)
 }
 
 fn main() -> ExitCode {

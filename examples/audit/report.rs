@@ -7,13 +7,14 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
+use export_control::verdict::Escaped;
 use export_control::{Decision, Engine, Outcome, RuleMatch};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::InputInfo;
 use crate::output::AuditRow;
-use crate::summary::{Counts, Summary, VERDICTS};
+use crate::summary::{Counts, Summary, Total, VERDICTS};
 
 /// One rule set as the reports list it.
 #[derive(Serialize)]
@@ -49,8 +50,45 @@ fn as_of_text(as_of: Option<NaiveDate>) -> String {
     }
 }
 
-fn md_escape(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+/// Text for a Markdown report: control characters as escapes (`\n`), HTML's `& < >` as
+/// entities (Markdown passes raw HTML through, and `<...>` would be an autolink), `](` broken
+/// up (no inline link or image can form), `*` and `|` escaped (no emphasis, no table cell
+/// split), and a backslash before punctuation doubled (so none of these escapes can be undone),
+/// so a value from a record adds no markup. Underscores, brackets and backticks are left
+/// alone: inside words, without `(` after them, or as code spans (which show HTML as text),
+/// they are harmless.
+pub(crate) fn md_escape(text: &str) -> String {
+    let visible = Escaped(text).to_string();
+    let mut out = String::with_capacity(visible.len());
+    let mut chars = visible.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '*' | '|' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\\' if chars.peek().is_some_and(char::is_ascii_punctuation) => out.push_str("\\\\"),
+            ']' if chars.peek() == Some(&'(') => out.push_str("]\\"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An id in a Markdown code span. Ids are restricted when rules are loaded (letters, digits
+/// and `-_.:/`), so none can close the span; anything else is escaped as text.
+fn md_code(id: &str) -> String {
+    if id
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '/'))
+    {
+        format!("`{id}`")
+    } else {
+        md_escape(id)
+    }
 }
 
 fn counts_row(label: &str, c: &Counts) -> String {
@@ -63,24 +101,30 @@ fn counts_row(label: &str, c: &Counts) -> String {
     )
 }
 
-/// The detail lines of one rule match, shared by both report formats.
-fn match_lines(m: &RuleMatch<'_>) -> (String, Vec<String>) {
+/// The detail lines of one rule match, shared by both report formats: each value from the rules
+/// or the record goes through `text`, each id through `code`.
+fn match_lines(
+    m: &RuleMatch<'_>,
+    text: fn(&str) -> String,
+    code: fn(&str) -> String,
+) -> (String, Vec<String>) {
+    let rule = code(&m.rule);
     let head = match m.outcome {
-        Outcome::Fired => format!("{} by `{}`", m.decision, m.rule),
-        Outcome::Undetermined => format!(
-            "review (cannot tell; would be {}) by `{}`",
-            m.decision, m.rule
-        ),
-        Outcome::Exempted => format!("exempted from {} by `{}`", m.decision, m.rule),
-        Outcome::Licensed => format!("licensed under `{}`", m.rule),
-        _ => format!("`{}` not in force", m.rule),
+        Outcome::Fired => format!("{} by {rule}", m.decision),
+        Outcome::Undetermined => format!("review (cannot tell; would be {}) by {rule}", m.decision),
+        Outcome::Exempted => format!("exempted from {} by {rule}", m.decision),
+        Outcome::Licensed => format!("licensed under {rule}"),
+        _ => format!("{rule} not in force"),
     };
     let head = format!(
         "{head} ({} v{}, {}) at {}",
-        m.ruleset, m.version, m.status, m.source
+        text(&m.ruleset),
+        text(&m.version),
+        m.status,
+        text(&m.source.to_string())
     );
-    let mut lines = vec![m.title.to_string(), format!("cites: {}", m.citation)];
-    lines.extend(m.because.iter().map(|b| b.to_string()));
+    let mut lines = vec![text(&m.title), format!("cites: {}", text(&m.citation))];
+    lines.extend(m.because.iter().map(|b| text(&b.to_string())));
     (head, lines)
 }
 
@@ -139,7 +183,7 @@ pub fn markdown(
         let _ = writeln!(
             md,
             "| {} | {} | {} | {} | {} | {} |",
-            s.id,
+            md_escape(&s.id),
             md_escape(&s.version),
             s.status,
             s.window,
@@ -160,8 +204,14 @@ pub fn markdown(
     for (rule, c) in &summary.by_rule {
         let _ = writeln!(
             md,
-            "| `{rule}` | {} | {} | {} | {} | {} | {} |",
-            c.ruleset, c.verdict, c.fired, c.undetermined, c.exempted, c.licensed
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            md_code(rule),
+            md_escape(&c.ruleset),
+            c.verdict,
+            c.fired,
+            c.undetermined,
+            c.exempted,
+            c.licensed
         );
     }
 
@@ -183,7 +233,7 @@ pub fn markdown(
         "\n## Value stopped\n\nDeclared value of the records at or above `{fail_on}`, per currency.\n\n| currency | value |\n|---|---|"
     );
     for (currency, value) in &summary.stopped {
-        let _ = writeln!(md, "| {currency} | {value} |");
+        let _ = writeln!(md, "| {} | {value} |", md_escape(currency));
     }
     if summary.stopped_without_value > 0 {
         let _ = writeln!(
@@ -204,10 +254,10 @@ pub fn markdown(
             continue;
         }
         for m in &row.record.matches {
-            let (head, lines) = match_lines(m);
-            let _ = writeln!(md, "- **{}**", md_escape(&head));
+            let (head, lines) = match_lines(m, md_escape, md_code);
+            let _ = writeln!(md, "- **{head}**");
             for line in lines {
-                let _ = writeln!(md, "  - {}", md_escape(&line));
+                let _ = writeln!(md, "  - {line}");
             }
         }
         md.push('\n');
@@ -215,11 +265,27 @@ pub fn markdown(
     md
 }
 
-fn esc(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// Text for HTML, in an element or a quoted attribute: control characters as escapes, then
+/// `& < > " '` as entities.
+pub(crate) fn esc(text: &str) -> String {
+    let visible = Escaped(text).to_string();
+    let mut out = String::with_capacity(visible.len());
+    for c in visible.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An id in HTML, as code.
+fn html_code(id: &str) -> String {
+    format!("<code>{}</code>", esc(id))
 }
 
 const CSS: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;color:#222}\
@@ -243,25 +309,35 @@ fn chart(summary: &Summary) -> String {
     else {
         return "<p>No value stopped.</p>".to_owned();
     };
-    let mut by_chapter: BTreeMap<&str, Decimal> = BTreeMap::new();
-    let mut months: BTreeMap<&str, BTreeMap<&str, Decimal>> = BTreeMap::new();
+    let mut by_chapter: BTreeMap<&str, Total> = BTreeMap::new();
+    let mut months: BTreeMap<&str, BTreeMap<&str, Total>> = BTreeMap::new();
     for ((cur, month, chapter), value) in &summary.stopped_by_month {
         if *cur != currency {
             continue;
         }
-        *by_chapter.entry(chapter).or_default() += *value;
-        *months.entry(month).or_default().entry(chapter).or_default() += *value;
+        let slot = by_chapter.entry(chapter).or_default();
+        *slot = slot.plus(*value);
+        let slot = months.entry(month).or_default().entry(chapter).or_default();
+        *slot = slot.plus(*value);
     }
-    let mut ranked: Vec<(&str, Decimal)> = by_chapter.into_iter().collect();
+    let mut ranked: Vec<(&str, Total)> = by_chapter.into_iter().collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let top: Vec<&str> = ranked.iter().take(6).map(|(c, _)| *c).collect();
     let series = |chapter: &str| top.iter().position(|t| *t == chapter).unwrap_or(6);
     let max = months
         .values()
-        .map(|m| m.values().copied().sum::<Decimal>())
+        .map(|m| m.values().fold(Total::default(), |a, b| a.plus(*b)))
         .max()
         .unwrap_or_default();
-    let max_f = max.to_string().parse::<f64>().unwrap_or(1.0).max(1.0);
+    // An overflowed total scales as the largest amount a `Decimal` holds.
+    let as_f64 = |t: Total| -> f64 {
+        t.value()
+            .unwrap_or(Decimal::MAX)
+            .to_string()
+            .parse::<f64>()
+            .unwrap_or(0.0)
+    };
+    let max_f = as_f64(max).max(1.0);
     let (w, h, left, bottom, top_pad) = (760.0, 300.0, 90.0, 50.0, 20.0);
     let plot_h = h - bottom - top_pad;
     let n = months.len().max(1) as f64;
@@ -299,17 +375,17 @@ fn chart(summary: &Summary) -> String {
     for (i, (month, chapters)) in months.iter().enumerate() {
         let x = left + step * i as f64 + (step - bar_w) / 2.0;
         let mut y = h - bottom;
-        let mut stacked: Vec<(usize, Decimal)> = Vec::new();
+        let mut stacked: Vec<(usize, Total)> = Vec::new();
         for (chapter, value) in chapters {
             let s = series(chapter);
             match stacked.iter_mut().find(|(k, _)| *k == s) {
-                Some(entry) => entry.1 += *value,
+                Some(entry) => entry.1 = entry.1.plus(*value),
                 None => stacked.push((s, *value)),
             }
         }
         stacked.sort();
         for (s, value) in stacked {
-            let v: f64 = value.to_string().parse().unwrap_or(0.0);
+            let v = as_f64(value);
             let bar_h = plot_h * v / max_f;
             y -= bar_h;
             let _ = write!(
@@ -427,7 +503,12 @@ pub fn html(
         "<table><tr><th>currency</th><th>value at or above {fail_on}</th></tr>"
     );
     for (currency, value) in &summary.stopped {
-        let _ = write!(h, "<tr><td>{}</td><td>{value}</td></tr>", esc(currency));
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>{}</td></tr>",
+            esc(currency),
+            esc(&value.to_string())
+        );
     }
     h.push_str("</table>");
     if summary.stopped_without_value > 0 {
@@ -479,10 +560,10 @@ pub fn html(
         }
         h.push_str("<ul>");
         for m in &row.record.matches {
-            let (head, lines) = match_lines(m);
-            let _ = write!(h, "<li><b>{}</b><ul>", esc(&head));
+            let (head, lines) = match_lines(m, esc, html_code);
+            let _ = write!(h, "<li><b>{head}</b><ul>");
             for line in lines {
-                let _ = write!(h, "<li>{}</li>", esc(&line));
+                let _ = write!(h, "<li>{line}</li>");
             }
             h.push_str("</ul></li>");
         }

@@ -33,6 +33,73 @@ impl Counts {
     }
 }
 
+/// A sum of amounts, checked: once it would overflow a `Decimal` it stays "over", rather than
+/// panicking or wrapping. (Amounts are at most `MAX_AMOUNT` each when read, so a real audit
+/// would need billions of records to get there.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Total(Option<Decimal>);
+
+impl Default for Total {
+    fn default() -> Self {
+        Total(Some(Decimal::ZERO))
+    }
+}
+
+impl Total {
+    pub fn add(&mut self, value: Decimal) {
+        self.0 = self.0.and_then(|t| t.checked_add(value));
+    }
+
+    pub fn plus(mut self, other: Total) -> Total {
+        match other.0 {
+            Some(v) => self.add(v),
+            None => self.0 = None,
+        }
+        self
+    }
+
+    /// The sum, `None` once it overflowed.
+    pub fn value(self) -> Option<Decimal> {
+        self.0
+    }
+}
+
+impl PartialOrd for Total {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Total {
+    /// An overflowed sum is larger than any other.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        match (self.0, other.0) {
+            (Some(a), Some(b)) => a.cmp(&b),
+            (None, None) => std::cmp::Ordering::Equal,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some(_), None) => std::cmp::Ordering::Less,
+        }
+    }
+}
+
+impl std::fmt::Display for Total {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(v) => v.fmt(f),
+            None => write!(f, "more than {}", Decimal::MAX),
+        }
+    }
+}
+
+impl Serialize for Total {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Some(v) => Serialize::serialize(&v, s),
+            None => s.serialize_str("overflow"),
+        }
+    }
+}
+
 /// How often one rule played a part.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct RuleCount {
@@ -53,11 +120,11 @@ pub struct Summary<'e> {
     pub by_chapter: BTreeMap<String, Counts>,
     pub by_destination: BTreeMap<String, Counts>,
     /// Value of the records at or above the fail-on level, per currency.
-    pub stopped: BTreeMap<String, Decimal>,
+    pub stopped: BTreeMap<String, Total>,
     /// Records at or above the fail-on level that declare no value.
     pub stopped_without_value: u64,
     /// Value stopped per currency, month (`YYYY-MM`) and HS chapter.
-    pub stopped_by_month: BTreeMap<(String, String, String), Decimal>,
+    pub stopped_by_month: BTreeMap<(String, String, String), Total>,
     /// Rows not allowed (kept only for reports), in input order.
     pub flagged: Vec<AuditRow<'e>>,
     failing: u64,
@@ -123,12 +190,12 @@ impl<'e> Summary<'e> {
         {
             match (s.value, &s.currency) {
                 (Some(value), Some(currency)) => {
-                    *self.stopped.entry(currency.clone()).or_default() += value;
+                    self.stopped.entry(currency.clone()).or_default().add(value);
                     let month = s.date.format("%Y-%m").to_string();
-                    *self
-                        .stopped_by_month
+                    self.stopped_by_month
                         .entry((currency.clone(), month, chapter))
-                        .or_default() += value;
+                        .or_default()
+                        .add(value);
                 }
                 _ => self.stopped_without_value += 1,
             }
@@ -172,5 +239,25 @@ impl<'e> Summary<'e> {
             "value_stopped": self.stopped,
             "stopped_without_value": self.stopped_without_value,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals_stay_over_once_they_overflow() {
+        let mut t = Total::default();
+        t.add(Decimal::MAX);
+        assert_eq!(t.value(), Some(Decimal::MAX));
+        t.add(Decimal::MAX);
+        assert_eq!(t.value(), None);
+        t.add(Decimal::ONE);
+        assert_eq!(t.value(), None);
+        assert!(t > Total::default());
+        assert_eq!(t.to_string(), format!("more than {}", Decimal::MAX));
+        assert_eq!(serde_json::to_string(&t).unwrap(), "\"overflow\"");
+        assert_eq!(Total::default().plus(t).value(), None);
     }
 }

@@ -305,6 +305,7 @@ impl ConditionReader<'_> {
                             RuleErrorKind::UnknownGroup {
                                 key: table.key_path(key),
                                 name: text.clone(),
+                                kind: "HS code",
                             },
                             item.span(),
                             help,
@@ -432,6 +433,7 @@ impl ConditionReader<'_> {
             RuleErrorKind::UnknownGroup {
                 key: key.to_owned(),
                 name: text.clone(),
+                kind: "country",
             },
             item.span(),
             Some(help),

@@ -257,6 +257,11 @@ fn expand(
                         RuleErrorKind::UnknownGroup {
                             key: key.clone(),
                             name: text.clone(),
+                            kind: if group.kind == Kind::Countries {
+                                "country"
+                            } else {
+                                "HS code"
+                            },
                         },
                     );
                 }

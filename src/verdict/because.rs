@@ -71,6 +71,21 @@ pub enum Because<'e> {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         excluded_group: Option<Cow<'e, str>>,
     },
+    /// The HS code is shorter than a prefix the rule names and that prefix lies within it
+    /// (`854231` against `8542310000`): the code does not say whether the goods are within the
+    /// prefix, so the rule cannot be told.
+    HsTooCoarse {
+        /// The record's code.
+        value: HsCode,
+        /// The finer prefix.
+        prefix: HsPrefix,
+        /// The group the prefix came from, when the rule names a group.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        group: Option<Cow<'e, str>>,
+        /// Whether the prefix is one the rule excludes (the code starts with an included one).
+        #[serde(default, skip_serializing_if = "is_false")]
+        excluded: bool,
+    },
     /// The HS code starts with none of the rule's prefixes.
     HsNotListed {
         /// The record's code.
@@ -609,6 +624,17 @@ impl Because<'_> {
                 group: group.map(owned),
                 excluded,
                 excluded_group: excluded_group.map(owned),
+            },
+            Because::HsTooCoarse {
+                value,
+                prefix,
+                group,
+                excluded,
+            } => Because::HsTooCoarse {
+                value,
+                prefix,
+                group: group.map(owned),
+                excluded,
             },
             Because::HsNotListed { value, listed } => Because::HsNotListed {
                 value,

@@ -151,6 +151,18 @@ impl Display for Because<'_> {
                 Group(group.as_deref()),
                 Group(excluded_group.as_deref())
             ),
+            Because::HsTooCoarse {
+                value,
+                prefix,
+                group,
+                excluded,
+            } => write!(
+                f,
+                "hs_code {value} has {} digits and the rule {} {prefix}{}: cannot tell whether the goods are within it",
+                value.len(),
+                if *excluded { "excludes" } else { "names" },
+                Group(group.as_deref())
+            ),
             Because::HsNotListed { value, listed } => {
                 write!(
                     f,

@@ -172,7 +172,7 @@ fn groups_file_errors_are_located_too() {
         "{got:#?}"
     );
     assert!(
-        got[1].starts_with("groups.toml:5:16: country group `LOOP` contains itself"),
+        got[1].starts_with("groups.toml:5:16: group `LOOP` contains itself"),
         "{got:#?}"
     );
     assert!(
@@ -214,8 +214,18 @@ fn hints_name_what_was_probably_meant() {
     assert!(
         matches!(
             e[0].kind(),
-            export_control::RuleErrorKind::UnknownGroup { .. }
+            export_control::RuleErrorKind::UnknownGroup {
+                kind: "HS code",
+                ..
+            }
         ),
+        "{}",
+        e[0]
+    );
+    // An HS code group is not called a country group.
+    assert!(
+        e[0].to_string()
+            .ends_with("unknown HS code group `CHPL_TIER_9`"),
         "{}",
         e[0]
     );
