@@ -262,9 +262,8 @@ fn json_value(raw: &RawValue) -> Result<FieldValue<'static>, String> {
             .map_err(|e| e.to_string())?;
             let mut out = Vec::with_capacity(entries.0.len());
             for (k, v) in entries.0 {
-                if let Some(s) = scalar(v)? {
-                    out.push((k, s));
-                }
+                // `null` is an empty value, still a name given (so a repeat of it is caught).
+                out.push((k, scalar(v)?.unwrap_or_default()));
             }
             Ok(FieldValue::Map(out))
         }

@@ -254,10 +254,10 @@ impl ShipmentBuilder {
                 field: format!("attributes.{name}"),
             });
         }
-        let value = trim(value);
-        if !value.is_empty() {
-            self.attributes.insert(name.to_owned(), value.to_owned());
-        }
+        // Kept even when empty, so that a name given twice is caught whatever its first
+        // value; empty ones are dropped when the record is built.
+        self.attributes
+            .insert(name.to_owned(), trim(value).to_owned());
         Ok(())
     }
 
@@ -273,6 +273,8 @@ impl ShipmentBuilder {
             return Err(missing(Field::Unit));
         }
         let route_given = self.given(Field::Transit);
+        let mut attributes = self.attributes;
+        attributes.retain(|_, value| !value.is_empty());
         Ok(Shipment {
             id: self.id.ok_or_else(|| missing(Field::Id))?,
             date: self.date.ok_or_else(|| missing(Field::Date))?,
@@ -297,7 +299,7 @@ impl ShipmentBuilder {
             quantity: self.quantity,
             unit: self.unit,
             licences: self.licences,
-            attributes: self.attributes,
+            attributes,
         })
     }
 }

@@ -121,8 +121,11 @@ impl TryFrom<RawShipment> for Shipment {
                 RawField::Map(entries) => FieldValue::Map(
                     entries
                         .iter()
-                        .filter(|(_, v)| !matches!(v, RawField::Null))
-                        .map(|(k, v)| Ok((k.clone(), v.text().ok_or_else(|| nested("{...}"))?)))
+                        .map(|(k, v)| match v {
+                            // `null` is an empty value, still a name given.
+                            RawField::Null => Ok((k.clone(), String::new())),
+                            v => Ok((k.clone(), v.text().ok_or_else(|| nested("{...}"))?)),
+                        })
                         .collect::<Result<_, FieldError>>()?,
                 ),
                 RawField::Text(t) => FieldValue::Text(Cow::Borrowed(t)),

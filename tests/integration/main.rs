@@ -7,6 +7,7 @@ mod bad_rules;
 mod common;
 mod explain;
 mod golden;
+mod hostile;
 mod layout;
 mod props;
 mod read;
