@@ -5,6 +5,7 @@ mod authoring;
 mod bad_input;
 mod bad_rules;
 mod common;
+mod exits;
 mod explain;
 mod golden;
 mod hostile;

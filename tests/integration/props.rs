@@ -23,7 +23,11 @@ const PREFIXES: &[&str] = &[
     "8806",
     "880610",
     "CHPL_TIER_1",
+    "8542310000",
 ];
+/// Prefixes a rule may exclude: some finer than every code, some no record's code is long
+/// enough to tell.
+const EXCEPT: &[&str] = &["854231", "8542310000", "930190", "9301", "85423900"];
 const COUNTRIES: &[&str] = &["RU", "BY", "KZ", "CN", "DE", "EAEU", "US"];
 const CODES: &[&str] = &[
     "8542310000",
@@ -33,6 +37,7 @@ const CODES: &[&str] = &[
     "847130",
     "950300",
     "85423100",
+    "854231",
 ];
 
 #[derive(Debug, Clone)]
@@ -46,6 +51,23 @@ struct GenRule {
     unless_origin: Option<usize>,
     value_gt: Option<u32>,
     licence: bool,
+    except: Option<Vec<usize>>,
+}
+
+/// How a generated rule set applies: to its jurisdiction's exports or to any, and its window.
+#[derive(Debug, Clone, Default)]
+struct GenSet {
+    jurisdiction_only: bool,
+    window: Option<(u32, u32)>,
+}
+
+fn gen_set() -> impl Strategy<Value = GenSet> {
+    (any::<bool>(), proptest::option::of((0u32..36, 0u32..36))).prop_map(
+        |(jurisdiction_only, window)| GenSet {
+            jurisdiction_only,
+            window,
+        },
+    )
 }
 
 fn gen_rule() -> impl Strategy<Value = GenRule> {
@@ -60,6 +82,7 @@ fn gen_rule() -> impl Strategy<Value = GenRule> {
         proptest::option::weighted(0.2, 0..COUNTRIES.len()),
         proptest::option::weighted(0.2, 0u32..3),
         any::<bool>(),
+        proptest::option::weighted(0.3, proptest::collection::vec(0..EXCEPT.len(), 1..3)),
     )
         .prop_map(
             |(
@@ -72,6 +95,7 @@ fn gen_rule() -> impl Strategy<Value = GenRule> {
                 unless_origin,
                 value_gt,
                 licence,
+                except,
             )| GenRule {
                 verdict,
                 hs,
@@ -82,6 +106,7 @@ fn gen_rule() -> impl Strategy<Value = GenRule> {
                 unless_origin,
                 value_gt,
                 licence,
+                except,
             },
         )
 }
@@ -95,9 +120,26 @@ fn month(m: u32) -> String {
     format!("{}-{:02}-01", 2022 + m / 12, m % 12 + 1)
 }
 
-/// The TOML of one rule set holding `rules`, their ids prefixed by `tag`.
+/// The TOML of one rule set holding `rules`, their ids prefixed by `tag`, for any exporter and
+/// without a window of its own.
 fn rule_file(tag: &str, rules: &[GenRule]) -> String {
-    let mut text = crate::common::rule_set(tag, "scope = \"any_exporter\"", "");
+    rule_file_with(tag, rules, &GenSet::default())
+}
+
+/// The TOML of one rule set as `set` says.
+fn rule_file_with(tag: &str, rules: &[GenRule], set: &GenSet) -> String {
+    let mut meta = String::new();
+    if !set.jurisdiction_only {
+        meta.push_str("scope = \"any_exporter\"\n");
+    }
+    if let Some((a, b)) = set.window {
+        meta.push_str(&format!(
+            "effective_from = {}\neffective_until = {}\n",
+            month(a.min(b)),
+            month(a.max(b))
+        ));
+    }
+    let mut text = crate::common::rule_set(tag, &meta, "");
     for (n, r) in rules.iter().enumerate() {
         let verdict = ["review", "license_required", "prohibited"][r.verdict];
         text.push_str(&format!(
@@ -116,6 +158,9 @@ fn rule_file(tag: &str, rules: &[GenRule]) -> String {
         let mut when = Vec::new();
         if let Some(hs) = &r.hs {
             when.push(format!("hs_code = {}", list(hs, PREFIXES)));
+            if let Some(except) = &r.except {
+                when.push(format!("hs_code_except = {}", list(except, EXCEPT)));
+            }
         }
         if let Some((neg, c)) = &r.destination {
             when.push(format!(
@@ -365,13 +410,19 @@ fn holds(b: &Because<'_>, s: &Shipment, date: NaiveDate, book: &Rulebook) -> Res
                 && s.hs_code.as_str().starts_with(prefix.as_str())
                 && s.hs_code.as_str().starts_with(excluded.as_str())
         }
+        Because::HsTooCoarse { value, prefix, .. } => {
+            *value == s.hs_code
+                && prefix.as_str().len() > s.hs_code.as_str().len()
+                && prefix.as_str().starts_with(s.hs_code.as_str())
+        }
         Because::HsNotListed { value, listed } => {
+            // Neither covering the code nor finer than it (that would be "cannot tell").
+            let code = s.hs_code.as_str();
+            let apart = |p: &str| !code.starts_with(p) && !p.starts_with(code);
             *value == s.hs_code
                 && listed.iter().all(|item| match item {
-                    HsListed::Prefix(p) => !s.hs_code.as_str().starts_with(p.as_str()),
-                    HsListed::Group(g) => hs_group(g, book)
-                        .iter()
-                        .all(|p| !s.hs_code.as_str().starts_with(p.as_str())),
+                    HsListed::Prefix(p) => apart(p.as_str()),
+                    HsListed::Group(g) => hs_group(g, book).iter().all(|p| apart(p)),
                 })
         }
         Because::Country {
@@ -537,6 +588,92 @@ proptest! {
     }
 
     #[test]
+    fn explanations_hold_for_jurisdiction_scopes_windows_exclusions_and_as_of(
+        sets in proptest::collection::vec((gen_set(), proptest::collection::vec(gen_rule(), 1..10)), 1..3),
+        shipments in proptest::collection::vec(gen_shipment(), 1..15),
+        as_of in proptest::option::of(0u32..36),
+    ) {
+        let files: Vec<(String, String)> = sets
+            .iter()
+            .enumerate()
+            .map(|(i, (set, rules))| (format!("s{i}.toml"), rule_file_with(&format!("s{i}"), rules, set)))
+            .collect();
+        let engine = engine(&files);
+        let mut options = CheckOptions::default();
+        options.include_not_in_force = true;
+        options.as_of = as_of.map(|m| month(m).parse().unwrap());
+        for s in &shipments {
+            let v = engine.check_with(s, &options);
+            let date = options.as_of.unwrap_or(s.date);
+            prop_assert_eq!(v.as_of, date);
+            for m in &v.matches {
+                prop_assert!(!m.because.is_empty(), "rule {} gives no reason", m.rule);
+                for b in &m.because {
+                    if let Err(e) = holds(b, s, date, engine.rulebook()) {
+                        prop_assert!(false, "rule {} ({}): {}", m.rule, m.outcome, e);
+                    }
+                }
+            }
+            prop_assert_eq!(engine.decide_with(s, &options), v.decision);
+        }
+    }
+
+    /// The rules in force on a date, worked out here from the generated windows (the set's and
+    /// the rule's, by comparing dates), not by the engine: a check with windows gives exactly
+    /// the matches of the same rules without windows, less those out of force on the date.
+    #[test]
+    fn rule_windows_agree_with_an_independent_oracle(
+        set in gen_set(),
+        rules in proptest::collection::vec(gen_rule(), 1..20),
+        shipments in proptest::collection::vec(gen_shipment(), 1..15),
+        as_of in proptest::option::of(0u32..36),
+    ) {
+        let windowed = engine(&[("w.toml".into(), rule_file_with("w", &rules, &set))]);
+        let timeless_rules: Vec<GenRule> = rules
+            .iter()
+            .cloned()
+            .map(|mut r| {
+                r.window = None;
+                r
+            })
+            .collect();
+        let timeless_set = GenSet { window: None, ..set.clone() };
+        let timeless = engine(&[("w.toml".into(), rule_file_with("w", &timeless_rules, &timeless_set))]);
+        let day = |m: u32| -> NaiveDate { month(m).parse().unwrap() };
+        let in_force = |n: usize, date: NaiveDate| -> bool {
+            let within = |w: Option<(u32, u32)>| {
+                w.is_none_or(|(a, b)| date >= day(a.min(b)) && date <= day(a.max(b)))
+            };
+            within(set.window) && within(rules[n].window)
+        };
+        let mut options = CheckOptions::default();
+        options.as_of = as_of.map(day);
+        for s in &shipments {
+            let date = options.as_of.unwrap_or(s.date);
+            let with = windowed.check_with(s, &options);
+            let without = timeless.check_with(s, &options);
+            let number = |rule: &str| -> usize { rule.trim_start_matches("w-").parse().unwrap() };
+            let expected: Vec<(String, export_control::Outcome)> = without
+                .matches
+                .iter()
+                .filter(|m| in_force(number(&m.rule), date))
+                .map(|m| (m.rule.to_string(), m.outcome))
+                .collect();
+            let got: Vec<(String, export_control::Outcome)> =
+                with.matches.iter().map(|m| (m.rule.to_string(), m.outcome)).collect();
+            prop_assert_eq!(&got, &expected, "on {}", date);
+            let decision = without
+                .matches
+                .iter()
+                .filter(|m| in_force(number(&m.rule), date))
+                .map(|m| m.effect())
+                .max()
+                .unwrap_or(export_control::Decision::Allowed);
+            prop_assert_eq!(with.decision, decision);
+        }
+    }
+
+    #[test]
     fn checking_is_deterministic(
         rules in proptest::collection::vec(gen_rule(), 1..20),
         shipments in proptest::collection::vec(gen_shipment(), 1..20),
@@ -553,5 +690,76 @@ proptest! {
                 serde_json::to_string(&again.check(s)).unwrap()
             );
         }
+    }
+}
+
+/// Text of any characters, control characters and the invisible ones that reorder text often.
+fn hostile_text() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            4 => any::<char>(),
+            1 => Just('\n'),
+            1 => Just('\r'),
+            1 => Just('\u{1b}'),
+            1 => Just('\u{202e}'),
+            1 => Just('\0'),
+            2 => proptest::sample::select(&['d', 'r', 'o', 'n', 'e', ' ', 'L', 'I', 'C', '-'][..]),
+        ],
+        0..16,
+    )
+    .prop_map(|chars| chars.into_iter().collect())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// No value of a record reaches the text of a verdict raw: every reason is one line without
+    /// control characters, and the verdict has exactly the lines its structure gives.
+    #[test]
+    fn record_texts_never_reach_a_verdicts_text_raw(
+        id in hostile_text(),
+        description in hostile_text(),
+        consignee in hostile_text(),
+        end_user in hostile_text(),
+        licence in hostile_text(),
+        attribute in hostile_text(),
+        code in proptest::sample::select(&["950300", "8542310000", "880610", "930190"][..]),
+        destination in proptest::sample::select(&["RU", "KG", "AE"][..]),
+    ) {
+        let engine = crate::common::shipped();
+        let mut s = Shipment::new(
+            id,
+            "2023-11-15".parse().unwrap(),
+            code.parse().unwrap(),
+            "KZ".parse().unwrap(),
+            destination.parse().unwrap(),
+        );
+        s.description = Some(description);
+        s.consignee = Some(consignee);
+        s.end_user = Some(end_user);
+        s.licences = vec![licence];
+        s.attributes.insert("buyer_type".into(), attribute);
+        let mut options = CheckOptions::default();
+        options.include_not_in_force = true;
+        let v = engine.check_with(&s, &options);
+        let mut lines = 1 + usize::from(v.matches.is_empty());
+        for m in &v.matches {
+            lines += 3;
+            for b in &m.because {
+                let mut reasons = vec![b];
+                if let Because::Exemption { because, .. } = b {
+                    reasons.extend(because.iter());
+                }
+                lines += reasons.len();
+                for r in reasons {
+                    let text = r.to_string();
+                    prop_assert!(!text.chars().any(char::is_control), "{:?}", text);
+                    prop_assert!(!text.contains('\u{202e}'), "{:?}", text);
+                }
+            }
+        }
+        let shown = v.to_string();
+        prop_assert!(!shown.chars().any(|c| c.is_control() && c != '\n'), "{:?}", shown);
+        prop_assert_eq!(shown.lines().count(), lines, "{}", shown);
     }
 }

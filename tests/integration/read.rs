@@ -148,3 +148,144 @@ fn a_json_file_is_one_array_of_records_with_their_lines() {
         Some(read::Format::Json)
     );
 }
+
+/// The fields of a record line of [`HEADER`]'s columns, some quoted, some holding commas
+/// (never a line break: each record is on one line).
+type RecordFields = (&'static str, &'static str, &'static str, &'static str);
+
+fn gen_record() -> impl Strategy<Value = RecordFields> {
+    (
+        proptest::sample::select(&["854231", "930190", "090111", "8542310000", "880610"][..]),
+        proptest::sample::select(&["RU", "AE", "CN", "KZ"][..]),
+        proptest::sample::select(&["", "\"BY;AM\"", "RU", "\"\""][..]),
+        proptest::sample::select(&["10", "\"1000.50\"", "", "\"7\""][..]),
+    )
+}
+
+fn record_line(n: usize, (hs, dest, transit, value): RecordFields) -> String {
+    let currency = if value.is_empty() { "" } else { "USD" };
+    format!("\"R{n}\",2023-06-01,{hs},US,KZ,{dest},{transit},{value},{currency}\n")
+}
+
+/// A line of garbage: quotes, commas, line-end bytes and anything else, ending in a line end.
+fn gen_garbage() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            4 => Just('"'),
+            3 => Just(','),
+            1 => Just('\r'),
+            1 => Just('\n'),
+            3 => proptest::char::range('a', 'z'),
+            1 => any::<char>(),
+        ],
+        0..30,
+    )
+    .prop_map(|chars| {
+        let mut line: String = chars.into_iter().collect();
+        line.push('\n');
+        line
+    })
+}
+
+/// The number of line ends in a text, as the CSV reader counts them (`\n`, `\r\n`, lone `\r`).
+fn csv_lines(text: &str) -> u64 {
+    let b = text.as_bytes();
+    (0..b.len())
+        .filter(|&i| b[i] == b'\n' || (b[i] == b'\r' && b.get(i + 1) != Some(&b'\n')))
+        .count() as u64
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Whatever garbage surrounds them, records get their own results, each the verdict they
+    /// get alone: no quote opened in garbage can hide a record or lower its verdict.
+    #[test]
+    fn records_inside_garbage_get_the_result_they_get_alone(
+        parts in proptest::collection::vec(
+            (proptest::collection::vec(gen_garbage(), 0..3), gen_record()),
+            1..12,
+        ),
+    ) {
+        let engine = shipped();
+        let options = CheckOptions::default();
+        let mut text = String::from(HEADER);
+        let mut expected = Vec::new();
+        for (n, (garbage, fields)) in parts.iter().enumerate() {
+            for g in garbage {
+                text.push_str(g);
+            }
+            let record = record_line(n, *fields);
+            let line = csv_lines(&text) + 1;
+            let alone = format!("{HEADER}{record}");
+            let Some(Ok(alone)) = read::csv(alone.as_bytes()).unwrap().next() else {
+                panic!("a generated record must read alone: {record:?}");
+            };
+            expected.push((line, alone.shipment));
+            text.push_str(&record);
+        }
+        let results: Vec<_> = read::check_records(&engine, read::csv(text.as_bytes()).unwrap(), &options).collect();
+        let lines: Vec<u64> = results.iter().map(|r| match r {
+            Checked::Verdict { record, .. } => record.line,
+            Checked::Invalid(e) => e.line(),
+        }).collect();
+        prop_assert!(lines.windows(2).all(|w| w[0] < w[1]), "lines {:?} in\n{:?}", lines, text);
+        for (line, shipment) in &expected {
+            let found = results.iter().find_map(|r| match r {
+                Checked::Verdict { record, verdict } if record.line == *line => Some((record, verdict)),
+                _ => None,
+            });
+            let Some((record, verdict)) = found else {
+                return Err(TestCaseError::fail(format!("no verdict for the record at line {line} in\n{text:?}\n{results:#?}")));
+            };
+            prop_assert_eq!(&record.shipment, shipment);
+            prop_assert_eq!(verdict.decision, engine.check(shipment).decision);
+        }
+    }
+
+    /// The same for JSON Lines: a garbage line is one bad record, never more.
+    #[test]
+    fn json_records_inside_garbage_get_the_result_they_get_alone(
+        parts in proptest::collection::vec((proptest::collection::vec("[^\n]{0,20}", 0..3), 0usize..4), 1..12),
+    ) {
+        let engine = shipped();
+        let mut text = String::new();
+        let mut line = 0u64;
+        let mut expected = Vec::new();
+        let dests = ["RU", "AE", "CN", "KZ"];
+        for (n, (garbage, dest)) in parts.iter().enumerate() {
+            for g in garbage {
+                text.push_str(g);
+                text.push('\n');
+                line += 1;
+            }
+            let record = format!("{{\"id\":\"R{n}\",\"date\":\"2023-06-01\",\"hs_code\":\"930190\",\"export_country\":\"KZ\",\"destination\":\"{}\",\"transit\":[]}}", dests[*dest]);
+            line += 1;
+            let alone = read::json_lines(record.as_bytes()).next().unwrap().unwrap();
+            expected.push((line, alone.shipment));
+            text.push_str(&record);
+            text.push('\n');
+        }
+        let results: Vec<_> = read::json_lines(text.as_bytes()).collect();
+        let lines: Vec<u64> = results.iter().map(|r| match r { Ok(r) => r.line, Err(e) => e.line() }).collect();
+        prop_assert!(lines.windows(2).all(|w| w[0] < w[1]));
+        for (line, shipment) in &expected {
+            let got = results.iter().find_map(|r| r.as_ref().ok().filter(|r| r.line == *line));
+            prop_assert_eq!(got.map(|r| &r.shipment), Some(shipment));
+            prop_assert_eq!(engine.check(shipment).decision, engine.check(&got.unwrap().shipment).decision);
+        }
+    }
+
+    /// Any bytes at all: no panic, results in increasing line order, none past the last line.
+    #[test]
+    fn any_bytes_give_results_in_line_order(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+        let mut text = HEADER.as_bytes().to_vec();
+        text.extend_from_slice(&bytes);
+        let total = csv_lines(&String::from_utf8_lossy(&text)) + 1;
+        let lines: Vec<u64> = read::csv(&text[..]).unwrap().map(|r| match r { Ok(r) => r.line, Err(e) => e.line() }).collect();
+        prop_assert!(lines.windows(2).all(|w| w[0] < w[1]), "{:?}", lines);
+        prop_assert!(lines.iter().all(|l| *l >= 2 && *l <= total), "{:?} of {}", lines, total);
+        let jsonl: Vec<u64> = read::json_lines(&bytes[..]).map(|r| match r { Ok(r) => r.line, Err(e) => e.line() }).collect();
+        prop_assert!(jsonl.windows(2).all(|w| w[0] < w[1]));
+    }
+}
