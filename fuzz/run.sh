@@ -1,20 +1,32 @@
 #!/usr/bin/env bash
-# Runs every fuzz target for a bounded time (default 60 s each):
-#   fuzz/run.sh [SECONDS]
+# Runs fuzz targets for a bounded time (default 60 s each, every target unless named):
+#   fuzz/run.sh [SECONDS] [TARGET...]
 # cargo-fuzz needs nightly features; RUSTC_BOOTSTRAP=1 lets the stable toolchain build with them.
 # Install once: cargo install cargo-fuzz
 # Seeds are in fuzz/corpus/<target>/seed-*; what the fuzzer adds there is not committed. A crash
-# is written to fuzz/artifacts/<target>/ and stops the script (exit status 1): turn it into a
-# regression test in tests/ before fixing it.
+# (or a hang past 30 s) is written to fuzz/artifacts/<target>/ and stops the script (exit status
+# 1): turn it into a regression test in tests/ before fixing it. Each target's result is appended
+# to fuzz/log.txt (date, target, seconds, runs), the source of the log in the README.
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds="${1:-60}"
+shift || true
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+    targets=(rules csv jsonl check output dirs)
+fi
 export RUSTC_BOOTSTRAP=1
-cargo fuzz build -O
-for target in rules csv jsonl check; do
+for target in "${targets[@]}"; do
+    cargo fuzz build -O "${target}"
+done
+for target in "${targets[@]}"; do
     echo "== fuzz target ${target}: ${seconds} s"
-    cargo fuzz run -O "${target}" "corpus/${target}" -- -max_total_time="${seconds}" -rss_limit_mb=2048 -max_len=65536 2>&1 \
-        | grep -E "^(#[0-9]+ *DONE|Done|==|SUMMARY|INFO: Running|.*crash)" || true
+    mkdir -p "corpus/${target}"
+    out="$(cargo fuzz run -O "${target}" "corpus/${target}" -- -max_total_time="${seconds}" \
+        -rss_limit_mb=2048 -max_len=65536 -timeout=30 2>&1 || true)"
+    echo "${out}" | grep -E "^(#[0-9]+ *DONE|Done|==|SUMMARY|INFO: Running|.*crash)" || true
+    runs="$(echo "${out}" | sed -n 's/^Done \([0-9]*\) runs.*/\1/p' | tail -1)"
+    echo "$(date -u +%Y-%m-%dT%H:%MZ) ${target} ${seconds}s ${runs:-?} runs" >> log.txt
     if [ -n "$(ls -A "artifacts/${target}" 2>/dev/null)" ]; then
         echo "crash found in ${target}: see fuzz/artifacts/${target}/" >&2
         exit 1

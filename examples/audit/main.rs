@@ -17,9 +17,12 @@
 mod cli;
 #[path = "../common/dates.rs"]
 mod dates;
+mod kinds;
 mod output;
 mod report;
 mod summary;
+
+pub use kinds::{InputInfo, OutputFormat};
 
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -80,21 +83,6 @@ enum InputFormat {
     Json,
 }
 
-/// How records and reports are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    /// One JSON object per input record, in input order.
-    Jsonl,
-    /// One JSON document: rule sets, summary and every record.
-    Json,
-    /// One aligned line per record.
-    Table,
-    /// A report to file, in Markdown.
-    Markdown,
-    /// A report to file: one self-contained HTML page with a chart.
-    Html,
-}
-
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum FailOn {
     Review,
@@ -132,16 +120,6 @@ impl<R: Read> Read for Tally<R> {
         }
         Ok(n)
     }
-}
-
-/// What the report says about the input.
-pub struct InputInfo {
-    /// The path as given.
-    pub name: String,
-    /// `sha256:` and the hex digest of its bytes.
-    pub digest: String,
-    /// Its size in bytes.
-    pub bytes: u64,
 }
 
 fn load_engine(paths: &[PathBuf]) -> Result<Engine, String> {
