@@ -28,4 +28,3 @@ pub struct InputInfo {
     /// Its size in bytes.
     pub bytes: u64,
 }
-

@@ -505,3 +505,71 @@ impl<'e> AuditRecord<'e> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_told_by_the_file_name() {
+        for (name, format) in [
+            ("x.csv", Some(Format::Csv)),
+            ("x.CSV", Some(Format::Csv)),
+            ("x.jsonl", Some(Format::JsonLines)),
+            ("x.ndjson", Some(Format::JsonLines)),
+            ("x.JSONL", Some(Format::JsonLines)),
+            ("x.json", Some(Format::Json)),
+            ("x.txt", None),
+            ("x", None),
+        ] {
+            assert_eq!(Format::from_path(Path::new(name)), format, "{name}");
+        }
+    }
+
+    #[test]
+    fn io_errors_compare_by_kind_and_message_and_show_both() {
+        let e = |kind, text: &str| IoError::new(io::Error::new(kind, text.to_owned()));
+        let a = e(io::ErrorKind::BrokenPipe, "gone");
+        assert_eq!(a, e(io::ErrorKind::BrokenPipe, "gone"));
+        assert_ne!(a, e(io::ErrorKind::BrokenPipe, "other"));
+        assert_ne!(a, e(io::ErrorKind::NotFound, "gone"));
+        assert_eq!(a.to_string(), "gone");
+        assert_eq!(a.get().kind(), io::ErrorKind::BrokenPipe);
+        // The cause of the operating system's error is the cause of this one.
+        #[derive(Debug)]
+        struct Cause(io::Error);
+        impl std::fmt::Display for Cause {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("outer")
+            }
+        }
+        impl std::error::Error for Cause {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let wrapped = IoError::new(io::Error::other(Cause(io::Error::other("inner"))));
+        assert_eq!(
+            std::error::Error::source(&wrapped).map(ToString::to_string),
+            Some("inner".to_owned())
+        );
+    }
+
+    #[test]
+    fn record_decisions_are_named_as_in_json() {
+        for d in [
+            RecordDecision::Allowed,
+            RecordDecision::Review,
+            RecordDecision::LicenseRequired,
+            RecordDecision::Prohibited,
+            RecordDecision::Invalid,
+        ] {
+            let json = serde_json::to_string(&d).unwrap_or_default();
+            assert_eq!(format!("\"{d}\""), json);
+            assert_eq!(
+                d.decision().map(RecordDecision::from),
+                d.decision().map(|_| d)
+            );
+        }
+    }
+}

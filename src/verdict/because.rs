@@ -769,3 +769,42 @@ impl Because<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comparisons_hold_exactly_at_their_bounds() {
+        let (one, two) = (Decimal::ONE, Decimal::TWO);
+        let table = [
+            (Comparison::Gt, [false, false, true]),
+            (Comparison::Ge, [false, true, true]),
+            (Comparison::Lt, [true, false, false]),
+            (Comparison::Le, [true, true, false]),
+            (Comparison::Eq, [false, true, false]),
+        ];
+        for (op, want) in table {
+            // left below, equal to, above the bound
+            let got = [op.holds(one, two), op.holds(two, two), op.holds(two, one)];
+            assert_eq!(got, want, "{op:?}");
+        }
+    }
+
+    #[test]
+    fn flags_are_written_only_when_set() {
+        let coarse = |excluded| Because::HsTooCoarse {
+            value: "854231".parse().unwrap(),
+            prefix: "8542310000".parse().unwrap(),
+            group: None,
+            excluded,
+        };
+        let json = serde_json::to_string(&coarse(true)).unwrap();
+        assert!(json.contains(r#""excluded":true"#), "{json}");
+        let json = serde_json::to_string(&coarse(false)).unwrap();
+        assert!(!json.contains("excluded"), "{json}");
+        let back: Because<'_> =
+            serde_json::from_str(&serde_json::to_string(&coarse(true)).unwrap()).unwrap();
+        assert_eq!(back, coarse(true));
+    }
+}

@@ -376,4 +376,47 @@ mod tests {
         let other = json.replace(r#""schema_version":1"#, r#""schema_version":2"#);
         assert!(serde_json::from_str::<Verdict<'_>>(&other).is_err());
     }
+
+    #[test]
+    fn decisive_matches_are_those_above_allowed_and_outcomes_have_names() {
+        let m = |outcome: Outcome, decision: Decision| RuleMatch {
+            rule: "r".into(),
+            ruleset: "s".into(),
+            version: "1".into(),
+            status: Status::Draft,
+            decision,
+            outcome,
+            title: "t".into(),
+            citation: "c".into(),
+            source: SourceRef {
+                file: "f".into(),
+                line: 1,
+            },
+            labels: Cow::Owned(std::collections::BTreeMap::new()),
+            because: Vec::new(),
+        };
+        let mut v = Verdict::allowed("2023-01-01".parse().unwrap(), Digest::default());
+        v.decision = Decision::Prohibited;
+        v.matches = vec![
+            m(Outcome::Fired, Decision::Prohibited),
+            m(Outcome::Exempted, Decision::Prohibited),
+            m(Outcome::Licensed, Decision::LicenseRequired),
+            m(Outcome::NotInForce, Decision::Prohibited),
+            m(Outcome::Undetermined, Decision::Prohibited),
+        ];
+        assert!(!v.is_allowed());
+        let decisive: Vec<Outcome> = v.decisive().map(|m| m.outcome).collect();
+        assert_eq!(decisive, [Outcome::Fired, Outcome::Undetermined]);
+        let names: Vec<String> = v.matches.iter().map(|m| m.outcome.to_string()).collect();
+        assert_eq!(
+            names,
+            [
+                "fired",
+                "exempted",
+                "licensed",
+                "not_in_force",
+                "undetermined"
+            ]
+        );
+    }
 }

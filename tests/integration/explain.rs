@@ -327,3 +327,85 @@ fn a_missing_attribute_cannot_be_told_unless_it_counts_as_no_match() {
         "attributes.supplier_country is missing: cannot tell whether it equals `KZ`"
     );
 }
+
+#[test]
+fn an_exemption_that_holds_wins_over_a_licence() {
+    let rules = "[[rule]]\nid = \"r\"\nverdict = \"license_required\"\ntitle = \"t\"\ncitation = \"c\"\n\
+        accepted_licences = '^LIC-'\nwhen = { hs_code = [\"1001\"] }\nunless = { destination = [\"KZ\"] }\n";
+    let text = rule_set("x", "scope = \"any_exporter\"", rules);
+    let engine = engine_of(&[("x.toml", &text)]);
+    let v = engine.check(&shipment(&with(&[("licences", "LIC-1")])));
+    assert_eq!(v.matches[0].outcome, export_control::Outcome::Exempted);
+    let v = engine.check(&shipment(&with(&[
+        ("licences", "LIC-1"),
+        ("destination", "CN"),
+    ])));
+    assert_eq!(v.matches[0].outcome, export_control::Outcome::Licensed);
+    let v = engine.check(&shipment(&with(&[("destination", "CN")])));
+    assert_eq!(v.matches[0].outcome, export_control::Outcome::Fired);
+}
+
+#[test]
+fn an_any_that_cannot_be_told_shows_every_untold_part_and_no_false_one() {
+    let got = reasons(
+        &rule(
+            "{ hs_code = [\"1001\"], any = [{ origin = [\"US\"] }, { destination = [\"CN\"] }, { end_user = [\"ACME\"] }] }",
+        ),
+        &BASE,
+    );
+    assert_eq!(
+        got,
+        [
+            "hs_code 100199 starts with 1001",
+            "origin is missing: cannot tell whether it is in [US]",
+            "end_user is missing: cannot tell whether it is one of [ACME]"
+        ]
+    );
+}
+
+#[test]
+fn export_country_explanations() {
+    let got = reasons(
+        &rule("{ hs_code = [\"1001\"], export_country = [\"KZ\"] }"),
+        &BASE,
+    );
+    assert_eq!(got[1], "export_country KZ is in [KZ]");
+}
+
+#[test]
+fn json_record_errors_name_the_record_and_read_null_as_empty() {
+    use export_control::read;
+    let base = r#""date":"2023-06-01","hs_code":"100199","export_country":"KZ","destination":"KZ""#;
+    let first = |line: String| {
+        read::json_lines(line.into_bytes().as_slice())
+            .next()
+            .unwrap()
+    };
+    // An error names the record's id, when it has one that is text.
+    let e = first(format!(r#"{{"id":"J1",{base},"origin":"XQ"}}"#)).unwrap_err();
+    assert_eq!(e.id(), Some("J1"));
+    let e = first(format!(r#"{{"id":"  ",{base},"origin":"XQ"}}"#)).unwrap_err();
+    assert_eq!(e.id(), None);
+    let e = first(format!(r#"{{"id":7,{base},"origin":"XQ"}}"#)).unwrap_err();
+    assert_eq!(e.id(), Some("7"));
+    let e = first(format!(r#"{{"id":["J1"],{base}}}"#)).unwrap_err();
+    assert_eq!(e.id(), None);
+    assert_eq!(e.field(), Some("id"));
+    // `null` is an empty value: an optional field left out.
+    let r = first(format!(
+        r#"{{"id":"J2",{base},"origin":null,"transit":["KG",null]}}"#
+    ))
+    .unwrap();
+    assert_eq!(r.shipment.origin, None);
+    assert_eq!(r.shipment.transit.len(), 1);
+    // A list or object where one value belongs is an error, not dropped.
+    for bad in [
+        r#""origin":["US"]"#,
+        r#""origin":{"a":"US"}"#,
+        r#""transit":[["RU"]]"#,
+        r#""transit":[{"a":"RU"}]"#,
+    ] {
+        let e = first(format!(r#"{{"id":"J3",{base},{bad}}}"#)).unwrap_err();
+        assert_eq!(e.id(), Some("J3"), "{bad}");
+    }
+}
