@@ -309,6 +309,8 @@ fn chart(summary: &Summary) -> String {
     else {
         return "<p>No value stopped.</p>".to_owned();
     };
+    // A currency is three letters when read from a file, but a caller's record may hold anything.
+    let shown_currency = esc(&currency);
     let mut by_chapter: BTreeMap<&str, Total> = BTreeMap::new();
     let mut months: BTreeMap<&str, BTreeMap<&str, Total>> = BTreeMap::new();
     for ((cur, month, chapter), value) in &summary.stopped_by_month {
@@ -390,7 +392,7 @@ fn chart(summary: &Summary) -> String {
             y -= bar_h;
             let _ = write!(
                 svg,
-                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bar_w:.1}\" height=\"{bar_h:.1}\" fill=\"{}\"><title>{month}: {} {currency}</title></rect>",
+                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bar_w:.1}\" height=\"{bar_h:.1}\" fill=\"{}\"><title>{month}: {} {shown_currency}</title></rect>",
                 PALETTE[s.min(6)],
                 value
             );
@@ -423,7 +425,7 @@ fn chart(summary: &Summary) -> String {
     }
     svg.push_str("</svg>");
     format!(
-        "<figure>{svg}<figcaption>Value stopped ({currency}) by month and HS chapter.</figcaption></figure>"
+        "<figure>{svg}<figcaption>Value stopped ({shown_currency}) by month and HS chapter.</figcaption></figure>"
     )
 }
 
@@ -571,4 +573,56 @@ pub fn html(
     }
     h.push_str("</body></html>\n");
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::AuditRow;
+    use export_control::read::Record;
+    use export_control::{Engine, Shipment};
+
+    /// Found by the `output` fuzz target: a record built by a caller (not read from a file) may
+    /// hold any currency, and the chart wrote it raw.
+    #[test]
+    fn every_value_in_the_reports_is_escaped_even_a_callers_currency() {
+        let engine = Engine::from_path(concat!(env!("CARGO_MANIFEST_DIR"), "/rules")).unwrap();
+        let mut s = Shipment::new(
+            "X\n<blink>1</blink>",
+            "2023-06-01".parse().unwrap(),
+            "930190".parse().unwrap(),
+            "KZ".parse().unwrap(),
+            "AE".parse().unwrap(),
+        );
+        s.value = Some(Decimal::from(10));
+        s.currency = Some("\u{e}<blink>p".to_owned());
+        let verdict = engine.check(&s);
+        let row = AuditRow::checked(
+            Record {
+                line: 2,
+                shipment: s,
+            },
+            verdict,
+        );
+        let mut summary = Summary::new(Decision::LicenseRequired, true);
+        summary.add(&row);
+        let input = InputInfo {
+            name: "in\u{1b}.csv".to_owned(),
+            digest: "sha256:00".to_owned(),
+            bytes: 1,
+        };
+        let html = html(&engine, &summary, &input, None, Decision::LicenseRequired);
+        let md = markdown(&engine, &summary, &input, None, Decision::LicenseRequired);
+        for report in [&html, &md] {
+            assert!(
+                !report.chars().any(|c| c.is_control() && c != '\n'),
+                "a control character reached a report"
+            );
+            assert!(!report.contains("<blink"));
+        }
+        assert!(
+            html.contains("\\u{e}&lt;blink&gt;p"),
+            "the currency is shown, escaped"
+        );
+    }
 }

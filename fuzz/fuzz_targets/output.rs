@@ -109,7 +109,11 @@ fuzz_target!(|items: Vec<Item>| {
         let _ = summary.failed();
         assert!(control_free(&summary.stderr_line(1.0)));
         let text = String::from_utf8(out).expect("the output is UTF-8");
-        assert!(control_free(&text), "{format:?}: a control character reached the output");
+        if let Some(at) = text.find(|c: char| !control_free(&c.to_string())) {
+            let from = text.floor_char_boundary(at.saturating_sub(80));
+            let to = text.ceil_char_boundary((at + 40).min(text.len()));
+            panic!("{format:?}: a control character reached the output: {:?}", &text[from..to]);
+        }
         match format {
             OutputFormat::Table => {
                 assert_eq!(text.lines().count(), rows.len() + 1, "one line per record");
