@@ -26,8 +26,16 @@ for target in "${targets[@]}"; do
         -rss_limit_mb=2048 -max_len=65536 -timeout=30 2>&1 || true)"
     echo "${out}" | grep -E "^(#[0-9]+ *DONE|Done|==|SUMMARY|INFO: Running|.*crash)" || true
     runs="$(echo "${out}" | sed -n 's/^Done \([0-9]*\) runs.*/\1/p' | tail -1)"
-    echo "$(date -u +%Y-%m-%dT%H:%MZ) ${target} ${seconds}s ${runs:-?} runs" >> log.txt
+    if [ -z "${runs}" ]; then
+        # Stopped early (a crash): the last status line says how many runs it had made.
+        runs="$(echo "${out}" | sed -n 's/^#\([0-9]*\).*/\1/p' | tail -1)"
+    fi
+    result="ok"
     if [ -n "$(ls -A "artifacts/${target}" 2>/dev/null)" ]; then
+        result="CRASH"
+    fi
+    echo "$(date -u +%Y-%m-%dT%H:%MZ) ${target} ${seconds}s ${runs:-?} runs ${result}" >> log.txt
+    if [ "${result}" != "ok" ]; then
         echo "crash found in ${target}: see fuzz/artifacts/${target}/" >&2
         exit 1
     fi
