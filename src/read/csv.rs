@@ -536,7 +536,22 @@ mod tests {
 
     #[test]
     fn csv_reads_every_record_and_reports_bad_ones() {
-        let results: Vec<_> = csv(CSV.as_bytes()).unwrap().collect();
+        let records = csv(CSV.as_bytes()).unwrap();
+        assert_eq!(
+            records.columns(),
+            [
+                "destination",
+                "id",
+                "date",
+                "hs_code",
+                "export_country",
+                "transit",
+                "licences",
+                "buyer_type"
+            ]
+        );
+        assert!(format!("{records:?}").starts_with("CsvRecords { columns: [\"destination\""));
+        let results: Vec<_> = records.collect();
         assert_eq!(results.len(), 4);
         let first = results[0].as_ref().unwrap();
         assert_eq!(first.line, 2);

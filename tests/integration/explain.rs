@@ -409,3 +409,72 @@ fn json_record_errors_name_the_record_and_read_null_as_empty() {
         assert_eq!(e.id(), Some("J3"), "{bad}");
     }
 }
+
+#[test]
+fn route_explanations_name_the_group_the_country_is_in() {
+    let got = reasons(
+        &rule("{ hs_code = [\"1001\"], transit = [\"EAEU\"] }"),
+        &with(&[("transit", "KG")]),
+    );
+    assert_eq!(
+        got[1],
+        "transit [KG] passes through KG, which is in group EAEU"
+    );
+    let got = reasons(
+        &rule("{ hs_code = [\"1001\"], transit = [\"CN\", \"EAEU\"] }"),
+        &with(&[("transit", "KG")]),
+    );
+    assert_eq!(
+        got[1],
+        "transit [KG] passes through KG, which is in [CN, EAEU], by group EAEU"
+    );
+    let got = reasons(
+        &rule("{ hs_code = [\"1001\"], transit = [\"KG\"] }"),
+        &with(&[("transit", "KG")]),
+    );
+    assert_eq!(got[1], "transit [KG] passes through KG, which is in [KG]");
+    let got = reasons(
+        &rule("{ hs_code = [\"1001\"], transit = [\"RU\"] }"),
+        &with(&[("transit", "KG;ZZ")]),
+    );
+    assert_eq!(
+        got[1],
+        "transit [KG] and a country the record does not name: cannot tell whether it passes through [RU]"
+    );
+}
+
+#[test]
+fn an_exemption_reads_as_one_sentence_of_its_reasons() {
+    let text = rule_set(
+        "x",
+        "scope = \"any_exporter\"",
+        "[[rule]]\nid = \"r\"\nverdict = \"review\"\ntitle = \"t\"\ncitation = \"c\"\n\
+         when = { hs_code = [\"1001\"] }\nunless = { destination = [\"KZ\"], export_country = [\"KZ\"] }\n",
+    );
+    let engine = engine_of(&[("x.toml", &text)]);
+    let v = engine.check(&shipment(&BASE));
+    let exemption = v.matches[0]
+        .because
+        .iter()
+        .find(|b| matches!(b, Because::Exemption { .. }))
+        .unwrap();
+    assert_eq!(
+        exemption.to_string(),
+        "the exception holds: destination KZ is in [KZ]; export_country KZ is in [KZ]"
+    );
+    // A verdict that owns its texts says the same.
+    let owned = v.clone().into_owned();
+    assert_eq!(owned, v);
+    assert_eq!(owned.to_string(), v.to_string());
+    let groups_engine = engine_of(&[(
+        "g.toml",
+        &rule_set(
+            "g",
+            "scope = \"any_exporter\"",
+            "[[rule]]\nid = \"g\"\nverdict = \"review\"\ntitle = \"t\"\ncitation = \"c\"\nwhen = { hs_code = [\"CHPL\"], destination = [\"EAEU\"] }\n",
+        ),
+    )]);
+    let grouped = groups_engine.check(&shipment(&with(&[("hs_code", "854231")])));
+    assert!(grouped.to_string().contains("(group CHPL)"), "{grouped}");
+    assert_eq!(grouped.clone().into_owned(), grouped);
+}
