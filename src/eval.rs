@@ -24,7 +24,7 @@ use crate::country::{CountryCode, CountrySet};
 use crate::hs::{HsCode, HsPrefix};
 use crate::program::{Op, Program, extent};
 use crate::rule::{
-    AmountField, AttrTest, CountryField, Leaf, PartyField, Pattern, Rule, Test, same_text,
+    AmountField, AttrTest, CountryField, Leaf, PartyField, Pattern, Rule, Test, lacks, same_text,
 };
 use crate::shipment::{Field, Shipment};
 use crate::verdict::Because;
@@ -691,6 +691,42 @@ fn other_eval<'e, S: Sink<'e>>(test: &'e Test, s: &Shipment, sink: &mut S) -> Tr
                 });
             }
             Truth::from_bool(matched.is_some())
+        }
+        Test::Control(list) => {
+            let found = list.first_within(&s.control_codes);
+            if S::ACTIVE {
+                sink.reason(Because::ControlCode {
+                    codes: s.control_codes.clone(),
+                    listed: Cow::Borrowed(list.written.as_slice()),
+                    matched: found.map(|(code, _)| code.clone()),
+                    within: found.and_then(|(_, at)| list.codes.get(at)).cloned(),
+                    group: found
+                        .and_then(|(_, at)| list.groups.get(at)?.as_deref())
+                        .map(Cow::Borrowed),
+                });
+            }
+            Truth::from_bool(found.is_some())
+        }
+        Test::Classified(want) => {
+            let classified = !s.control_codes.is_empty() || s.control_list_checked.is_some();
+            if S::ACTIVE {
+                sink.reason(Because::Classification {
+                    codes: s.control_codes.clone(),
+                    checked: s.control_list_checked,
+                    classified,
+                });
+            }
+            Truth::from_bool(classified == *want)
+        }
+        Test::Missing(fields) => {
+            let holds = fields.iter().any(|f| lacks(s, *f));
+            if S::ACTIVE {
+                sink.reason(Because::Given {
+                    fields: Cow::Borrowed(fields.as_slice()),
+                    missing: fields.iter().copied().filter(|f| lacks(s, *f)).collect(),
+                });
+            }
+            Truth::from_bool(holds)
         }
         Test::Attribute {
             name,

@@ -90,6 +90,7 @@
     )
 )]
 
+pub mod control;
 pub mod country;
 mod engine;
 pub mod error;

@@ -11,13 +11,15 @@ use toml::de::DeValue;
 
 use super::groups::{GroupSets, is_group_name};
 use super::walk::{Diagnostics, Table, closest, compile_regex, one_of, type_name};
+use crate::control::ControlCode;
 use crate::country::CountryCode;
 use crate::error::RuleErrorKind;
 use crate::hs::HsPrefix;
 use crate::rule::{
-    AmountField, AttrTest, Condition, CountryField, CountryItem, CountryList, GroupMembers, HsList,
-    Leaf, PartyField, Test,
+    AmountField, AttrTest, Condition, ControlList, CountryField, CountryItem, CountryList,
+    GroupMembers, HsList, Leaf, MISSABLE_FIELDS, PartyField, Test,
 };
+use crate::shipment::Field;
 use crate::verdict::because::{Bound, Comparison};
 
 /// How deep `any` / `all` / `not` may nest.
@@ -48,6 +50,9 @@ pub(crate) const CONDITION_KEYS: &[&str] = &[
     "quantity",
     "description_matches",
     "licence_matches",
+    "control_code",
+    "classified",
+    "missing",
     "attributes",
     "any",
     "all",
@@ -69,6 +74,60 @@ const RULE_LEVEL_KEYS: &[(&str, &str)] = &[
     ("labels", "the `[[rule]]` table"),
     ("unless", "the `[[rule]]` table"),
 ];
+
+/// The fields of a `missing` condition: optional fields of the record, by name.
+fn missing_fields(
+    diag: &mut Diagnostics<'_>,
+    table: &Table<'_, '_>,
+    key: &str,
+) -> Option<Vec<Field>> {
+    let items = table.strings(diag, key, false)?;
+    let mut fields = Vec::new();
+    let mut ok = true;
+    for item in items {
+        let text = item.get_ref();
+        match Field::from_name(text) {
+            Some(field) if MISSABLE_FIELDS.contains(&field) => {
+                if !fields.contains(&field) {
+                    fields.push(field);
+                }
+            }
+            found => {
+                ok = false;
+                let names: Vec<&str> = MISSABLE_FIELDS.iter().map(|f| f.name()).collect();
+                let help = match found {
+                    Some(_) => format!(
+                        "`{text}` is required on every record; optional fields: {}",
+                        names.join(", ")
+                    ),
+                    None => match closest(text, names.iter().copied()) {
+                        Some(near) => format!("did you mean `{near}`?"),
+                        None => format!("optional fields: {}", names.join(", ")),
+                    },
+                };
+                diag.push_with_help(
+                    RuleErrorKind::InvalidValue {
+                        key: table.key_path(key),
+                        value: text.clone(),
+                        reason: "not an optional field of a record".into(),
+                    },
+                    item.span(),
+                    Some(help),
+                );
+            }
+        }
+    }
+    ok.then_some(fields)
+}
+
+/// What a group holds, in words, with its article.
+fn kind_of(members: &GroupMembers) -> &'static str {
+    match members {
+        GroupMembers::Countries(_) => "a country",
+        GroupMembers::HsCodes(_) => "an HS code",
+        GroupMembers::ControlCodes(_) => "a control code",
+    }
+}
 
 /// Reads condition tables against the loaded groups.
 pub(crate) struct ConditionReader<'g> {
@@ -194,6 +253,21 @@ impl ConditionReader<'_> {
                         parts.push(leaf(Test::Licence(regex)));
                     }
                 }
+                "control_code" => {
+                    if let Some(list) = self.control_codes(diag, &table, key) {
+                        parts.push(leaf(Test::Control(list)));
+                    }
+                }
+                "classified" => {
+                    if let Some(flag) = table.boolean(diag, key) {
+                        parts.push(leaf(Test::Classified(flag.into_inner())));
+                    }
+                }
+                "missing" => {
+                    if let Some(fields) = missing_fields(diag, &table, key) {
+                        parts.push(leaf(Test::Missing(fields)));
+                    }
+                }
                 "attributes" => {
                     parts.extend(self.attributes(diag, &path_of, item));
                 }
@@ -283,13 +357,14 @@ impl ConditionReader<'_> {
                         }
                         continue;
                     }
-                    Some((name, GroupMembers::Countries(_), _)) => {
+                    Some((name, other, _)) => {
                         diag.push(
                             RuleErrorKind::InvalidValue {
                                 key: table.key_path(key),
                                 value: text.clone(),
                                 reason: format!(
-                                    "`{name}` is a country group, not an HS code group"
+                                    "`{name}` is {} group, not an HS code group",
+                                    kind_of(other)
                                 ),
                             },
                             item.span(),
@@ -332,6 +407,75 @@ impl ConditionReader<'_> {
             }
         }
         out.shrink_to_fit();
+        ok.then_some(out)
+    }
+
+    /// Control codes, or names of control code groups. A known group's name is the group; a
+    /// name with `_`, or one a letter or two from a group's, is an unknown group (codes have no
+    /// `_`); anything else must be a control code.
+    fn control_codes(
+        &self,
+        diag: &mut Diagnostics<'_>,
+        table: &Table<'_, '_>,
+        key: &str,
+    ) -> Option<ControlList> {
+        let items = table.strings(diag, key, false)?;
+        let mut out = ControlList::default();
+        let mut ok = true;
+        let control_groups = self.names_of(|m| matches!(m, GroupMembers::ControlCodes(_)));
+        for item in items {
+            let text = item.get_ref();
+            let mut refuse = |kind: RuleErrorKind, help: Option<String>| {
+                diag.push_with_help(kind, item.span(), help);
+                ok = false;
+            };
+            match self.groups.get(text.as_str()) {
+                Some((name, GroupMembers::ControlCodes(codes), _)) => {
+                    for code in codes {
+                        out.push(code.clone(), Some(Arc::clone(name)));
+                    }
+                    continue;
+                }
+                Some((name, other, _)) => {
+                    refuse(
+                        RuleErrorKind::InvalidValue {
+                            key: table.key_path(key),
+                            value: text.clone(),
+                            reason: format!(
+                                "`{name}` is {} group, not a control code group",
+                                kind_of(other)
+                            ),
+                        },
+                        None,
+                    );
+                    continue;
+                }
+                None => {}
+            }
+            let near = closest(text, control_groups.iter().map(String::as_str));
+            if is_group_name(text) && (text.contains('_') || near.is_some()) {
+                refuse(
+                    RuleErrorKind::UnknownGroup {
+                        key: table.key_path(key),
+                        name: text.clone(),
+                        kind: "control code",
+                    },
+                    near.map(|g| format!("did you mean `{g}`?")),
+                );
+                continue;
+            }
+            match text.parse::<ControlCode>() {
+                Ok(code) => out.push(code, None),
+                Err(e) => refuse(
+                    RuleErrorKind::InvalidValue {
+                        key: table.key_path(key),
+                        value: text.clone(),
+                        reason: e.to_string(),
+                    },
+                    None,
+                ),
+            }
+        }
         ok.then_some(out)
     }
 
@@ -399,12 +543,15 @@ impl ConditionReader<'_> {
                 let shared = shared.clone().unwrap_or_else(|| Arc::new(*set));
                 return Some(CountryItem::Group(Arc::clone(name), shared));
             }
-            Some((name, GroupMembers::HsCodes(_), _)) => {
+            Some((name, other, _)) => {
                 diag.push(
                     RuleErrorKind::InvalidValue {
                         key: key.to_owned(),
                         value: text.clone(),
-                        reason: format!("`{name}` is an HS code group, not a country group"),
+                        reason: format!(
+                            "`{name}` is {} group, not a country group",
+                            kind_of(other)
+                        ),
                     },
                     item.span(),
                 );

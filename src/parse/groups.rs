@@ -1,5 +1,6 @@
-//! Groups files: named lists of countries (`[country_group.EAEU]`) and of HS codes
-//! (`[hs_group.CHPL_TIER_1]`) that rules name instead of repeating them.
+//! Groups files: named lists of countries (`[country_group.EAEU]`), of HS codes
+//! (`[hs_group.CHPL_TIER_1]`) and of control-list codes (`[control_group.MUNITIONS]`) that rules
+//! name instead of repeating them.
 //!
 //! A group name has three or more characters `A-Z`, `0-9`, `_`, so it never clashes with a
 //! two-letter country code or with digits. Names are unique across both kinds and all files. A
@@ -13,6 +14,7 @@ use toml::Spanned;
 use toml::de::DeValue;
 
 use super::walk::{Diagnostics, Table, parse_toml, type_name};
+use crate::control::ControlCode;
 use crate::country::{CountryCode, CountrySet};
 use crate::error::{RuleError, RuleErrorKind};
 use crate::hs::HsPrefix;
@@ -23,7 +25,7 @@ use crate::source::Source;
 /// (shared by every list that names it).
 pub(crate) type GroupSets = BTreeMap<String, (Arc<str>, GroupMembers, Option<Arc<CountrySet>>)>;
 
-const TOP_KEYS: &[&str] = &["country_group", "hs_group"];
+const TOP_KEYS: &[&str] = &["country_group", "hs_group", "control_group"];
 const COUNTRY_GROUP_KEYS: &[&str] = &["title", "members", "sources", "notes"];
 const HS_GROUP_KEYS: &[&str] = &["title", "codes", "sources", "notes"];
 
@@ -31,19 +33,31 @@ const HS_GROUP_KEYS: &[&str] = &["title", "codes", "sources", "notes"];
 enum Kind {
     Countries,
     HsCodes,
+    ControlCodes,
 }
 
 impl Kind {
+    const ALL: [Kind; 3] = [Kind::Countries, Kind::HsCodes, Kind::ControlCodes];
+
     fn table(self) -> &'static str {
         match self {
             Kind::Countries => "country_group",
             Kind::HsCodes => "hs_group",
+            Kind::ControlCodes => "control_group",
         }
     }
     fn list_key(self) -> &'static str {
         match self {
             Kind::Countries => "members",
-            Kind::HsCodes => "codes",
+            Kind::HsCodes | Kind::ControlCodes => "codes",
+        }
+    }
+    /// The kind in words, for errors.
+    fn what(self) -> &'static str {
+        match self {
+            Kind::Countries => "country",
+            Kind::HsCodes => "HS code",
+            Kind::ControlCodes => "control code",
         }
     }
 }
@@ -132,8 +146,11 @@ fn read_file(diag: &mut Diagnostics<'_>, file: usize, out: &mut Vec<RawGroup>) {
         return;
     };
     let top = Table::new("", doc.get_ref(), doc.span(), TOP_KEYS);
-    top.finish(diag, &[("group", "`country_group` or `hs_group`")]);
-    for kind in [Kind::Countries, Kind::HsCodes] {
+    top.finish(
+        diag,
+        &[("group", "`country_group`, `hs_group` or `control_group`")],
+    );
+    for kind in Kind::ALL {
         let Some(value) = top.get(kind.table()) else {
             continue;
         };
@@ -165,7 +182,7 @@ fn read_file(diag: &mut Diagnostics<'_>, file: usize, out: &mut Vec<RawGroup>) {
             }
             let keys = match kind {
                 Kind::Countries => COUNTRY_GROUP_KEYS,
-                Kind::HsCodes => HS_GROUP_KEYS,
+                Kind::HsCodes | Kind::ControlCodes => HS_GROUP_KEYS,
             };
             let Some(table) = Table::from_value(diag, path, body, keys) else {
                 continue;
@@ -216,6 +233,7 @@ fn expand(
     );
     let mut countries = CountrySet::new();
     let mut codes: Vec<HsPrefix> = Vec::new();
+    let mut controls: Vec<ControlCode> = Vec::new();
     let mut ok = true;
     for item in &group.items {
         let text = item.get_ref();
@@ -225,6 +243,7 @@ fn expand(
                     match expand(inner, all, visiting, diags) {
                         Some(GroupMembers::Countries(set)) => countries.union_with(&set),
                         Some(GroupMembers::HsCodes(list)) => codes.extend(list),
+                        Some(GroupMembers::ControlCodes(list)) => controls.extend(list),
                         None => ok = false,
                     }
                 }
@@ -237,14 +256,7 @@ fn expand(
                         RuleErrorKind::InvalidValue {
                             key: key.clone(),
                             value: text.clone(),
-                            reason: format!(
-                                "`{text}` is not a {} group",
-                                if group.kind == Kind::Countries {
-                                    "country"
-                                } else {
-                                    "HS code"
-                                }
-                            ),
+                            reason: format!("`{text}` is not a {} group", group.kind.what()),
                         },
                     );
                 }
@@ -257,11 +269,7 @@ fn expand(
                         RuleErrorKind::UnknownGroup {
                             key: key.clone(),
                             name: text.clone(),
-                            kind: if group.kind == Kind::Countries {
-                                "country"
-                            } else {
-                                "HS code"
-                            },
+                            kind: group.kind.what(),
                         },
                     );
                 }
@@ -301,6 +309,22 @@ fn expand(
                     );
                 }
             },
+            Kind::ControlCodes => match text.parse::<ControlCode>() {
+                Ok(code) => controls.push(code),
+                Err(e) => {
+                    ok = false;
+                    push(
+                        diags,
+                        group.file,
+                        item,
+                        RuleErrorKind::InvalidValue {
+                            key: key.clone(),
+                            value: text.clone(),
+                            reason: e.to_string(),
+                        },
+                    );
+                }
+            },
         }
     }
     visiting.remove(&group.name);
@@ -313,6 +337,11 @@ fn expand(
             codes.sort();
             codes.dedup();
             GroupMembers::HsCodes(codes)
+        }
+        Kind::ControlCodes => {
+            controls.sort();
+            controls.dedup();
+            GroupMembers::ControlCodes(controls)
         }
     })
 }
@@ -330,7 +359,7 @@ pub(crate) fn group_sets(groups: &BTreeMap<String, Group>) -> GroupSets {
         .map(|(name, g)| {
             let shared = match &g.members {
                 GroupMembers::Countries(set) => Some(Arc::new(*set)),
-                GroupMembers::HsCodes(_) => None,
+                GroupMembers::HsCodes(_) | GroupMembers::ControlCodes(_) => None,
             };
             (
                 name.clone(),

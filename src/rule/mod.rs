@@ -16,6 +16,7 @@ use std::sync::Arc;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
+use crate::control::ControlCode;
 use crate::country::{CountryCode, CountrySet};
 use crate::hs::HsPrefix;
 use crate::shipment::Field;
@@ -47,6 +48,8 @@ pub enum GroupMembers {
     Countries(CountrySet),
     /// HS code prefixes, sorted (`[hs_group.NAME]`).
     HsCodes(Vec<HsPrefix>),
+    /// Control-list codes, sorted (`[control_group.NAME]`).
+    ControlCodes(Vec<ControlCode>),
 }
 
 /// A named list from a groups file: countries (`EAEU`, `EU27`) or HS codes (`CHPL_TIER_1`).
@@ -457,6 +460,67 @@ impl CountryList {
     }
 }
 
+/// Control codes as a rule writes them: codes, and groups expanded.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ControlList {
+    pub codes: Vec<ControlCode>,
+    /// The group each code came from.
+    pub groups: Vec<Option<Arc<str>>>,
+    /// The list as written: codes, and each group once.
+    pub written: Vec<String>,
+}
+
+impl ControlList {
+    pub fn push(&mut self, code: ControlCode, group: Option<Arc<str>>) {
+        let written = group
+            .as_deref()
+            .map_or_else(|| code.as_str().to_owned(), str::to_owned);
+        if !self.written.contains(&written) {
+            self.written.push(written);
+        }
+        self.codes.push(code);
+        self.groups.push(group);
+    }
+
+    /// The first of `codes` within the list, and where in the list the code covering it is.
+    pub fn first_within<'a>(&self, codes: &'a [ControlCode]) -> Option<(&'a ControlCode, usize)> {
+        codes.iter().find_map(|code| {
+            let at = self.codes.iter().position(|mine| mine.covers(code))?;
+            Some((code, at))
+        })
+    }
+}
+
+/// The fields a `missing` condition may name: the optional ones.
+pub(crate) const MISSABLE_FIELDS: &[Field] = &[
+    Field::Description,
+    Field::Origin,
+    Field::Consignor,
+    Field::Consignee,
+    Field::EndUser,
+    Field::Value,
+    Field::Quantity,
+    Field::Licences,
+    Field::ControlCodes,
+];
+
+/// Whether a record lacks an optional field.
+pub(crate) fn lacks(s: &crate::shipment::Shipment, field: Field) -> bool {
+    match field {
+        Field::Description => s.description.is_none(),
+        Field::Origin => s.origin.is_none(),
+        Field::Consignor => s.consignor.is_none(),
+        Field::Consignee => s.consignee.is_none(),
+        Field::EndUser => s.end_user.is_none(),
+        Field::Value => s.value.is_none(),
+        Field::Quantity => s.quantity.is_none(),
+        Field::Licences => s.licences.is_empty(),
+        Field::ControlCodes => s.control_codes.is_empty(),
+        // Required fields are always there; the parser allows only the fields above.
+        _ => false,
+    }
+}
+
 /// A test on an attribute's value; comparisons ignore case and spaces.
 #[derive(Debug, Clone)]
 pub(crate) enum AttrTest {
@@ -495,6 +559,13 @@ pub(crate) enum Test {
     Description(Pattern),
     /// One of the record's licences matches the regex.
     Licence(Pattern),
+    /// One of the record's control codes lies within one of the list's (a record with none
+    /// has none within it).
+    Control(ControlList),
+    /// The goods are (`false`: are not) classified against a control list.
+    Classified(bool),
+    /// One of these fields is not given.
+    Missing(Vec<Field>),
     /// The named free-form attribute passes the test. A record without the attribute cannot be
     /// told (review) unless `missing_is_no_match`, when the test simply fails.
     Attribute {

@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 
 use super::normalise::{self, Country, trim};
 use super::{Field, FieldError, MAX_FIELD_BYTES, Shipment};
+use crate::control::{ControlCheck, ControlCode};
 use crate::country::CountryCode;
 use crate::hs::HsCode;
 
@@ -45,6 +46,8 @@ pub(crate) struct ShipmentBuilder {
     quantity: Option<Decimal>,
     unit: Option<String>,
     licences: Vec<String>,
+    control_codes: Vec<ControlCode>,
+    control_list_checked: Option<ControlCheck>,
     attributes: BTreeMap<String, String>,
     /// The fields given so far, one bit each.
     given: u32,
@@ -181,6 +184,10 @@ impl ShipmentBuilder {
                 self.currency = some.map(|t| normalise::currency(field, t)).transpose()?;
             }
             Field::Unit => self.unit = some.map(str::to_lowercase),
+            Field::ControlListChecked => {
+                self.control_list_checked =
+                    some.map(normalise::control_check).transpose()?.flatten();
+            }
             Field::Attributes => {
                 if some.is_some() {
                     return Err(FieldError::invalid(
@@ -190,7 +197,7 @@ impl ShipmentBuilder {
                     ));
                 }
             }
-            Field::Transit | Field::Licences => {}
+            Field::Transit | Field::Licences | Field::ControlCodes => {}
         }
         Ok(())
     }
@@ -214,6 +221,14 @@ impl ShipmentBuilder {
                 Country::Known(code) => self.transit.push(code),
                 Country::Unknown => self.transit_unknown = true,
             },
+            Field::ControlCodes => {
+                let code = item
+                    .parse::<ControlCode>()
+                    .map_err(|e| FieldError::invalid(name, item, e))?;
+                if !self.control_codes.contains(&code) {
+                    self.control_codes.push(code);
+                }
+            }
             _ => self.licences.push(item.to_owned()),
         }
         Ok(())
@@ -299,6 +314,8 @@ impl ShipmentBuilder {
             quantity: self.quantity,
             unit: self.unit,
             licences: self.licences,
+            control_codes: self.control_codes,
+            control_list_checked: self.control_list_checked,
             attributes,
         })
     }

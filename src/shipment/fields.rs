@@ -54,6 +54,10 @@ pub enum Field {
     Unit,
     /// Licence and permit ids (a list).
     Licences,
+    /// Entries of control lists the goods are classified under (a list: `3A001.a.2`, `ML10`).
+    ControlCodes,
+    /// That the goods were classified against a control list: a date, or `true`.
+    ControlListChecked,
     /// Free-form attributes (an object in JSON).
     Attributes,
 }
@@ -76,7 +80,7 @@ const fn spec(field: Field, name: &'static str, required: bool, list: bool) -> S
 }
 
 /// Every field, in the order records are usually written.
-const TABLE: [Spec; 17] = [
+const TABLE: [Spec; 19] = [
     spec(Field::Id, "id", true, false),
     spec(Field::Date, "date", true, false),
     spec(Field::HsCode, "hs_code", true, false),
@@ -93,6 +97,13 @@ const TABLE: [Spec; 17] = [
     spec(Field::Quantity, "quantity", false, false),
     spec(Field::Unit, "unit", false, false),
     spec(Field::Licences, "licences", false, true),
+    spec(Field::ControlCodes, "control_codes", false, true),
+    spec(
+        Field::ControlListChecked,
+        "control_list_checked",
+        false,
+        false,
+    ),
     spec(Field::Attributes, "attributes", false, false),
 ];
 
@@ -195,7 +206,7 @@ mod tests {
             .filter(|f| f.is_list())
             .map(Field::name)
             .collect();
-        assert_eq!(lists, ["transit", "licences"]);
+        assert_eq!(lists, ["transit", "licences", "control_codes"]);
         assert_eq!(Field::from_name("price"), None);
     }
 

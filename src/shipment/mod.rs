@@ -23,6 +23,7 @@ pub use fields::Field;
 #[cfg(feature = "authoring")]
 pub(crate) use fields::NAMES as FIELD_NAMES;
 
+use crate::control::{ControlCheck, ControlCode};
 use crate::country::CountryCode;
 use crate::hs::HsCode;
 
@@ -93,6 +94,11 @@ pub struct Shipment {
     pub unit: Option<String>,
     /// Ids of the licences and permits the shipment carries.
     pub licences: Vec<String>,
+    /// The control-list entries the goods are classified under (see [`crate::control`]).
+    pub control_codes: Vec<ControlCode>,
+    /// That the goods were classified against a control list; with no `control_codes`, they
+    /// are classified as not controlled.
+    pub control_list_checked: Option<ControlCheck>,
     /// Any other field, by name.
     pub attributes: BTreeMap<String, String>,
 }
@@ -124,6 +130,8 @@ impl Shipment {
             quantity: None,
             unit: None,
             licences: Vec::new(),
+            control_codes: Vec::new(),
+            control_list_checked: None,
             attributes: BTreeMap::new(),
         }
     }
@@ -175,6 +183,10 @@ impl Serialize for Shipment {
             unit: Option<&'a str>,
             #[serde(skip_serializing_if = "<[String]>::is_empty")]
             licences: &'a [String],
+            #[serde(skip_serializing_if = "<[ControlCode]>::is_empty")]
+            control_codes: &'a [ControlCode],
+            #[serde(skip_serializing_if = "Option::is_none")]
+            control_list_checked: Option<ControlCheck>,
             #[serde(skip_serializing_if = "BTreeMap::is_empty")]
             attributes: &'a BTreeMap<String, String>,
         }
@@ -195,6 +207,8 @@ impl Serialize for Shipment {
             quantity: self.quantity,
             unit: self.unit.as_deref(),
             licences: &self.licences,
+            control_codes: &self.control_codes,
+            control_list_checked: self.control_list_checked,
             attributes: &self.attributes,
         }
         .serialize(s)

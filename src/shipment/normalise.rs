@@ -11,6 +11,7 @@ use chrono::{Datelike as _, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::{FIRST_YEAR, Field, FieldError, LAST_YEAR, MAX_AMOUNT};
+use crate::control::ControlCheck;
 use crate::country::{CountryCode, CountryError};
 
 /// `str::trim`, with a fast path for the usual field that starts and ends in ASCII.
@@ -127,6 +128,31 @@ pub(crate) fn country(field: Field, text: &str) -> Result<Country, FieldError> {
         Ok(code) => Ok(Country::Known(code)),
         Err(CountryError::Unknown(_)) => Ok(Country::Unknown),
         Err(e) => Err(FieldError::invalid(field.name(), text, e)),
+    }
+}
+
+/// That goods were classified against a control list: an ISO 8601 date, or `true` / `yes`
+/// (undated); `false` and `no` say they were not (the field is absent).
+pub(crate) fn control_check(text: &str) -> Result<Option<ControlCheck>, FieldError> {
+    let is = |words: [&str; 2]| words.iter().any(|w| text.eq_ignore_ascii_case(w));
+    if is(["true", "yes"]) {
+        return Ok(Some(ControlCheck::Undated));
+    }
+    if is(["false", "no"]) {
+        return Ok(None);
+    }
+    let field = Field::ControlListChecked;
+    match plain_date(text) {
+        Some(day) if (FIRST_YEAR..=LAST_YEAR).contains(&day.year()) => {
+            Ok(Some(ControlCheck::On(day)))
+        }
+        _ => Err(FieldError::invalid(
+            field.name(),
+            text,
+            format!(
+                "expected a date YYYY-MM-DD between {FIRST_YEAR} and {LAST_YEAR}, `true` or `false`"
+            ),
+        )),
     }
 }
 

@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::control::{ControlCheck, ControlCode};
 use crate::country::CountryCode;
 use crate::hs::{HsCode, HsPrefix};
 use crate::shipment::Field;
@@ -215,6 +216,42 @@ pub enum Because<'e> {
         /// The first licence that matches.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         matched: Option<String>,
+    },
+    /// The goods' control codes include one within the rule's codes, or none does (a record
+    /// with no control code has none within them).
+    ControlCode {
+        /// The record's control codes.
+        codes: Vec<ControlCode>,
+        /// The codes and groups as the rule writes them.
+        listed: Cow<'e, [String]>,
+        /// The first of the record's codes within the rule's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        matched: Option<ControlCode>,
+        /// The rule's code it lies within.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        within: Option<ControlCode>,
+        /// The control code group `within` came from, when the rule names a group.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        group: Option<Cow<'e, str>>,
+    },
+    /// Whether the goods are classified against a control list: they carry control codes, or
+    /// the record says they were checked (with no code: classified, not controlled).
+    Classification {
+        /// The record's control codes.
+        codes: Vec<ControlCode>,
+        /// The record's `control_list_checked`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        checked: Option<ControlCheck>,
+        /// Whether the goods are classified.
+        classified: bool,
+    },
+    /// Whether fields the rule names are given on the record (`missing = [...]`): the rule
+    /// holds when one of them is not.
+    Given {
+        /// The fields the rule names.
+        fields: Cow<'e, [Field]>,
+        /// Those the record does not give, in the rule's order.
+        missing: Vec<Field>,
     },
     /// A field the condition needs is missing from the record: the condition cannot be told
     /// (or, for an attribute the rule says so of, it does not hold).
@@ -748,6 +785,32 @@ impl Because<'_> {
                 licences,
                 pattern: owned(pattern),
                 matched,
+            },
+            Because::ControlCode {
+                codes,
+                listed,
+                matched,
+                within,
+                group,
+            } => Because::ControlCode {
+                codes,
+                listed: Cow::Owned(listed.into_owned()),
+                matched,
+                within,
+                group: group.map(owned),
+            },
+            Because::Classification {
+                codes,
+                checked,
+                classified,
+            } => Because::Classification {
+                codes,
+                checked,
+                classified,
+            },
+            Because::Given { fields, missing } => Because::Given {
+                fields: Cow::Owned(fields.into_owned()),
+                missing,
             },
             Because::Missing {
                 subject,

@@ -6,6 +6,8 @@ use std::fmt::{self, Display, Formatter, Write as _};
 
 use super::because::{AttributeTest, Because, Bound, DateField, Needed, RouteField, Share};
 use super::{Outcome, RuleMatch, Verdict};
+use crate::control::ControlCheck;
+use crate::shipment::Field;
 
 /// How many items of a long list a sentence shows.
 pub(crate) const SHOWN_ITEMS: usize = 8;
@@ -72,6 +74,21 @@ impl Display for Bounds<'_> {
                 bound.limit,
                 Escaped(self.1)
             )?;
+        }
+        Ok(())
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+struct Fields<'a>(&'a [Field]);
+
+impl Display for Fields<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        for (i, field) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(if i + 1 == self.0.len() { " and " } else { ", " })?;
+            }
+            write!(f, "{field}")?;
         }
         Ok(())
     }
@@ -369,6 +386,64 @@ impl Display for Because<'_> {
                     None => write!(f, " include none matching /{}/", Escaped(pattern)),
                 }
             }
+            Because::ControlCode {
+                codes,
+                listed,
+                matched,
+                within,
+                group,
+            } => match (matched, within) {
+                (Some(code), Some(within)) => write!(
+                    f,
+                    "control code {code} is within {within}{}",
+                    Group(group.as_deref())
+                ),
+                _ if codes.is_empty() => write!(
+                    f,
+                    "the record carries no control code: none is within {}",
+                    List(listed)
+                ),
+                _ => write!(
+                    f,
+                    "control codes {} are within none of {}",
+                    List(codes),
+                    List(listed)
+                ),
+            },
+            Because::Classification {
+                codes,
+                checked,
+                classified: true,
+            } => {
+                f.write_str("the goods are classified against a control list: ")?;
+                if codes.is_empty() {
+                    f.write_str("not controlled (no control code)")?;
+                } else {
+                    write!(f, "control codes {}", List(codes))?;
+                }
+                match checked {
+                    Some(ControlCheck::On(date)) => write!(f, ", checked on {date}"),
+                    _ => Ok(()),
+                }
+            }
+            Because::Classification { .. } => f.write_str(
+                "the goods are not classified against a control list (no control code, no \
+                 control_list_checked): classify them",
+            ),
+            Because::Given { fields, missing } if missing.is_empty() => {
+                write!(
+                    f,
+                    "{} {} given",
+                    Fields(fields),
+                    if fields.len() == 1 { "is" } else { "are" }
+                )
+            }
+            Because::Given { missing, .. } => write!(
+                f,
+                "{} {} not given",
+                Fields(missing),
+                if missing.len() == 1 { "is" } else { "are" }
+            ),
             Because::Missing {
                 subject,
                 counts_as_no_match: true,

@@ -33,7 +33,7 @@ pub fn shipment(fields: &[(&str, &str)]) -> Shipment {
             attributes.insert((*k).to_owned(), serde_json::Value::String((*v).to_owned()));
             continue;
         }
-        let value = if *k == "transit" || *k == "licences" {
+        let value = if *k == "transit" || *k == "licences" || *k == "control_codes" {
             serde_json::Value::Array(
                 v.split(';')
                     .filter(|s| !s.is_empty())

@@ -4,6 +4,7 @@ mod audit;
 mod authoring;
 mod bad_input;
 mod bad_rules;
+mod classification;
 mod common;
 mod exits;
 mod explain;
