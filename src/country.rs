@@ -130,6 +130,12 @@ impl CountryCode {
         *self == CountryCode::EU
     }
 
+    /// Whether a jurisdiction takes in `country`: it is the country, or the union (`EU`) and
+    /// the country is one of its member states.
+    pub fn has_member(self, country: CountryCode) -> bool {
+        self == country || (self.is_eu() && EU_SET.contains(country))
+    }
+
     /// The member states [`CountryCode::EU`] stands for.
     pub const fn eu_members() -> CountrySet {
         EU_SET

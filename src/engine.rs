@@ -286,7 +286,10 @@ impl Engine {
         sink: &mut S,
     ) -> Option<Part> {
         let compiled = self.compiled.get(number as usize)?;
-        if compiled.exporter.is_some_and(|e| e != s.export_country) {
+        if compiled
+            .exporter
+            .is_some_and(|e| !e.has_member(s.export_country))
+        {
             return None;
         }
         let in_force = compiled.window.contains(date);
@@ -391,9 +394,10 @@ impl<'e, 's> Check<'e, 's> {
             return;
         };
         // The exporter and the date come first; they are written only for rules that match.
-        let exporter = compiled
-            .exporter
-            .map(|value| Because::Jurisdiction { value });
+        let exporter = compiled.exporter.map(|j| Because::Jurisdiction {
+            value: self.shipment.export_country,
+            within: j.is_eu().then_some(j),
+        });
         let date = Because::InForce {
             field: if self.options.as_of.is_some() {
                 DateField::AsOf

@@ -1097,6 +1097,7 @@ mod tests {
         for code in codes.iter().take(INLINE + 2) {
             r.reason(Because::Jurisdiction {
                 value: code.parse().unwrap(),
+                within: None,
             });
         }
         r.drop_range(1, INLINE + 1);

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use crate::engine::{CheckOptions, Engine};
 use crate::eval::{self, Truth};
-use crate::rule::{Case, Scope};
+use crate::rule::{Case, RuleSet, Scope};
 use crate::rulebook::Rulebook;
 use crate::source::Location;
 use crate::verdict::{Outcome, Verdict};
@@ -90,9 +90,16 @@ impl TestReport {
 
 /// Runs test cases, each against its own rule set with the groups.
 pub fn run_tests(book: &Rulebook, cases: &[Case]) -> TestReport {
-    let mut engines: BTreeMap<&str, Engine> = BTreeMap::new();
-    for set in book.rule_sets() {
-        engines.insert(set.id(), Engine::new(book.subset(set.id())));
+    // One engine per rule set its cases test, and one of the whole book for its cases.
+    let mut engines: BTreeMap<Option<&str>, Engine> = BTreeMap::new();
+    for case in cases {
+        let key = case.rule_set.as_deref();
+        engines.entry(key).or_insert_with(|| {
+            Engine::new(match key {
+                Some(id) => book.subset(id),
+                None => book.clone(),
+            })
+        });
     }
     let mut coverage: Vec<RuleCoverage> = Vec::new();
     for set in book.rule_sets() {
@@ -120,7 +127,7 @@ pub fn run_tests(book: &Rulebook, cases: &[Case]) -> TestReport {
 
     let mut results = Vec::with_capacity(cases.len());
     for case in cases {
-        let Some(engine) = engines.get(case.rule_set.as_str()) else {
+        let Some(engine) = engines.get(&case.rule_set.as_deref()) else {
             continue;
         };
         // Rules not in force are listed so that a case can expect `not_in_force`; they never
@@ -142,12 +149,24 @@ pub fn run_tests(book: &Rulebook, cases: &[Case]) -> TestReport {
 }
 
 fn record_coverage(book: &Rulebook, case: &Case, verdict: &Verdict, coverage: &mut [RuleCoverage]) {
-    let Some(set) = book.rule_sets().iter().find(|s| s.id() == case.rule_set) else {
-        return;
-    };
+    for set in book
+        .rule_sets()
+        .iter()
+        .filter(|s| case.rule_set.as_deref().is_none_or(|id| s.id() == id))
+    {
+        record_set_coverage(set, case, verdict, coverage);
+    }
+}
+
+fn record_set_coverage(
+    set: &RuleSet,
+    case: &Case,
+    verdict: &Verdict,
+    coverage: &mut [RuleCoverage],
+) {
     let date = case.as_of.unwrap_or(case.shipment.date);
-    let applies =
-        set.scope() == Scope::AnyExporter || set.jurisdiction() == case.shipment.export_country;
+    let applies = set.scope() == Scope::AnyExporter
+        || set.jurisdiction().has_member(case.shipment.export_country);
     for rule in set.rules() {
         let Some(entry) = coverage
             .iter_mut()

@@ -228,7 +228,8 @@ pub(super) fn dead_reason(
         }
         if *field == "export_country"
             && set.scope() == Scope::Jurisdiction
-            && !allowed.contains(set.jurisdiction())
+            && !(allowed.contains(set.jurisdiction())
+                || (set.jurisdiction().is_eu() && CountryCode::eu_members().intersects(&allowed)))
         {
             return Some((
                 format!(

@@ -1,4 +1,6 @@
-//! Rule test files: `*.tests.toml` beside a rule file, or `[[test]]` tables in the rule file.
+//! Rule test files: `*.tests.toml` beside a rule file, or `[[test]]` tables in the rule file;
+//! `*.tests.toml` files in a directory named `tests` test the whole rule book (how measures
+//! combine: a licence under one does not lift another).
 //!
 //! ```toml
 //! [defaults]                 # optional: fields every case starts from
@@ -13,7 +15,8 @@
 //! ```
 //!
 //! Fields a case leaves out take documented defaults: `id` is the case name, `export_country`
-//! the rule set's jurisdiction, `date` the case's `as_of`, else the rule set's `effective_from`.
+//! the rule set's jurisdiction, `date` the case's `as_of`, else the rule set's `effective_from`
+//! (a case of the whole rule book gives both itself, or in `[defaults]`).
 //! Shipment tables take the record's field names only (a misspelled field is an error); free-form
 //! attributes go under `attributes = { ... }`.
 
@@ -41,17 +44,52 @@ const CASE_KEYS: &[&str] = &[
     "outcomes",
 ];
 
-/// The rule set a test source tests: the rule file of the same name beside it, or the rule file
-/// itself for `[[test]]` tables.
-fn rule_set_for<'b>(source: &Source, sets: &'b [RuleSet]) -> Option<&'b RuleSet> {
+/// What a test source tests: one rule set, or the whole rule book.
+#[derive(Clone, Copy)]
+enum Target<'b> {
+    Set(&'b RuleSet),
+    Book(&'b [RuleSet]),
+}
+
+impl<'b> Target<'b> {
+    fn sets(self) -> &'b [RuleSet] {
+        match self {
+            Target::Set(set) => std::slice::from_ref(set),
+            Target::Book(sets) => sets,
+        }
+    }
+    fn has_rule(self, id: &str) -> bool {
+        self.sets()
+            .iter()
+            .any(|s| s.rules().iter().any(|r| r.id() == id))
+    }
+    fn describe(self) -> String {
+        match self {
+            Target::Set(set) => format!("rule set `{}`", set.id()),
+            Target::Book(_) => "the rule book".to_owned(),
+        }
+    }
+}
+
+/// Whether a tests file tests the whole rule book: it lies in a directory named `tests`.
+pub(crate) fn tests_the_book(name: &str) -> bool {
+    name.rsplit_once('/')
+        .is_some_and(|(dir, _)| dir == "tests" || dir.ends_with("/tests"))
+}
+
+/// What a test source tests: for a tests file in a `tests` directory, the whole rule book;
+/// for another tests file, the rule file of the same name beside it; for `[[test]]` tables,
+/// the rule file itself.
+fn target_of<'b>(source: &Source, sets: &'b [RuleSet]) -> Option<Target<'b>> {
     let target = match source.kind() {
+        SourceKind::Tests if tests_the_book(source.name()) => return Some(Target::Book(sets)),
         SourceKind::Tests => source
             .name()
             .strip_suffix(crate::source::TESTS_SUFFIX)
             .map(|stem| format!("{stem}.toml"))?,
         _ => source.name().to_owned(),
     };
-    sets.iter().find(|s| s.file() == target)
+    sets.iter().find(|s| s.file() == target).map(Target::Set)
 }
 
 /// Reads the cases of one source (a tests file, or a rule file's `[[test]]` tables).
@@ -76,7 +114,7 @@ fn read(diag: &mut Diagnostics<'_>, sets: &[RuleSet]) -> Vec<Case> {
     let Some(tests) = top.get("test") else {
         return out;
     };
-    let Some(set) = rule_set_for(source, sets) else {
+    let Some(target) = target_of(source, sets) else {
         diag.push_with_help(
             RuleErrorKind::MissingKey {
                 key: "rule file".into(),
@@ -84,7 +122,8 @@ fn read(diag: &mut Diagnostics<'_>, sets: &[RuleSet]) -> Vec<Case> {
             },
             0..0,
             Some(format!(
-                "a tests file tests the rule file of the same name beside it: `{}`",
+                "a tests file tests the rule file of the same name beside it (`{}`), or the \
+                 whole rule book when it lies in a directory named `tests`",
                 source.name().replace(crate::source::TESTS_SUFFIX, ".toml")
             )),
         );
@@ -111,7 +150,7 @@ fn read(diag: &mut Diagnostics<'_>, sets: &[RuleSet]) -> Vec<Case> {
         return out;
     };
     for (i, item) in items.iter().enumerate() {
-        if let Some(case) = read_case(diag, set, defaults.as_ref(), i, item) {
+        if let Some(case) = read_case(diag, target, defaults.as_ref(), i, item) {
             out.push(case);
         }
     }
@@ -120,7 +159,7 @@ fn read(diag: &mut Diagnostics<'_>, sets: &[RuleSet]) -> Vec<Case> {
 
 fn read_case(
     diag: &mut Diagnostics<'_>,
-    set: &RuleSet,
+    target: Target<'_>,
     defaults: Option<&Table<'_, '_>>,
     index: usize,
     value: &Spanned<DeValue<'_>>,
@@ -147,17 +186,17 @@ fn read_case(
         let items = table.strings(diag, key, false).unwrap_or_default();
         let mut ids = Vec::new();
         for item in items {
-            if set.rules().iter().any(|r| r.id() == item.get_ref()) {
+            if target.has_rule(item.get_ref()) {
                 ids.push(item.into_inner());
             } else {
-                unknown_rule(diag, set, &table.key_path(key), &item);
+                unknown_rule(diag, target, &table.key_path(key), &item);
             }
         }
         ids
     };
     let fires = rule_list("fires");
     let does_not_fire = rule_list("does_not_fire");
-    let outcomes = outcomes(diag, set, &table);
+    let outcomes = outcomes(diag, target, &table);
     if diag.errors.len() == errors_before
         && expect.is_none()
         && fires.is_empty()
@@ -225,14 +264,24 @@ fn read_case(
     if !builder.given(Field::Id) {
         let _ = builder.set(Field::Id, FieldValue::Text(Cow::Owned(name.clone())));
     }
-    if !builder.given(Field::ExportCountry) {
+    // A case of the whole rule book has no rule set to take an export country or a date from.
+    let set = match target {
+        Target::Set(set) => Some(set),
+        Target::Book(_) => None,
+    };
+    if !builder.given(Field::ExportCountry)
+        && let Some(set) = set
+    {
         let _ = builder.set(
             Field::ExportCountry,
             FieldValue::Text(Cow::Owned(set.jurisdiction().to_string())),
         );
     }
     if !builder.given(Field::Date)
-        && let Some(date) = as_of.as_ref().map(|d| *d.get_ref()).or(set.window().from)
+        && let Some(date) = as_of
+            .as_ref()
+            .map(|d| *d.get_ref())
+            .or(set.and_then(|s| s.window().from))
     {
         let _ = builder.set(Field::Date, FieldValue::Text(Cow::Owned(date.to_string())));
     }
@@ -258,7 +307,7 @@ fn read_case(
     Some(Case {
         name,
         location: diag.source.locate(value.span()),
-        rule_set: set.id().to_owned(),
+        rule_set: set.map(|s| s.id().to_owned()),
         shipment: shipment?,
         as_of: as_of.map(Spanned::into_inner),
         expect,
@@ -268,14 +317,17 @@ fn read_case(
     })
 }
 
-fn unknown_rule(diag: &mut Diagnostics<'_>, set: &RuleSet, key: &str, item: &Spanned<String>) {
-    let ids = set.rules().iter().map(|r| r.id());
+fn unknown_rule(diag: &mut Diagnostics<'_>, target: Target<'_>, key: &str, item: &Spanned<String>) {
+    let ids = target
+        .sets()
+        .iter()
+        .flat_map(|s| s.rules().iter().map(|r| r.id()));
     let help = closest(item.get_ref(), ids).map(|id| format!("did you mean `{id}`?"));
     diag.push_with_help(
         RuleErrorKind::InvalidValue {
             key: key.to_owned(),
             value: item.get_ref().clone(),
-            reason: format!("no rule `{}` in rule set `{}`", item.get_ref(), set.id()),
+            reason: format!("no rule `{}` in {}", item.get_ref(), target.describe()),
         },
         item.span(),
         help,
@@ -284,7 +336,7 @@ fn unknown_rule(diag: &mut Diagnostics<'_>, set: &RuleSet, key: &str, item: &Spa
 
 fn outcomes(
     diag: &mut Diagnostics<'_>,
-    set: &RuleSet,
+    target: Target<'_>,
     table: &Table<'_, '_>,
 ) -> Vec<(String, Outcome)> {
     let Some(value) = table.get("outcomes") else {
@@ -296,8 +348,8 @@ fn outcomes(
     let mut out = Vec::new();
     for (rule, rule_span, v) in entries.keys() {
         let rule_name = Spanned::new(rule_span, rule.to_owned());
-        if !set.rules().iter().any(|r| r.id() == rule) {
-            unknown_rule(diag, set, &entries.path, &rule_name);
+        if !target.has_rule(rule) {
+            unknown_rule(diag, target, &entries.path, &rule_name);
             continue;
         }
         let Some(text) = v.get_ref().as_str() else {

@@ -9,6 +9,7 @@ use toml::de::{DeTable, DeValue};
 use super::condition::{CONDITION_KEYS, ConditionReader};
 use super::groups::GroupSets;
 use super::walk::{Diagnostics, RegexCache, Table, one_of, parse_toml, type_name};
+use crate::country::CountryCode;
 use crate::error::{RuleError, RuleErrorKind};
 use crate::rule::{CountryItem, Rule, RuleSet, Scope};
 use crate::source::Source;
@@ -81,6 +82,10 @@ fn read_rule_set(diag: &mut Diagnostics<'_>, groups: &GroupSets) -> Option<RuleS
     let title = meta.string(diag, "title", true);
     let authority = meta.string(diag, "authority", true);
     let jurisdiction = meta.string(diag, "jurisdiction", true).and_then(|j| {
+        // The European Union makes law for its member states: `EU` is a jurisdiction.
+        if j.get_ref().eq_ignore_ascii_case("EU") {
+            return Some(CountryCode::EU);
+        }
         let reader = ConditionReader { groups };
         match reader.country_item(diag, "ruleset.jurisdiction", &j) {
             Some(CountryItem::Code(code)) => Some(code),

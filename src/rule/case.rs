@@ -11,7 +11,7 @@ use crate::verdict::{Decision, Outcome};
 pub struct Case {
     pub(crate) name: String,
     pub(crate) location: Location,
-    pub(crate) rule_set: String,
+    pub(crate) rule_set: Option<String>,
     pub(crate) shipment: Shipment,
     pub(crate) as_of: Option<NaiveDate>,
     pub(crate) expect: Option<Decision>,
@@ -29,9 +29,9 @@ impl Case {
     pub fn location(&self) -> &Location {
         &self.location
     }
-    /// The id of the rule set it tests.
-    pub fn rule_set(&self) -> &str {
-        &self.rule_set
+    /// The id of the rule set it tests; `None` for a case of the whole rule book.
+    pub fn rule_set(&self) -> Option<&str> {
+        self.rule_set.as_deref()
     }
     /// The shipment it checks, defaults filled in.
     pub fn shipment(&self) -> &Shipment {

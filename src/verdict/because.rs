@@ -35,6 +35,9 @@ pub enum Because<'e> {
     Jurisdiction {
         /// The record's `export_country`.
         value: CountryCode,
+        /// The union whose member it is, when the rule set's jurisdiction is a union (`EU`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        within: Option<CountryCode>,
     },
     /// The date checked lies inside, or outside, the rule's effective window.
     InForce {
@@ -628,7 +631,7 @@ impl Because<'_> {
     /// The same reason, owning every text: it no longer borrows the engine.
     pub fn into_owned(self) -> Because<'static> {
         match self {
-            Because::Jurisdiction { value } => Because::Jurisdiction { value },
+            Because::Jurisdiction { value, within } => Because::Jurisdiction { value, within },
             Because::InForce {
                 field,
                 value,

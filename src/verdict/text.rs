@@ -127,7 +127,14 @@ impl Display for RouteField {
 impl Display for Because<'_> {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
-            Because::Jurisdiction { value } => {
+            Because::Jurisdiction {
+                value,
+                within: Some(union),
+            } => write!(
+                f,
+                "export_country {value} is a member of the rule set's jurisdiction, {union}"
+            ),
+            Because::Jurisdiction { value, .. } => {
                 write!(f, "export_country {value} is the rule set's jurisdiction")
             }
             Because::InForce {

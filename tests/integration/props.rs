@@ -370,12 +370,12 @@ fn holds(b: &Because<'_>, s: &Shipment, date: NaiveDate, book: &Rulebook) -> Res
         _ => None,
     };
     let ok = match b {
-        Because::Jurisdiction { value } => {
+        Because::Jurisdiction { value, within } => {
             *value == s.export_country
-                && book
-                    .rule_sets()
-                    .iter()
-                    .any(|set| set.jurisdiction() == *value)
+                && book.rule_sets().iter().any(|set| {
+                    set.jurisdiction().has_member(*value)
+                        && within.is_none_or(|u| u == set.jurisdiction())
+                })
         }
         Because::InForce {
             field,
