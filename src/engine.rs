@@ -81,9 +81,9 @@ const MIN_PER_THREAD: usize = 256;
 /// let engine = Engine::from_path("rules")?;
 /// let mut s = Shipment::new("S-1", "2023-11-15".parse()?, "8542.31".parse()?, "KZ".parse()?, "RU".parse()?);
 /// s.origin = Some("US".parse()?);
-/// assert_eq!(engine.decide(&s), Decision::Prohibited);
+/// assert_eq!(engine.decide(&s), Decision::LicenseRequired);
 /// let verdict = engine.check(&s);
-/// assert_eq!(verdict.decision, Decision::Prohibited);
+/// assert_eq!(verdict.decision, Decision::LicenseRequired);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]

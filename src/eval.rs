@@ -75,6 +75,10 @@ pub(crate) enum Note<'e> {
     Union { leaf: u32, members: Share },
     /// The first country of the route in the list, if any.
     Route { leaf: u32, hit: Option<CountryCode> },
+    /// A test whose reason the leaf's test and the record give again at no cost (control
+    /// codes, classification, fields given): nothing is kept, and nothing allocated, until the
+    /// rule is known to match.
+    Derived { leaf: u32 },
     /// A reason written as the leaf was evaluated (the less common tests), boxed so that the
     /// notes of the common ones stay small.
     Ready(Box<Because<'e>>),
@@ -341,7 +345,13 @@ fn leaf_eval<'e, S: Sink<'e>>(program: &'e Program, op: &Op, s: &Shipment, sink:
             Some(set) => country_eval(leaf, field, negated, set, s, sink),
             None => Truth::Unknown,
         },
-        Op::Other { test, .. } => match program.others.get(test as usize) {
+        Op::Other { leaf, test } => match program.others.get(test as usize) {
+            Some(test @ (Test::Control(_) | Test::Classified(_) | Test::Missing(_))) => {
+                if S::ACTIVE {
+                    sink.push(Note::Derived { leaf });
+                }
+                other_eval(test, s, &mut NoReasons)
+            }
             Some(test) => other_eval(test, s, sink),
             None => Truth::Unknown,
         },
@@ -784,6 +794,23 @@ fn other_eval<'e, S: Sink<'e>>(test: &'e Test, s: &Shipment, sink: &mut S) -> Tr
     }
 }
 
+/// A sink for the one reason of one test, given again from the record.
+struct One<'e>(Option<Because<'e>>);
+
+impl<'e> Sink<'e> for One<'e> {
+    const ACTIVE: bool = true;
+    fn len(&self) -> usize {
+        usize::from(self.0.is_some())
+    }
+    fn push(&mut self, note: Note<'e>) {
+        if let Note::Ready(because) = note {
+            self.0 = Some(*because);
+        }
+    }
+    fn drop_range(&mut self, _: usize, _: usize) {}
+    fn truncate(&mut self, _: usize) {}
+}
+
 /// The reason a note stands for, with the texts of the rule's leaf it is about.
 pub(crate) fn reason<'e>(
     note: Note<'e>,
@@ -794,6 +821,14 @@ pub(crate) fn reason<'e>(
     let leaf_of = |n: u32| program.leaf(rule, n).map(|l: &'e Leaf| &l.test);
     match note {
         Note::Ready(because) => *because,
+        Note::Derived { leaf } => match leaf_of(leaf) {
+            Some(test) => {
+                let mut one = One(None);
+                other_eval(test, s, &mut one);
+                one.0.unwrap_or_else(|| lost(leaf))
+            }
+            None => lost(leaf),
+        },
         Note::Hs {
             leaf,
             hit,

@@ -16,17 +16,20 @@
 //! }"#)?;
 //! let verdict = engine.check(&shipment);
 //!
-//! assert_eq!(verdict.decision, Decision::Prohibited);
+//! // US-made chips re-exported to Russia need a BIS licence (policy of denial); the Kazakh
+//! // measures that were denied or are drafts send them to review besides.
+//! assert_eq!(verdict.decision, Decision::LicenseRequired);
 //! let rule_sets: Vec<&str> = verdict.decisive().map(|m| &*m.ruleset).collect();
+//! assert!(rule_sets.contains(&"us-ear-russia-746-8"));
 //! assert!(rule_sets.contains(&"kz-106-dual-use-ru"));
 //! // Reasons are data: a screen can lay them out in its own language...
 //! let first = &verdict.matches[0];
 //! assert!(first.because.iter().any(|b| matches!(b, Because::HsPrefix { .. })));
 //! // ...and each reads as a sentence.
-//! println!("{}", first.because[2]); // hs_code 8542310000 starts with 854231 (group CHPL)
+//! println!("{}", first.because[1]); // hs_code 8542310000 starts with 854231 (group CHPL)
 //! println!("{verdict}"); // the whole explanation as plain text
 //! println!("{}", serde_json::to_string_pretty(&verdict)?); // or JSON (docs/verdict.schema.json)
-//! assert_eq!(engine.decide(&shipment), Decision::Prohibited); // the decision alone, fast
+//! assert_eq!(engine.decide(&shipment), Decision::LicenseRequired); // the decision alone, fast
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!

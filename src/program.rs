@@ -44,8 +44,9 @@ pub(crate) enum Op {
         negated: bool,
         set: u32,
     },
-    /// Any other test, `others[test]` (its reasons are written as it is evaluated).
-    Other { test: u32 },
+    /// Any other test, `others[test]` (its reasons are written as it is evaluated, or, for the
+    /// tests whose reason costs nothing to give again, from the leaf when a rule matches).
+    Other { leaf: u32, test: u32 },
 }
 
 /// The compiled conditions of every rule of an engine.
@@ -179,6 +180,7 @@ impl Program {
                     other => {
                         self.others.push(other.clone());
                         Op::Other {
+                            leaf: number,
                             test: index(self.others.len() - 1),
                         }
                     }

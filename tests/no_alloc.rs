@@ -52,9 +52,11 @@ fn an_allowed_check_allocates_nothing() {
         shipment(
             r#"{"id":"B","date":"2023-09-01","hs_code":"930190","export_country":"KZ","destination":"AE"}"#,
         ),
-        // Laptops from the UK to Germany: a chapter-84 rule on its path, another destination.
+        // Laptops from the UK to Germany, directly: chapter-84 rules on its path, another
+        // destination and no transit (without `transit` the route is unknown: it might pass
+        // through Russia, which a rule reviews).
         shipment(
-            r#"{"id":"C","date":"2023-06-01","hs_code":"847130","export_country":"GB","destination":"DE"}"#,
+            r#"{"id":"C","date":"2023-06-01","hs_code":"847130","export_country":"GB","destination":"DE","transit":[]}"#,
         ),
     ];
     for s in &allowed {

@@ -5,7 +5,7 @@
 use std::fmt::{self, Display, Formatter, Write as _};
 
 use super::because::{AttributeTest, Because, Bound, DateField, Needed, RouteField, Share};
-use super::{Outcome, RuleMatch, Verdict};
+use super::{Decision, Outcome, RuleMatch, Verdict};
 use crate::control::ControlCheck;
 use crate::shipment::Field;
 
@@ -518,6 +518,9 @@ impl Display for RuleMatch<'_> {
             Outcome::Fired => write!(f, "{decision} by")?,
             Outcome::Exempted => write!(f, "exempted from {decision} by")?,
             Outcome::Licensed => write!(f, "licensed under {decision} by")?,
+            Outcome::Undetermined if decision == Decision::Review => {
+                write!(f, "review (cannot tell) by")?;
+            }
             Outcome::Undetermined => write!(f, "review (cannot tell; would be {decision}) by")?,
             Outcome::NotInForce => write!(f, "not in force: would be {decision} by")?,
         }

@@ -177,6 +177,7 @@ fn a_rule_that_fired_lists_no_exemption() {
         ("hs_code", "847130"),
         ("export_country", "GB"),
         ("destination", "RU"),
+        ("transit", ""),
         ("licences", "X-1"),
     ]);
     let v = engine.check(&s);
