@@ -37,4 +37,12 @@ impl Case {
     pub fn shipment(&self) -> &Shipment {
         &self.shipment
     }
+    /// The date it checks the rules in force on, when not the shipment's.
+    pub fn as_of(&self) -> Option<NaiveDate> {
+        self.as_of
+    }
+    /// The date it checks the rules in force on: `as_of`, else the shipment's date.
+    pub fn date(&self) -> NaiveDate {
+        self.as_of.unwrap_or(self.shipment.date)
+    }
 }

@@ -34,6 +34,20 @@ fn every_shipped_test_case_passes_and_covers_every_rule() {
         .map(|c| c.rule.as_str())
         .collect();
     assert!(untested.is_empty(), "rules without a case: {untested:?}");
+    let half_seen: Vec<String> = report
+        .coverage
+        .iter()
+        .flat_map(|c| {
+            c.conditions
+                .iter()
+                .filter(|k| !(k.seen_true && k.seen_false))
+                .map(move |k| format!("{} {} at {}", c.rule, k.key, k.location))
+        })
+        .collect();
+    assert!(
+        half_seen.is_empty(),
+        "conditions not seen both holding and failing: {half_seen:#?}"
+    );
     // Every rule set has its tests file.
     for set in book.rule_sets() {
         assert!(
@@ -42,6 +56,44 @@ fn every_shipped_test_case_passes_and_covers_every_rule() {
             set.id()
         );
     }
+}
+
+/// Every window of every shipped rule set and rule is tested on its edges: its first day and
+/// the day before it, its last day and the day after it, by a case of the rule set (or of the
+/// whole rule book) that expects something of a rule the window bounds.
+#[test]
+fn every_window_is_tested_on_both_sides_of_each_end() {
+    let book = Rulebook::load(RULES).unwrap();
+    let cases = book.test_cases().unwrap();
+    let mut missing = Vec::new();
+    for set in book.rule_sets() {
+        for rule in set.rules() {
+            let window = set.window().intersect(&rule.window());
+            let ends = [
+                window.from.map(|d| ("first day", d, d.pred_opt().unwrap())),
+                window.until.map(|d| ("last day", d, d.succ_opt().unwrap())),
+            ];
+            for (what, inside, outside) in ends.into_iter().flatten() {
+                let of_set: Vec<_> = cases
+                    .iter()
+                    .filter(|c| c.rule_set().is_none_or(|id| id == set.id()))
+                    .filter(|c| {
+                        c.shipment().export_country == set.jurisdiction()
+                            || set.scope() == export_control::rule::Scope::AnyExporter
+                            || set.jurisdiction().has_member(c.shipment().export_country)
+                    })
+                    .collect();
+                for day in [inside, outside] {
+                    if !of_set.iter().any(|c| c.date() == day) {
+                        missing.push(format!("{} ({what} {inside}): no case on {day}", rule.id()));
+                    }
+                }
+            }
+        }
+    }
+    missing.sort();
+    missing.dedup();
+    assert!(missing.is_empty(), "{missing:#?}");
 }
 
 #[test]

@@ -350,8 +350,14 @@ fn government_purchases_from_abroad_use_attributes() {
         ("end_user", "MoD"),
     ]);
     let v = engine.check(&s);
-    assert_eq!(v.decision, Decision::Prohibited);
-    assert_eq!(v.matches[0].status, export_control::Status::Reported);
+    // Reported, with no act found: review, not a ban.
+    assert_eq!(v.decision, Decision::Review);
+    let m = v
+        .matches
+        .iter()
+        .find(|m| &*m.rule == "kz-procurement-foreign-supplier")
+        .unwrap();
+    assert_eq!(m.status, export_control::Status::Reported);
     s.attributes.insert("supplier_country".into(), "KZ".into());
     assert_eq!(
         fired(&engine.check(&s), "kz-procurement-foreign-supplier"),
@@ -523,6 +529,35 @@ fn every_shipped_rule_set_says_where_it_comes_from() {
         }
         for rule in set.rules() {
             assert!(rule.citation().is_some(), "{} has no citation", rule.id());
+        }
+    }
+}
+
+/// A measure that was denied (`reported`) or never verified as adopted (`draft`) cannot be
+/// defended as a ban: no shipped rule of such a rule set prohibits, and none requires a licence.
+#[test]
+fn shipped_measures_not_in_force_in_law_only_review() {
+    let engine = shipped();
+    for set in engine.rulebook().rule_sets() {
+        if matches!(
+            set.status(),
+            export_control::Status::Reported | export_control::Status::Draft
+        ) {
+            for rule in set.rules() {
+                assert_eq!(
+                    rule.verdict(),
+                    Decision::Review,
+                    "{} of {} ({:?})",
+                    rule.id(),
+                    set.id(),
+                    set.status()
+                );
+            }
+            assert!(
+                set.notes().is_some_and(|n| n.contains("review")),
+                "{}",
+                set.id()
+            );
         }
     }
 }
