@@ -212,7 +212,7 @@ impl fmt::Display for ControlCheck {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ControlCheck::On(date) => write!(f, "on {date}"),
-            ControlCheck::Undated => f.write_str("undated"),
+            ControlCheck::Undated => f.write_str("on a date not given"),
         }
     }
 }

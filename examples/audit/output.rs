@@ -228,7 +228,7 @@ pub fn explanation(record: &Record, verdict: &Verdict<'_>, engine: &Engine) -> S
         s.date
     );
     text.push_str(&format!(
-        "origin: {}; consignee: {}; end user: {}; licences: {}\n\n",
+        "origin: {}; consignee: {}; end user: {}; licences: {}\n",
         s.origin.map_or("unknown".to_owned(), |o| o.to_string()),
         Escaped(s.consignee.as_deref().unwrap_or("unknown")),
         Escaped(s.end_user.as_deref().unwrap_or("unknown")),
@@ -238,6 +238,15 @@ pub fn explanation(record: &Record, verdict: &Verdict<'_>, engine: &Engine) -> S
             Escaped(&s.licences.join(", ")).to_string()
         }
     ));
+    // Control codes are checked characters only (letters, digits, `.`, `-`, `/`).
+    let codes: Vec<&str> = s.control_codes.iter().map(|c| c.as_str()).collect();
+    text.push_str(&match (codes.is_empty(), s.control_list_checked) {
+        (true, None) => {
+            "classification: none (not classified against a control list)\n\n".to_owned()
+        }
+        (true, Some(checked)) => format!("classification: not controlled (checked {checked})\n\n"),
+        (false, _) => format!("classification: control codes {}\n\n", codes.join(", ")),
+    });
     text.push_str(&format!("verdict: {verdict}"));
     let not_in_force: Vec<&RuleMatch<'_>> = verdict
         .matches

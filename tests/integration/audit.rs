@@ -269,6 +269,51 @@ fn explain_shows_rules_not_in_force() {
         text.contains("is outside the window: in force from 2022-08-27 until 2023-08-31"),
         "{text}"
     );
+    assert!(
+        text.contains("\nclassification: none (not classified against a control list)\n"),
+        "{text}"
+    );
+    // The classification line names the record's control codes, or its check.
+    let dir = std::env::temp_dir().join(format!("ec-explain-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("classified.csv");
+    std::fs::write(
+        &file,
+        "id,date,hs_code,export_country,destination,transit,control_codes,control_list_checked\n\
+         M1,2023-01-10,847130,KZ,AE,,ML11.a;5A002,\n\
+         N1,2023-01-10,900510,KZ,AE,,,2023-01-02\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let text = stdout(&audit(&[
+        "--rules",
+        "rules",
+        "--shipments",
+        path,
+        "--explain",
+        "M1",
+    ]));
+    assert!(
+        text.contains("\nclassification: control codes ML11.a, 5A002\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("control code ML11.a is within ML (group MUNITIONS)"),
+        "{text}"
+    );
+    let text = stdout(&audit(&[
+        "--rules",
+        "rules",
+        "--shipments",
+        path,
+        "--explain",
+        "N1",
+    ]));
+    assert!(
+        text.contains("\nclassification: not controlled (checked on 2023-01-02)\n"),
+        "{text}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
     let out = audit(&[
         "--rules",
         "rules",
