@@ -255,6 +255,23 @@ mod tests {
     }
 
     #[test]
+    fn codes_and_checks_print_as_written() {
+        assert_eq!(format!("{:?}", code("3A001.a.2")), "ControlCode(3A001.a.2)");
+        assert_eq!(code("ML10").to_string(), "ML10");
+        let day = "2023-05-02".parse().unwrap();
+        assert_eq!(ControlCheck::On(day).to_string(), "on 2023-05-02");
+        assert_eq!(ControlCheck::Undated.to_string(), "on a date not given");
+        let json = serde_json::to_string(&[ControlCheck::On(day), ControlCheck::Undated]).unwrap();
+        assert_eq!(json, r#"["2023-05-02",true]"#);
+        let back: Vec<ControlCheck> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, [ControlCheck::On(day), ControlCheck::Undated]);
+        assert!(serde_json::from_str::<ControlCheck>("false").is_err());
+        let codes: Vec<ControlCode> = serde_json::from_str(r#"["5A002", "ML1"]"#).unwrap();
+        assert_eq!(codes, [code("5A002"), code("ML1")]);
+        assert!(serde_json::from_str::<ControlCode>(r#""3A001 a""#).is_err());
+    }
+
+    #[test]
     fn bad_codes_are_refused() {
         assert_eq!("".parse::<ControlCode>(), Err(ControlCodeError::Length));
         assert_eq!(
