@@ -258,9 +258,10 @@ fn records_carry_control_codes_in_every_form() {
                A,2023-06-01,854231,KZ,RU,,3A001.a.2; ML10 ,2023-05-01\n\
                B,2023-06-01,854231,KZ,RU,,,true\n\
                C,2023-06-01,854231,KZ,RU,,3A001_a,\n\
-               D,2023-06-01,854231,KZ,RU,,,2023-02-30\n";
+               D,2023-06-01,854231,KZ,RU,,,2023-02-30\n\
+               E,2023-06-01,854231,KZ,RU,,,1899-12-31\n";
     let results: Vec<_> = csv(text.as_bytes()).unwrap().collect();
-    assert_eq!(results.len(), 4);
+    assert_eq!(results.len(), 5);
     let Ok(a) = &results[0] else {
         panic!("{:?}", results[0]);
     };
@@ -287,7 +288,11 @@ fn records_carry_control_codes_in_every_form() {
     assert!(json.contains(r#""control_list_checked":true"#), "{json}");
     let back: export_control::Shipment = serde_json::from_str(&json).unwrap();
     assert_eq!(&back, &b.shipment);
-    for (i, needle) in [(2, "`3A001_a`"), (3, "2023-02-30")] {
+    for (i, needle) in [
+        (2, "`3A001_a`"),
+        (3, "2023-02-30"),
+        (4, "between 1900 and 2100"),
+    ] {
         let Err(e) = &results[i] else {
             panic!("{:?}", results[i]);
         };
