@@ -289,3 +289,65 @@ proptest! {
         prop_assert!(jsonl.windows(2).all(|w| w[0] < w[1]));
     }
 }
+
+/// A reader that gives `data`, then fails.
+struct FailsAfter {
+    data: std::io::Cursor<Vec<u8>>,
+}
+
+impl std::io::Read for FailsAfter {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = std::io::Read::read(&mut self.data, buf)?;
+        if n == 0 {
+            return Err(std::io::Error::other("disk gone"));
+        }
+        Ok(n)
+    }
+}
+
+#[test]
+fn line_numbers_count_leading_blank_lines_and_name_where_reading_stopped() {
+    use std::io::BufReader;
+    // JSON Lines after two blank lines: the record is on line 3, the read error on line 5.
+    let text = "\n  \n{\"id\":\"J1\",\"date\":\"2023-06-01\",\"hs_code\":\"100199\",\"export_country\":\"KZ\",\"destination\":\"CN\",\"transit\":[]}\n\n";
+    let input = BufReader::new(FailsAfter {
+        data: std::io::Cursor::new(text.as_bytes().to_vec()),
+    });
+    let results: Vec<_> = read::reader(
+        input,
+        read::Format::JsonLines,
+        &read::ReadOptions::default(),
+    )
+    .unwrap()
+    .collect();
+    assert_eq!(results.len(), 2, "{results:?}");
+    assert_eq!(results[0].as_ref().unwrap().line, 3);
+    let error = results[1].as_ref().unwrap_err();
+    assert_eq!(error.line(), 5, "{error}");
+    assert!(error.kind().ends_reading(), "{error}");
+    assert!(error.to_string().contains("disk gone"), "{error}");
+    // CSV after a blank line before the header: the header is line 2, the record line 3.
+    let text = format!("\n{HEADER}{}", good_line(1));
+    let input = BufReader::new(FailsAfter {
+        data: std::io::Cursor::new(text.into_bytes()),
+    });
+    let results: Vec<_> = read::reader(input, read::Format::Csv, &read::ReadOptions::default())
+        .unwrap()
+        .collect();
+    assert_eq!(results.len(), 2, "{results:?}");
+    assert_eq!(results[0].as_ref().unwrap().line, 3);
+    let error = results[1].as_ref().unwrap_err();
+    assert_eq!(error.line(), 4, "{error}");
+    assert!(error.kind().ends_reading());
+    // A record that is only invalid does not end reading.
+    let text = format!("{HEADER}{}{}", SPOILERS[0](1), good_line(2));
+    let results: Vec<_> = read::csv(text.as_bytes()).unwrap().collect();
+    let error = results[0].as_ref().unwrap_err();
+    assert!(!error.kind().ends_reading(), "{error}");
+    assert!(results[1].is_ok());
+}
+
+#[test]
+fn the_endless_line_limit_is_64_mib() {
+    assert_eq!(read::MAX_SKIPPED_LINE_BYTES, 64 * 1024 * 1024);
+}
