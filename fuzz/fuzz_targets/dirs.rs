@@ -23,17 +23,21 @@ const NAMES: [&str; 12] = [
     "a.toml", "groups.toml", "a.tests.toml", "B.TOML", "a.toml.new", ".#a.toml", "sub", "x",
     ".hidden", "c.toml", "notes.md", "a.toml~",
 ];
-const TARGETS: [&str; 8] = [".", "..", "../..", "a.toml", "/dev/zero", "/nonexistent", "sub", "/tmp"];
+// Links stay inside this process's own directories (`..` and `../..` of a tree are
+// `ec-fuzz-dirs-PID/t/` and `ec-fuzz-dirs-PID/`), or point at places no other process changes
+// while the target runs: a link to `/tmp` once made the two loads of one tree differ because
+// other programs were writing there at the time (2026-12-02, a crash of the harness, not of the
+// loader).
+const TARGETS: [&str; 8] = [".", "..", "../..", "a.toml", "/dev/zero", "/nonexistent", "sub", "/usr/share/zoneinfo"];
 const RULE_SET: &str = "[ruleset]\nid = \"s\"\ntitle = \"t\"\nauthority = \"a\"\njurisdiction = \"KZ\"\ncitations = [\"c\"]\nsources = [\"s\"]\nversion = \"1\"\nstatus = \"draft\"\n[[rule]]\nid = \"r\"\nverdict = \"review\"\ntitle = \"t\"\nwhen = { hs_code = [\"93\"] }\n";
 const CONTENTS: [&str; 4] = [RULE_SET, "", "not toml = = =", "[country_group.ABC]\ntitle = \"t\"\nmembers = [\"KZ\"]\nsources = [\"s\"]\n"];
 
 fn root() -> PathBuf {
     static N: AtomicUsize = AtomicUsize::new(0);
-    std::env::temp_dir().join(format!(
-        "ec-fuzz-dirs-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ))
+    std::env::temp_dir()
+        .join(format!("ec-fuzz-dirs-{}", std::process::id()))
+        .join("t")
+        .join(N.fetch_add(1, Ordering::Relaxed).to_string())
 }
 
 fn mkfifo(path: &Path) {
