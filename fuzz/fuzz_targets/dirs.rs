@@ -25,9 +25,9 @@ const NAMES: [&str; 12] = [
 ];
 // Links stay inside this process's own directories (`..` and `../..` of a tree are
 // `ec-fuzz-dirs-PID/t/` and `ec-fuzz-dirs-PID/`), or point at places no other process changes
-// while the target runs: a link to `/tmp` once made the two loads of one tree differ because
-// other programs were writing there at the time (2026-12-02, a crash of the harness, not of the
-// loader).
+// while the target runs. A run on 2026-12-02 died on an input that does not fail alone, most
+// likely because links to `/tmp` and `../..` reached directories other programs were writing,
+// so the two loads of one tree could differ (fuzz/log.txt).
 const TARGETS: [&str; 8] = [".", "..", "../..", "a.toml", "/dev/zero", "/nonexistent", "sub", "/usr/share/zoneinfo"];
 const RULE_SET: &str = "[ruleset]\nid = \"s\"\ntitle = \"t\"\nauthority = \"a\"\njurisdiction = \"KZ\"\ncitations = [\"c\"]\nsources = [\"s\"]\nversion = \"1\"\nstatus = \"draft\"\n[[rule]]\nid = \"r\"\nverdict = \"review\"\ntitle = \"t\"\nwhen = { hs_code = [\"93\"] }\n";
 const CONTENTS: [&str; 4] = [RULE_SET, "", "not toml = = =", "[country_group.ABC]\ntitle = \"t\"\nmembers = [\"KZ\"]\nsources = [\"s\"]\n"];
