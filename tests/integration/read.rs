@@ -351,3 +351,60 @@ fn line_numbers_count_leading_blank_lines_and_name_where_reading_stopped() {
 fn the_endless_line_limit_is_64_mib() {
     assert_eq!(read::MAX_SKIPPED_LINE_BYTES, 64 * 1024 * 1024);
 }
+
+/// A reader that is interrupted (EINTR) before every read that gives data.
+struct Interrupting {
+    data: std::io::Cursor<Vec<u8>>,
+    interrupt: bool,
+}
+
+impl std::io::Read for Interrupting {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.interrupt = !self.interrupt;
+        if self.interrupt {
+            return Err(std::io::ErrorKind::Interrupted.into());
+        }
+        // A byte at a time, so that every line end and every blank line meets an interruption.
+        let one = buf.len().min(1);
+        std::io::Read::read(&mut self.data, &mut buf[..one])
+    }
+}
+
+#[test]
+fn interrupted_reads_are_retried_and_lone_carriage_returns_count_as_lines_before_the_header() {
+    let record = "{\"id\":\"J1\",\"date\":\"2023-06-01\",\"hs_code\":\"100199\",\"export_country\":\"KZ\",\"destination\":\"CN\",\"transit\":[]}";
+    let csv = format!(
+        "\r\r\n\r{HEADER}{}{}",
+        good_line(1).replace('\n', "\r"),
+        good_line(2)
+    );
+    for (format, text, lines) in [
+        (
+            read::Format::JsonLines,
+            format!("\n\r\n{record}\r\n{record}\n"),
+            vec![3, 4],
+        ),
+        // `\r`, `\r\n`, `\r`: three line ends before the header on line 4.
+        (read::Format::Csv, csv, vec![5, 6]),
+    ] {
+        let input = std::io::BufReader::with_capacity(
+            4,
+            Interrupting {
+                data: std::io::Cursor::new(text.into_bytes()),
+                interrupt: false,
+            },
+        );
+        let results: Vec<_> = read::reader(input, format, &read::ReadOptions::default())
+            .unwrap()
+            .collect();
+        let got: Vec<u64> = results
+            .iter()
+            .map(|r| {
+                r.as_ref()
+                    .map(|r| r.line)
+                    .unwrap_or_else(|e| panic!("{format:?}: {e}"))
+            })
+            .collect();
+        assert_eq!(got, lines, "{format:?}");
+    }
+}
