@@ -3,7 +3,7 @@
 
 use export_control::{Because, Decision, LoadError, Rulebook, Source};
 
-use crate::common::{engine_of, groups_source, rule_set, shipment};
+use crate::common::{engine_of, groups_source, overriding, rule_set, shipment};
 
 const BASE: [(&str, &str); 6] = [
     ("id", "C"),
@@ -15,13 +15,7 @@ const BASE: [(&str, &str); 6] = [
 ];
 
 fn with(extra: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
-    let mut fields: Vec<(&str, &str)> = BASE
-        .iter()
-        .copied()
-        .filter(|(k, _)| !extra.iter().any(|(e, _)| e == k))
-        .collect();
-    fields.extend_from_slice(extra);
-    fields
+    overriding(&BASE, extra)
 }
 
 fn rule(when: &str) -> String {

@@ -59,3 +59,17 @@ pub fn rule_set(id: &str, extra_meta: &str, rules: &str) -> String {
          version = \"1\"\nstatus = \"draft\"\n{extra_meta}\n{rules}"
     )
 }
+
+/// `base` with the fields of `extra` added, or replacing those of the same name.
+pub fn overriding(
+    base: &[(&'static str, &'static str)],
+    extra: &[(&'static str, &'static str)],
+) -> Vec<(&'static str, &'static str)> {
+    let mut fields: Vec<(&str, &str)> = base
+        .iter()
+        .copied()
+        .filter(|(k, _)| !extra.iter().any(|(e, _)| e == k))
+        .collect();
+    fields.extend_from_slice(extra);
+    fields
+}

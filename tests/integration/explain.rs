@@ -3,7 +3,7 @@
 
 use export_control::{Because, CheckOptions, Decision, Digest, Outcome, Rulebook, Source};
 
-use crate::common::{engine_of, rule_set, shipment, shipped};
+use crate::common::{engine_of, overriding, rule_set, shipment, shipped};
 
 fn reasons(rules: &str, fields: &[(&str, &str)]) -> Vec<String> {
     let text = rule_set("x", "scope = \"any_exporter\"", rules);
@@ -34,13 +34,7 @@ const BASE: [(&str, &str); 6] = [
 ];
 
 fn with(extra: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
-    let mut fields: Vec<(&str, &str)> = BASE
-        .iter()
-        .copied()
-        .filter(|(k, _)| !extra.iter().any(|(e, _)| e == k))
-        .collect();
-    fields.extend_from_slice(extra);
-    fields
+    overriding(&BASE, extra)
 }
 
 fn rule(when: &str) -> String {
