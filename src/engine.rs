@@ -17,8 +17,11 @@ use chrono::NaiveDate;
 use crate::country::CountryCode;
 use crate::error::LoadError;
 use crate::eval::{self, NoReasons, Notes, Sink, Truth};
+use crate::history::{self, Arrival, ArrivalKey, Facts, History, Replay, Series, Statistics, View};
 use crate::index::HsIndex;
 use crate::program::Program;
+use crate::rule::PartyField;
+use crate::rule::history::HistoryKind;
 use crate::rule::{Rule, RuleSet, Scope};
 use crate::rulebook::Rulebook;
 use crate::shipment::Shipment;
@@ -59,6 +62,8 @@ struct Compiled {
     licensed: bool,
     when: Range<u32>,
     unless: Option<Range<u32>>,
+    /// Whether it tests history (`[rule.history]`).
+    history: bool,
 }
 
 /// What a rule's match needs beside its decision.
@@ -93,6 +98,14 @@ pub struct Engine {
     cold: Vec<Cold>,
     program: Program,
     index: HsIndex,
+    /// The rules with a history test, by number.
+    history_rules: Vec<u32>,
+    /// The roles in which new-party rules look parties up: history keeps their sightings.
+    party_roles: Vec<PartyField>,
+    /// Whether a re-export rule needs the imports each consignee received.
+    keeps_arrivals: bool,
+    /// The rule book's statistics files.
+    statistics: Vec<Statistics>,
 }
 
 /// What one rule did for a record: its outcome and what it contributes.
@@ -125,6 +138,7 @@ impl Engine {
                         && rule.accepted_licences.is_some(),
                     when,
                     unless,
+                    history: rule.history.is_some(),
                 });
                 cold.push(Cold {
                     set: u32::try_from(set_number).unwrap_or(u32::MAX),
@@ -139,12 +153,31 @@ impl Engine {
         cold.shrink_to_fit();
         program.finish();
         let index = HsIndex::build(book.rules().map(|(_, rule)| &rule.when));
+        let mut history_rules = Vec::new();
+        let mut party_roles = Vec::new();
+        let mut keeps_arrivals = false;
+        for (number, (_, rule)) in book.rules().enumerate() {
+            let Some(test) = &rule.history else { continue };
+            history_rules.push(u32::try_from(number).unwrap_or(u32::MAX));
+            match test.kind {
+                HistoryKind::NewParty { role, .. } if !party_roles.contains(&role) => {
+                    party_roles.push(role);
+                }
+                HistoryKind::Reexport { .. } => keeps_arrivals = true,
+                _ => {}
+            }
+        }
+        let statistics = book.statistics().to_vec();
         Engine {
             book,
             compiled,
             cold,
             program,
             index,
+            history_rules,
+            party_roles,
+            keeps_arrivals,
+            statistics,
         }
     }
 
@@ -169,12 +202,132 @@ impl Engine {
         self.check_with(shipment, &CheckOptions::default())
     }
 
-    /// Checks a shipment with options.
+    /// Checks a shipment with options, against no history but itself (history rules see the
+    /// shipment alone; see [`Engine::check_in`]).
     pub fn check_with(&self, shipment: &Shipment, options: &CheckOptions) -> Verdict<'_> {
-        let mut check = Check::new(self, shipment, options);
+        self.check_in(shipment, &View::empty(), options)
+    }
+
+    /// Checks a shipment against the rules and a view of the history before it (the shipment
+    /// itself is counted once, by the check). See [`crate::history`] for what history means
+    /// and for the stores that give a view.
+    pub fn check_in(
+        &self,
+        shipment: &Shipment,
+        history: &View<'_>,
+        options: &CheckOptions,
+    ) -> Verdict<'_> {
+        let view = history.for_record(shipment, &self.statistics);
+        let mut check = Check::new(self, shipment, options, view);
         self.index
             .for_each_candidate(&shipment.hs_code, |number| check.consider(number));
         check.finish()
+    }
+
+    /// What `shipment` adds to history under these rules: for each spike and quota rule whose
+    /// `when` holds, its amount under its key; the parties new-party rules look up; the import
+    /// re-export rules look for. Stores add it ([`History::record`](crate::history::History)).
+    pub fn facts(&self, shipment: &Shipment) -> Facts {
+        let mut facts = Facts {
+            date: shipment.date,
+            series: Vec::new(),
+            parties: Vec::new(),
+            arrival: None,
+        };
+        for &number in &self.history_rules {
+            let (Some(compiled), Some((_, rule, _))) =
+                (self.compiled.get(number as usize), self.rule(number))
+            else {
+                continue;
+            };
+            let Some((measure, by)) = rule.history.as_ref().and_then(|t| t.keeps_series()) else {
+                continue;
+            };
+            if compiled
+                .exporter
+                .is_some_and(|e| !e.has_member(shipment.export_country))
+            {
+                continue;
+            }
+            let when = eval::eval(
+                &self.program,
+                self.program.ops(&compiled.when),
+                shipment,
+                &mut NoReasons,
+            );
+            if when != Truth::True {
+                continue;
+            }
+            if let (Ok(amount), Ok(key)) = (
+                history::measured(shipment, measure),
+                history::key_of(shipment, by),
+            ) {
+                facts.series.push((
+                    Series {
+                        rule: std::sync::Arc::clone(&rule.id),
+                        key,
+                        unit: std::sync::Arc::from(measure.unit.as_str()),
+                    },
+                    amount,
+                ));
+            }
+        }
+        for &role in &self.party_roles {
+            if let Some(name) = history::party(shipment, role) {
+                facts.parties.push((role, history::party_key(name)));
+            }
+        }
+        if self.keeps_arrivals
+            && let Some(consignee) = &shipment.consignee
+        {
+            let ghost = shipment
+                .end_user
+                .as_ref()
+                .filter(|e| history::party_key(e) != history::party_key(consignee))
+                .map(|e| (shipment.id.clone(), e.clone()));
+            facts.arrival = Some((
+                ArrivalKey {
+                    country: shipment.destination,
+                    consignee: history::party_key(consignee),
+                    hs6: shipment.hs_code.subheading().to_owned(),
+                },
+                Arrival {
+                    count: 1,
+                    id: shipment.id.clone(),
+                    ghost,
+                },
+            ));
+        }
+        facts
+    }
+
+    /// Checks a shipment against the rules and a history kept in memory: [`Engine::check_in`]
+    /// with the history's view.
+    pub fn check_against(&self, shipment: &Shipment, history: &History) -> Verdict<'_> {
+        self.check_in(shipment, &history.view(), &CheckOptions::default())
+    }
+
+    /// Adds a shipment to a history: its [`facts`](Engine::facts) under these rules.
+    pub fn record(&self, history: &mut History, shipment: &Shipment) {
+        history.add(&self.facts(shipment));
+    }
+
+    /// Checks the next record of an audit's input against the history of the whole input,
+    /// then adds it to the replay (see [`crate::history`]).
+    pub fn replay(
+        &self,
+        replay: &mut Replay<'_>,
+        shipment: &Shipment,
+        options: &CheckOptions,
+    ) -> Verdict<'_> {
+        let verdict = self.check_in(shipment, &replay.view(), options);
+        replay.add(&self.facts(shipment));
+        verdict
+    }
+
+    /// Whether any rule tests history.
+    pub fn has_history_rules(&self) -> bool {
+        !self.history_rules.is_empty()
     }
 
     /// The decision alone, without reasons: what [`Engine::check`] decides, for the hot path of
@@ -185,13 +338,24 @@ impl Engine {
 
     /// The decision alone, with options: what [`Engine::check_with`] decides.
     pub fn decide_with(&self, shipment: &Shipment, options: &CheckOptions) -> Decision {
+        self.decide_in(shipment, &View::empty(), options)
+    }
+
+    /// The decision alone, against a view of history: what [`Engine::check_in`] decides.
+    pub fn decide_in(
+        &self,
+        shipment: &Shipment,
+        history: &View<'_>,
+        options: &CheckOptions,
+    ) -> Decision {
+        let view = history.for_record(shipment, &self.statistics);
         let date = options.as_of.unwrap_or(shipment.date);
         let mut best = Decision::Allowed;
         self.index.for_each_candidate(&shipment.hs_code, |number| {
             if best == Decision::Prohibited {
                 return;
             }
-            if let Some(part) = self.part(number, shipment, date, false, &mut NoReasons) {
+            if let Some(part) = self.part(number, shipment, &view, date, false, &mut NoReasons) {
                 best = best.max(part.effect);
             }
         });
@@ -203,7 +367,8 @@ impl Engine {
     #[cfg(any(test, feature = "test-support"))]
     #[doc(hidden)]
     pub fn check_by_scan(&self, shipment: &Shipment, options: &CheckOptions) -> Verdict<'_> {
-        let mut check = Check::new(self, shipment, options);
+        let view = View::empty().for_record(shipment, &self.statistics);
+        let mut check = Check::new(self, shipment, options, view);
         for number in 0..self.compiled.len() {
             check.consider(u32::try_from(number).unwrap_or(u32::MAX));
         }
@@ -281,6 +446,7 @@ impl Engine {
         &'e self,
         number: u32,
         s: &Shipment,
+        view: &View<'_>,
         date: NaiveDate,
         include_not_in_force: bool,
         sink: &mut S,
@@ -296,9 +462,21 @@ impl Engine {
         if !in_force && !include_not_in_force {
             return None;
         }
-        let when = eval::eval(&self.program, self.program.ops(&compiled.when), s, sink);
+        let mut when = eval::eval(&self.program, self.program.ops(&compiled.when), s, sink);
         if when == Truth::False {
             return None;
+        }
+        if compiled.history
+            && let Some(test) = self
+                .rule(number)
+                .and_then(|(_, rule, _)| Some((rule.history.as_ref()?, &rule.id)))
+        {
+            let (truth, reason) = history::evaluate(test.0, test.1, s, view);
+            when = when.and(truth);
+            if when == Truth::False {
+                return None;
+            }
+            sink.reason(reason);
         }
         if !in_force {
             return Some(Part {
@@ -355,6 +533,7 @@ impl Engine {
 struct Check<'e, 's> {
     engine: &'e Engine,
     shipment: &'s Shipment,
+    view: View<'s>,
     date: NaiveDate,
     options: &'s CheckOptions,
     decision: Decision,
@@ -363,10 +542,16 @@ struct Check<'e, 's> {
 }
 
 impl<'e, 's> Check<'e, 's> {
-    fn new(engine: &'e Engine, shipment: &'s Shipment, options: &'s CheckOptions) -> Self {
+    fn new(
+        engine: &'e Engine,
+        shipment: &'s Shipment,
+        options: &'s CheckOptions,
+        view: View<'s>,
+    ) -> Self {
         Check {
             engine,
             shipment,
+            view,
             date: options.as_of.unwrap_or(shipment.date),
             options,
             decision: Decision::Allowed,
@@ -380,6 +565,7 @@ impl<'e, 's> Check<'e, 's> {
         let part = engine.part(
             number,
             self.shipment,
+            &self.view,
             self.date,
             self.options.include_not_in_force,
             &mut self.reasons,

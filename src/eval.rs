@@ -39,6 +39,15 @@ pub(crate) enum Truth {
 }
 
 impl Truth {
+    /// Both hold: false if either is false, unknown if either is unknown.
+    pub(crate) fn and(self, other: Truth) -> Truth {
+        match (self, other) {
+            (Truth::False, _) | (_, Truth::False) => Truth::False,
+            (Truth::True, Truth::True) => Truth::True,
+            _ => Truth::Unknown,
+        }
+    }
+
     pub(crate) fn not(self) -> Truth {
         match self {
             Truth::True => Truth::False,
@@ -47,7 +56,7 @@ impl Truth {
         }
     }
 
-    fn from_bool(b: bool) -> Truth {
+    pub(crate) fn from_bool(b: bool) -> Truth {
         if b { Truth::True } else { Truth::False }
     }
 }
@@ -1011,6 +1020,7 @@ mod tests {
             labels: std::collections::BTreeMap::new(),
             when: c.clone(),
             unless: None,
+            history: None,
             accepted_licences: None,
             location: source.locate(0..1),
             id_location: source.locate(0..1),

@@ -98,6 +98,7 @@ pub mod country;
 mod engine;
 pub mod error;
 mod eval;
+pub mod history;
 pub mod hs;
 mod index;
 #[cfg(feature = "authoring")]
@@ -115,6 +116,8 @@ mod rulebook;
 pub mod schema;
 pub mod shipment;
 pub mod source;
+#[cfg(feature = "sqlite")]
+pub mod sqlite;
 mod suggest;
 #[cfg(feature = "authoring")]
 pub mod testing;

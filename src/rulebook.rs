@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::error::{LoadError, RuleError, RuleErrorKind, RuleErrors};
+use crate::history::Statistics;
 use crate::load;
 use crate::parse;
 use crate::rule::{Group, Rule, RuleSet};
@@ -18,6 +19,7 @@ use crate::source::{Digest, Location, Source, SourceKind};
 #[derive(Debug, Clone)]
 pub struct Rulebook {
     sets: Vec<RuleSet>,
+    statistics: Vec<Statistics>,
     groups: BTreeMap<String, Group>,
     sources: Vec<Source>,
     digest: Digest,
@@ -80,6 +82,17 @@ impl Rulebook {
         let groups = parse::groups(&group_files, &mut errors);
         let group_sets = parse::group_sets(&groups);
 
+        let mut statistics = Vec::new();
+        for source in sources
+            .iter()
+            .filter(|s| s.kind() == SourceKind::Statistics)
+        {
+            match Statistics::parse(source) {
+                Ok(stats) => statistics.push(stats),
+                Err(problems) => errors.extend(problems),
+            }
+        }
+        statistics.sort_by(|a, b| a.name().cmp(b.name()));
         let mut sets: Vec<RuleSet> = Vec::new();
         let mut regexes = parse::RegexCache::new();
         for source in sources.iter().filter(|s| s.kind() == SourceKind::RuleSet) {
@@ -104,6 +117,7 @@ impl Rulebook {
         let digest = Digest::of(&sources);
         Ok(Rulebook {
             sets,
+            statistics,
             groups,
             sources,
             digest,
@@ -113,6 +127,11 @@ impl Rulebook {
     /// The rule sets, sorted by id.
     pub fn rule_sets(&self) -> &[RuleSet] {
         &self.sets
+    }
+
+    /// The statistics files (`*.statistics.csv`), by name: baselines of history rules.
+    pub fn statistics(&self) -> &[Statistics] {
+        &self.statistics
     }
 
     /// The country and HS code groups, by name.
@@ -125,7 +144,7 @@ impl Rulebook {
         &self.sources
     }
 
-    /// The SHA-256 digest of the rule set and groups files: the identity of the rules that
+    /// The SHA-256 digest of the rule set, groups and statistics files: the identity of the rules that
     /// decide a verdict.
     pub fn digest(&self) -> Digest {
         self.digest
@@ -150,8 +169,18 @@ impl Rulebook {
             })
             .cloned()
             .collect();
+        let sources: Vec<Source> = sources
+            .into_iter()
+            .chain(
+                self.sources
+                    .iter()
+                    .filter(|s| s.kind() == SourceKind::Statistics)
+                    .cloned(),
+            )
+            .collect();
         Rulebook {
             digest: Digest::of(&sources),
+            statistics: self.statistics.clone(),
             sets,
             groups: self.groups.clone(),
             sources,

@@ -17,6 +17,9 @@ pub const GROUPS_FILE: &str = "groups.toml";
 /// The suffix of a rule test file.
 pub const TESTS_SUFFIX: &str = ".tests.toml";
 
+/// The suffix of a statistics file.
+pub const STATISTICS_SUFFIX: &str = ".statistics.csv";
+
 /// Largest rule file accepted, in bytes (8 MiB). Files on disk are measured before they are
 /// read.
 pub const MAX_FILE_BYTES: usize = 8 << 20;
@@ -31,16 +34,22 @@ pub enum SourceKind {
     Groups,
     /// Test cases for rule sets.
     Tests,
+    /// Trade statistics that give history rules a baseline (`*.statistics.csv`, see
+    /// [`crate::history::Statistics`]).
+    Statistics,
 }
 
 impl SourceKind {
-    /// The kind a file of this name holds; `None` for files that are not TOML.
+    /// The kind a file of this name holds; `None` for files that are neither TOML nor
+    /// statistics.
     pub fn of(name: &str) -> Option<SourceKind> {
         let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
         if file == GROUPS_FILE {
             Some(SourceKind::Groups)
         } else if file.ends_with(TESTS_SUFFIX) {
             Some(SourceKind::Tests)
+        } else if file.ends_with(STATISTICS_SUFFIX) {
+            Some(SourceKind::Statistics)
         } else if file.ends_with(".toml") {
             Some(SourceKind::RuleSet)
         } else {

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use crate::engine::{CheckOptions, Engine};
 use crate::eval::{self, Truth};
+use crate::history::History;
 use crate::rule::{Case, RuleSet, Scope};
 use crate::rulebook::Rulebook;
 use crate::source::Location;
@@ -115,6 +116,14 @@ pub fn run_tests(book: &Rulebook, cases: &[Case]) -> TestReport {
                     });
                 });
             }
+            if let Some(test) = &rule.history {
+                conditions.push(ConditionCoverage {
+                    key: "history",
+                    location: test.location.clone(),
+                    seen_true: false,
+                    seen_false: false,
+                });
+            }
             coverage.push(RuleCoverage {
                 rule_set: set.id().to_owned(),
                 rule: rule.id().to_owned(),
@@ -128,6 +137,18 @@ pub fn run_tests(book: &Rulebook, cases: &[Case]) -> TestReport {
     let mut results = Vec::with_capacity(cases.len());
     for case in cases {
         let Some(engine) = engines.get(&case.rule_set.as_deref()) else {
+            // Every case's rule set has an engine (built above); should one be missing, the
+            // case fails rather than pass unchecked.
+            let verdict = Verdict::allowed(case.date(), book.digest());
+            results.push(CaseResult {
+                case: case.clone(),
+                verdict,
+                mismatches: vec![(
+                    "rule set".to_owned(),
+                    case.rule_set.clone().unwrap_or_default(),
+                    "not loaded".to_owned(),
+                )],
+            });
             continue;
         };
         // Rules not in force are listed so that a case can expect `not_in_force`; they never
@@ -136,8 +157,13 @@ pub fn run_tests(book: &Rulebook, cases: &[Case]) -> TestReport {
             as_of: case.as_of,
             include_not_in_force: true,
         };
-        let verdict = engine.check_with(&case.shipment, &options);
-        record_coverage(book, case, &verdict, &mut coverage);
+        // The case's history, recorded in order, then its shipment checked against it.
+        let mut history = History::new();
+        for earlier in &case.history {
+            engine.record(&mut history, earlier);
+        }
+        let verdict = engine.check_in(&case.shipment, &history.view(), &options);
+        record_coverage(book, case, &verdict, &history, &mut coverage);
         let mismatches = mismatches(case, &verdict);
         results.push(CaseResult {
             case: case.clone(),
@@ -148,13 +174,20 @@ pub fn run_tests(book: &Rulebook, cases: &[Case]) -> TestReport {
     TestReport { results, coverage }
 }
 
-fn record_coverage(book: &Rulebook, case: &Case, verdict: &Verdict, coverage: &mut [RuleCoverage]) {
+fn record_coverage(
+    book: &Rulebook,
+    case: &Case,
+    verdict: &Verdict,
+    history: &History,
+    coverage: &mut [RuleCoverage],
+) {
+    let view = history.view().for_record(&case.shipment, book.statistics());
     for set in book
         .rule_sets()
         .iter()
         .filter(|s| case.rule_set.as_deref().is_none_or(|id| s.id() == id))
     {
-        record_set_coverage(set, case, verdict, coverage);
+        record_set_coverage(set, case, verdict, &view, coverage);
     }
 }
 
@@ -162,6 +195,7 @@ fn record_set_coverage(
     set: &RuleSet,
     case: &Case,
     verdict: &Verdict,
+    view: &crate::history::View<'_>,
     coverage: &mut [RuleCoverage],
 ) {
     let date = case.as_of.unwrap_or(case.shipment.date);
@@ -195,6 +229,16 @@ fn record_set_coverage(
             }
             n += 1;
         });
+        // The history test, as the case's history makes it.
+        if let Some(test) = &rule.history
+            && let Some(c) = entry.conditions.get_mut(n)
+        {
+            match crate::history::evaluate(test, &rule.id, &case.shipment, view).0 {
+                Truth::True => c.seen_true = true,
+                Truth::False => c.seen_false = true,
+                Truth::Unknown => {}
+            }
+        }
     }
 }
 

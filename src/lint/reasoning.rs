@@ -328,6 +328,12 @@ pub(super) fn window_within(a: &Window, b: &Window) -> bool {
 
 /// Whether every record `a` matches (on a date it is in force) is matched by `b`.
 pub(super) fn covers(b: &View<'_>, a: &View<'_>) -> bool {
+    // A history test narrows what a rule matches by records the conditions do not show: a rule
+    // with one covers only rules with the same test.
+    let kind = |v: &View<'_>| v.rule.history.as_ref().map(|h| h.kind.clone());
+    if b.rule.history.is_some() && kind(b) != kind(a) {
+        return false;
+    }
     if !window_within(&a.window, &b.window) {
         return false;
     }

@@ -28,7 +28,7 @@ use toml::de::DeValue;
 use super::walk::{Diagnostics, Table, closest, one_of, parse_toml, type_name};
 use crate::error::{RuleError, RuleErrorKind};
 use crate::rule::{Case, RuleSet};
-use crate::shipment::{FIELD_NAMES, Field, FieldValue, ShipmentBuilder};
+use crate::shipment::{FIELD_NAMES, Field, FieldValue, Shipment, ShipmentBuilder};
 use crate::source::{Source, SourceKind};
 use crate::verdict::Decision;
 use crate::verdict::Outcome;
@@ -37,6 +37,7 @@ const TESTS_FILE_KEYS: &[&str] = &["defaults", "test"];
 const CASE_KEYS: &[&str] = &[
     "name",
     "shipment",
+    "history",
     "as_of",
     "expect",
     "fires",
@@ -219,46 +220,8 @@ fn read_case(
     let shipment_table = table
         .get("shipment")
         .and_then(|s| Table::from_value(diag, table.key_path("shipment"), s, &FIELD_NAMES));
-    if let Some(t) = &shipment_table {
-        t.finish(diag, &[]);
-    }
-    for (is_default, fields) in [(true, defaults), (false, shipment_table.as_ref())] {
-        let Some(fields) = fields else { continue };
-        for (key, key_span, field) in fields.keys() {
-            let Some(record_field) = Field::from_name(key) else {
-                continue; // reported by `finish`
-            };
-            // A case's own value replaces the file's default.
-            if is_default
-                && shipment_table
-                    .as_ref()
-                    .is_some_and(|t| t.get(key).is_some())
-            {
-                continue;
-            }
-            let Some(value) = field_value(field) else {
-                diag.push(
-                    RuleErrorKind::WrongType {
-                        key: fields.key_path(key),
-                        expected: "a string, number, date, list of strings or table of strings",
-                        found: type_name(field.get_ref()),
-                    },
-                    field.span(),
-                );
-                continue;
-            };
-            if let Err(e) = builder.set(record_field, value) {
-                diag.push(
-                    RuleErrorKind::InvalidValue {
-                        key: fields.key_path(key),
-                        value: field.get_ref().as_str().unwrap_or("").to_owned(),
-                        reason: e.to_string(),
-                    },
-                    key_span.start..field.span().end,
-                );
-            }
-        }
-    }
+    fill(diag, &mut builder, defaults, shipment_table.as_ref());
+    let history = history(diag, &table, defaults);
     let name = name?.into_inner();
     // Documented defaults; a field the case gave (even empty) is left as given.
     if !builder.given(Field::Id) {
@@ -309,12 +272,111 @@ fn read_case(
         location: diag.source.locate(value.span()),
         rule_set: set.map(|s| s.id().to_owned()),
         shipment: shipment?,
+        history: history?,
         as_of: as_of.map(Spanned::into_inner),
         expect,
         fires,
         does_not_fire,
         outcomes,
     })
+}
+
+/// Sets the fields of `own` on the builder, and those of `defaults` that `own` does not give.
+fn fill(
+    diag: &mut Diagnostics<'_>,
+    builder: &mut ShipmentBuilder,
+    defaults: Option<&Table<'_, '_>>,
+    own: Option<&Table<'_, '_>>,
+) {
+    if let Some(t) = own {
+        t.finish(diag, &[]);
+    }
+    for (is_default, fields) in [(true, defaults), (false, own)] {
+        let Some(fields) = fields else { continue };
+        for (key, key_span, field) in fields.keys() {
+            let Some(record_field) = Field::from_name(key) else {
+                continue; // reported by `finish`
+            };
+            // A case's own value replaces the file's default.
+            if is_default && own.is_some_and(|t| t.get(key).is_some()) {
+                continue;
+            }
+            let Some(value) = field_value(field) else {
+                diag.push(
+                    RuleErrorKind::WrongType {
+                        key: fields.key_path(key),
+                        expected: "a string, number, date, list of strings or table of strings",
+                        found: type_name(field.get_ref()),
+                    },
+                    field.span(),
+                );
+                continue;
+            };
+            if let Err(e) = builder.set(record_field, value) {
+                diag.push(
+                    RuleErrorKind::InvalidValue {
+                        key: fields.key_path(key),
+                        value: field.get_ref().as_str().unwrap_or("").to_owned(),
+                        reason: e.to_string(),
+                    },
+                    key_span.start..field.span().end,
+                );
+            }
+        }
+    }
+}
+
+/// A case's `history`: the records before its shipment, each a table of fields with the file's
+/// defaults (its id defaults to `history[N]`).
+fn history(
+    diag: &mut Diagnostics<'_>,
+    table: &Table<'_, '_>,
+    defaults: Option<&Table<'_, '_>>,
+) -> Option<Vec<Shipment>> {
+    let Some(value) = table.get("history") else {
+        return Some(Vec::new());
+    };
+    let key = table.key_path("history");
+    let DeValue::Array(items) = value.get_ref() else {
+        diag.push(
+            RuleErrorKind::WrongType {
+                key,
+                expected: "an array of shipment tables",
+                found: type_name(value.get_ref()),
+            },
+            value.span(),
+        );
+        return None;
+    };
+    let errors_before = diag.errors.len();
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let path = format!("{key}[{i}]");
+        let Some(fields) = Table::from_value(diag, path.clone(), item, &FIELD_NAMES) else {
+            continue;
+        };
+        let mut builder = ShipmentBuilder::default();
+        fill(diag, &mut builder, defaults, Some(&fields));
+        if !builder.given(Field::Id) {
+            let _ = builder.set(
+                Field::Id,
+                FieldValue::Text(Cow::Owned(format!("history[{i}]"))),
+            );
+        }
+        match builder.build() {
+            Ok(s) => out.push(s),
+            Err(e) => diag.push_with_help(
+                RuleErrorKind::InvalidValue {
+                    key: path,
+                    value: String::new(),
+                    reason: e.to_string(),
+                },
+                item.span(),
+                Some("a history record gives its fields, or takes them from `[defaults]`".into()),
+            ),
+        }
+    }
+    (diag.errors.len() == errors_before).then_some(out)
 }
 
 fn unknown_rule(diag: &mut Diagnostics<'_>, target: Target<'_>, key: &str, item: &Spanned<String>) {

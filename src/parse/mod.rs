@@ -10,11 +10,13 @@
 mod cases;
 mod condition;
 mod groups;
+mod history;
 mod ruleset;
 mod walk;
 
 #[cfg(feature = "authoring")]
 pub(crate) use cases::cases;
+pub(crate) use condition::normalise_unit;
 pub(crate) use groups::{group_sets, groups};
 pub(crate) use ruleset::rule_set;
 pub(crate) use walk::RegexCache;

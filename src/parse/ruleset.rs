@@ -42,6 +42,7 @@ const RULE_KEYS: &[&str] = &[
     "when",
     "unless",
     "accepted_licences",
+    "history",
 ];
 
 /// Reads one rule set file against the loaded groups.
@@ -236,6 +237,14 @@ fn read_rule(
         Some(v) => Some(reader.table(diag, &table.key_path("unless"), v, 0)?),
         None => None,
     };
+    let history = match table.get("history") {
+        Some(v) => Some(super::history::history(
+            diag,
+            &table.key_path("history"),
+            v,
+        )?),
+        None => None,
+    };
     let accepted_licences = table.regex(diag, "accepted_licences");
     match (verdict, table.get("accepted_licences")) {
         (Some(Decision::LicenseRequired), None) => diag.push_with_help(
@@ -276,6 +285,7 @@ fn read_rule(
         labels: labels?,
         when: when?,
         unless,
+        history,
         accepted_licences,
         location: diag.source.locate(value.span()),
     })

@@ -13,6 +13,8 @@ pub struct Case {
     pub(crate) location: Location,
     pub(crate) rule_set: Option<String>,
     pub(crate) shipment: Shipment,
+    /// The records before the shipment (`history = [...]`), recorded in order.
+    pub(crate) history: Vec<Shipment>,
     pub(crate) as_of: Option<NaiveDate>,
     pub(crate) expect: Option<Decision>,
     pub(crate) fires: Vec<String>,
@@ -36,6 +38,10 @@ impl Case {
     /// The shipment it checks, defaults filled in.
     pub fn shipment(&self) -> &Shipment {
         &self.shipment
+    }
+    /// The records of history before its shipment, in the order they are recorded.
+    pub fn history(&self) -> &[Shipment] {
+        &self.history
     }
     /// The date it checks the rules in force on, when not the shipment's.
     pub fn as_of(&self) -> Option<NaiveDate> {

@@ -6,6 +6,7 @@
 
 #[cfg(feature = "authoring")]
 mod case;
+pub(crate) mod history;
 
 #[cfg(feature = "authoring")]
 pub use case::Case;
@@ -187,6 +188,8 @@ pub struct Rule {
     pub(crate) labels: BTreeMap<String, String>,
     pub(crate) when: Condition,
     pub(crate) unless: Option<Condition>,
+    /// A test over the shipments before the record, made when `when` holds.
+    pub(crate) history: Option<history::HistoryTest>,
     pub(crate) accepted_licences: Option<Pattern>,
     pub(crate) location: Location,
     /// Where its `id` is written.
@@ -225,6 +228,11 @@ impl Rule {
     /// Where the `[[rule]]` table starts.
     pub fn location(&self) -> &Location {
         &self.location
+    }
+    /// Whether it tests the history of shipments (`[rule.history]`), and which kind of test:
+    /// `spike`, `quota`, `new_party` or `reexport`.
+    pub fn history_kind(&self) -> Option<&'static str> {
+        self.history.as_ref().map(history::HistoryTest::kind_name)
     }
 }
 
@@ -296,7 +304,7 @@ impl CountryField {
 }
 
 /// The record fields that name a party.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum PartyField {
     Consignor,
     Consignee,

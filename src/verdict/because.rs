@@ -275,6 +275,43 @@ pub enum Because<'e> {
         /// The rule's pattern of accepted licences.
         pattern: Cow<'e, str>,
     },
+    /// A spike: the total of a key over a window ending on the record's date (the record
+    /// included) against the average window of a baseline year.
+    Spike(Box<Spike>),
+    /// A quota: the running total of a key in the record's calendar year against a cap.
+    Quota(Box<Quota>),
+    /// A party first seen (in its role) less than the rule's days before the record, or never,
+    /// receiving at least the rule's floor.
+    NewParty(Box<NewParty>),
+    /// A re-export of a recent import: the consignor received the same HS subheading in the
+    /// export country within the rule's days before.
+    Reexport(Box<Reexport>),
+    /// A record a history rule cannot measure: its amount is missing or in another currency or
+    /// unit. It is not counted, and the rule cannot be told.
+    NotCounted {
+        /// `value` or `quantity`.
+        field: Field,
+        /// The record's amount, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        value: Option<Decimal>,
+        /// Its currency or unit, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<String>,
+        /// The rule's currency or unit.
+        rule_unit: String,
+    },
+    /// A field a history rule needs (a party of its key) is missing.
+    HistoryKeyMissing {
+        /// The field.
+        field: Field,
+        /// The rule's kind of test.
+        test: Cow<'e, str>,
+    },
+    /// A history total went past what a decimal holds: it is not known.
+    TotalTooLarge {
+        /// The key.
+        key: Key,
+    },
     /// The rule's exception (`unless`) held, or could not be told, for these reasons.
     Exemption {
         /// Whether it held (`false`: it could not be told).
@@ -316,6 +353,200 @@ pub(crate) fn with_text<S: Serializer>(reasons: &[Because<'_>], s: S) -> Result<
 
 fn is_false(b: &bool) -> bool {
     !*b
+}
+
+/// The key a history rule sums by (`by = [...]`): the fields it names, the others `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Key {
+    /// The exporting country.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export_country: Option<CountryCode>,
+    /// The leading digits of the HS code (2, 4 or 6 of them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hs: Option<String>,
+    /// The destination.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination: Option<CountryCode>,
+    /// The consignee, as history compares names (lower case, without white space).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consignee: Option<String>,
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(c) = self.export_country {
+            parts.push(format!("from {c}"));
+        }
+        if let Some(hs) = &self.hs {
+            parts.push(format!("HS {hs}"));
+        }
+        if let Some(c) = self.destination {
+            parts.push(format!("to {c}"));
+        }
+        if let Some(c) = &self.consignee {
+            parts.push(format!("consignee {c}"));
+        }
+        if parts.is_empty() {
+            f.write_str("every record")
+        } else {
+            f.write_str(&parts.join(", "))
+        }
+    }
+}
+
+/// A spike: the total of a key over a window ending on the record's date (the record
+/// included) against the average window of a baseline year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Spike {
+    /// The key summed by.
+    pub key: Key,
+    /// The currency or unit summed.
+    pub unit: String,
+    /// The window's first day.
+    pub from: NaiveDate,
+    /// Its last day (the record's date).
+    pub through: NaiveDate,
+    /// The total over the window, this record included.
+    pub total: Decimal,
+    /// How many records make it.
+    pub records: u64,
+    /// The baseline year.
+    pub baseline_year: i32,
+    /// The key's total in that year.
+    pub baseline_total: Decimal,
+    /// The average window of that year (the total / 12 for a calendar month).
+    pub baseline: Decimal,
+    /// Where the baseline comes from.
+    pub baseline_source: BaselineSource,
+    /// The rule's ratio.
+    pub ratio: Decimal,
+    /// The rule's floor.
+    pub floor: Decimal,
+    /// Whether the total is at least `ratio` x `baseline` and at least `floor`.
+    pub holds: bool,
+}
+
+/// A quota: the running total of a key in the record's calendar year against a cap.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Quota {
+    /// The key summed by.
+    pub key: Key,
+    /// The currency or unit summed.
+    pub unit: String,
+    /// The calendar year.
+    pub year: i32,
+    /// The total before this record.
+    pub before: Decimal,
+    /// This record's amount.
+    pub amount: Decimal,
+    /// The total with it.
+    pub total: Decimal,
+    /// The cap.
+    pub cap: Decimal,
+    /// When the cap is a factor of a baseline year's total: which.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<CapBasis>,
+    /// Whether the total is above the cap.
+    pub holds: bool,
+}
+
+/// A party first seen (in its role) less than the rule's days before the record, or never,
+/// receiving at least the rule's floor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct NewParty {
+    /// `consignee`, `consignor` or `end_user`.
+    pub field: Field,
+    /// The record's party.
+    pub name: String,
+    /// The first day it was seen in that role before this record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<NaiveDate>,
+    /// The rule's days.
+    pub days: u16,
+    /// Whether the party is new: never seen, or first seen less than `days` before.
+    pub new: bool,
+    /// The record's amount.
+    pub amount: Decimal,
+    /// Its currency or unit.
+    pub unit: String,
+    /// The rule's floor.
+    pub floor: Decimal,
+    /// Whether the party is new and the amount at least the floor.
+    pub holds: bool,
+}
+
+/// A re-export of a recent import: the consignor received the same HS subheading in the
+/// export country within the rule's days before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Reexport {
+    /// The record's consignor.
+    pub consignor: String,
+    /// The HS subheading.
+    pub hs6: String,
+    /// The export country, where the import arrived.
+    pub country: CountryCode,
+    /// The rule's days.
+    pub days: u16,
+    /// The latest such import.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import: Option<ImportRef>,
+    /// Whether there was one.
+    pub holds: bool,
+}
+
+/// Where a history rule's baseline comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "from", rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub enum BaselineSource {
+    /// The records of the baseline year in the history.
+    Records {
+        /// How many.
+        count: u64,
+    },
+    /// A statistics file (it wins over the records: it is the wider count).
+    Statistics {
+        /// Its name.
+        file: String,
+    },
+}
+
+/// A quota's cap as a factor of a baseline year's total.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CapBasis {
+    /// The factor.
+    pub factor: Decimal,
+    /// The baseline year.
+    pub year: i32,
+    /// The key's total in that year.
+    pub total: Decimal,
+    /// Where it comes from.
+    pub source: BaselineSource,
+}
+
+/// The import a re-export rule found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ImportRef {
+    /// The import record's id.
+    pub id: String,
+    /// Its date.
+    pub date: NaiveDate,
+    /// How many imports of the key arrived that day.
+    pub count: u64,
+    /// An import of the key within the days that named an end user other than its consignee
+    /// (the goods were declared for someone else: the "ghost trade" pattern): its id and end
+    /// user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ghost: Option<(String, String)>,
 }
 
 /// Which date a rule's window was checked against.
@@ -828,6 +1059,26 @@ impl Because<'_> {
                 licence,
                 pattern: owned(pattern),
             },
+            Because::Spike(figures) => Because::Spike(figures),
+            Because::Quota(figures) => Because::Quota(figures),
+            Because::NewParty(figures) => Because::NewParty(figures),
+            Because::Reexport(figures) => Because::Reexport(figures),
+            Because::NotCounted {
+                field,
+                value,
+                unit,
+                rule_unit,
+            } => Because::NotCounted {
+                field,
+                value,
+                unit,
+                rule_unit,
+            },
+            Because::HistoryKeyMissing { field, test } => Because::HistoryKeyMissing {
+                field,
+                test: owned(test),
+            },
+            Because::TotalTooLarge { key } => Because::TotalTooLarge { key },
             Because::Exemption { held, because } => Because::Exemption {
                 held,
                 because: because.into_iter().map(Because::into_owned).collect(),

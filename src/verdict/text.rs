@@ -493,6 +493,42 @@ impl Display for Because<'_> {
                 Escaped(licence),
                 Escaped(pattern)
             ),
+            Because::Spike(figures) => figures.fmt(f),
+            Because::Quota(figures) => figures.fmt(f),
+            Because::NewParty(figures) => figures.fmt(f),
+            Because::Reexport(figures) => figures.fmt(f),
+            Because::NotCounted {
+                field,
+                value,
+                unit,
+                rule_unit,
+            } => match (value, unit) {
+                (Some(v), Some(u)) => write!(
+                    f,
+                    "{field} {v} {} is not in {rule_unit}, the rule's measure: not counted, \
+                     cannot compare",
+                    Escaped(u)
+                ),
+                (Some(v), None) => write!(
+                    f,
+                    "{field} {v} has no currency or unit: not counted, cannot compare with \
+                     {rule_unit}"
+                ),
+                _ => write!(
+                    f,
+                    "{field} is missing: not counted, cannot compare with {rule_unit}"
+                ),
+            },
+            Because::HistoryKeyMissing { field, test } => write!(
+                f,
+                "{field} is missing: cannot tell the {} test",
+                Escaped(test)
+            ),
+            Because::TotalTooLarge { key } => write!(
+                f,
+                "{}: the total is too large to hold, cannot compare",
+                Escaped(&key.to_string())
+            ),
             Because::Exemption { held, because } => {
                 f.write_str(if *held {
                     "the exception holds: "
@@ -572,6 +608,170 @@ impl Display for Verdict<'_> {
             write!(f, "  {m}")?;
         }
         Ok(())
+    }
+}
+
+/// Where a baseline comes from, in words.
+struct BaselineText<'a>(&'a crate::verdict::because::BaselineSource);
+
+impl Display for BaselineText<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        use crate::verdict::because::BaselineSource;
+        match self.0 {
+            BaselineSource::Records { count: 1 } => f.write_str("1 record"),
+            BaselineSource::Records { count } => write!(f, "{count} records"),
+            BaselineSource::Statistics { file } => {
+                write!(f, "statistics file `{}`", Escaped(file))
+            }
+        }
+    }
+}
+
+impl Display for super::because::Spike {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let super::because::Spike {
+            key,
+            unit,
+            from,
+            through,
+            total,
+            records,
+            baseline_year,
+            baseline_total,
+            baseline,
+            baseline_source,
+            ratio,
+            floor,
+            holds,
+        } = self;
+        {
+            write!(
+                f,
+                "{}: {total} {unit} from {from} to {through} ({records} record{}), against \
+             a baseline of {baseline} {unit} per window ({baseline_year} total \
+             {baseline_total} {unit}, from {}); ",
+                Escaped(&key.to_string()),
+                if *records == 1 { "" } else { "s" },
+                BaselineText(baseline_source),
+            )?;
+            if *holds {
+                write!(
+                    f,
+                    "at least {ratio} x the baseline and at least {floor} {unit}"
+                )
+            } else if total < floor {
+                write!(f, "below the floor of {floor} {unit}")
+            } else {
+                write!(f, "below {ratio} x the baseline")
+            }
+        }
+    }
+}
+
+impl Display for super::because::Quota {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let super::because::Quota {
+            key,
+            unit,
+            year,
+            before,
+            amount,
+            total,
+            cap,
+            basis,
+            holds,
+        } = self;
+        {
+            write!(
+                f,
+                "{}: {total} {unit} in {year} with this record ({before} before it, {amount} \
+             in it), {} the cap of {cap} {unit}",
+                Escaped(&key.to_string()),
+                if *holds { "above" } else { "within" },
+            )?;
+            if let Some(basis) = basis {
+                write!(
+                    f,
+                    " ({} x the {} total of {} {unit}, from {})",
+                    basis.factor,
+                    basis.year,
+                    basis.total,
+                    BaselineText(&basis.source)
+                )?;
+            }
+            Ok(())
+        }
+    }
+}
+
+impl Display for super::because::NewParty {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let super::because::NewParty {
+            field,
+            name,
+            first_seen,
+            days,
+            new,
+            amount,
+            unit,
+            floor,
+            holds: _,
+        } = self;
+        {
+            write!(f, "{field} `{}` ", Escaped(name))?;
+            match (first_seen, new) {
+                (None, _) => f.write_str("never seen before (new)")?,
+                (Some(d), true) => write!(f, "first seen on {d} (new: within {days} days)")?,
+                (Some(d), false) => {
+                    write!(f, "first seen on {d} (not new: {days} days or more before)")?;
+                }
+            }
+            write!(
+                f,
+                ", receiving {amount} {unit} ({} the floor of {floor} {unit})",
+                if amount < floor { "below" } else { "at least" },
+            )
+        }
+    }
+}
+
+impl Display for super::because::Reexport {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let super::because::Reexport {
+            consignor,
+            hs6,
+            country,
+            days,
+            import,
+            holds: _,
+        } = self;
+        match import {
+            Some(import) => {
+                write!(
+                    f,
+                    "consignor `{}` received HS {hs6} in {country} on {} (import `{}`), within \
+                 {days} days before",
+                    Escaped(consignor),
+                    import.date,
+                    Escaped(&import.id)
+                )?;
+                if let Some((id, end_user)) = &import.ghost {
+                    write!(
+                        f,
+                        "; import `{}` named end user `{}`, not the consignor (goods declared \
+                     for someone else)",
+                        Escaped(id),
+                        Escaped(end_user)
+                    )?;
+                }
+                Ok(())
+            }
+            None => write!(
+                f,
+                "consignor `{}` received no HS {hs6} in {country} within {days} days before",
+                Escaped(consignor)
+            ),
+        }
     }
 }
 
