@@ -78,12 +78,12 @@ fn data_file() -> PathBuf {
     path
 }
 
-/// The sample year (`examples/data/kz-exports-2022-2023.csv`, 2,310 records, about a quarter
+/// The sample year (`examples/data/kz-trade-2021-2023.csv`, 2,310 records, about a quarter
 /// of them not allowed) repeated to about 1,000,000 records, each copy's ids made unique.
 fn sample_file() -> (PathBuf, usize) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
     let path = dir.join("sample-1m.csv");
-    let sample = include_str!("../examples/data/kz-exports-2022-2023.csv");
+    let sample = include_str!("../examples/data/kz-trade-2021-2023.csv");
     let (header, rows) = sample.split_once('\n').expect("a header");
     let rows: Vec<&str> = rows.lines().filter(|l| !l.is_empty()).collect();
     let copies = RECORDS.div_ceil(rows.len());

@@ -2,7 +2,7 @@
 //! every record whose verdict changes, with both explanations, and a count per change.
 //!
 //! ```text
-//! cargo run --example impact -- --old rules-2023 --new rules --shipments examples/data/kz-exports-2022-2023.csv
+//! cargo run --example impact -- --old rules-2023 --new rules --shipments examples/data/kz-trade-2021-2023.csv
 //! ```
 //!
 //! Exit status: 0 when no verdict changes, 1 when some do, 2 when the run fails (including an

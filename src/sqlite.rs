@@ -179,13 +179,7 @@ impl SqliteHistory {
         write(&tx, &added, self.memory.aggregates())?;
         tx.commit()?;
         // Memory follows the file only once the file has it.
-        let mut aggregates = self.memory.aggregates().clone();
-        aggregates.merge(&added);
-        let statistics = self.memory.statistics().to_vec();
-        self.memory = History::from_aggregates(aggregates);
-        for s in statistics {
-            self.memory.add_statistics(s);
-        }
+        self.memory.merge(&added);
         Ok(())
     }
 

@@ -2,7 +2,7 @@
 //! summary, a report to file, and an exit status a script can act on.
 //!
 //! ```text
-//! cargo run --release --example audit -- --rules rules --shipments examples/data/kz-exports-2022-2023.csv \
+//! cargo run --release --example audit -- --rules rules --shipments examples/data/kz-trade-2021-2023.csv \
 //!     [--format jsonl|json|table|markdown|html] [--as-of YYYY-MM-DD] [--fail-on LEVEL] [--output FILE]
 //! cargo run --release --example audit -- --rules rules --shipments FILE --explain ID
 //! ```
@@ -17,6 +17,7 @@
 mod cli;
 #[path = "../common/dates.rs"]
 mod dates;
+mod history;
 mod kinds;
 mod output;
 mod report;
@@ -32,6 +33,7 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 use clap::{Parser, ValueEnum};
+use export_control::history::Replay;
 use export_control::read::{self, Format};
 use export_control::verdict::Escaped;
 use export_control::{CheckOptions, Checked, Decision, Engine, Rulebook};
@@ -73,6 +75,15 @@ struct Args {
     /// fired but were not in force on its date, and stop.
     #[arg(long, value_name = "ID")]
     explain: Option<String>,
+    /// A statistics file (`period,reporter,partner,hs_code,value,currency,quantity,unit`) giving
+    /// history rules a baseline, beyond those in the rule directory (repeatable).
+    #[arg(long, value_name = "FILE")]
+    baseline: Vec<PathBuf>,
+    /// An SQLite history: its records come before the input's, and the input's records are
+    /// appended to it once the run has checked them all. Without it, the history is the input
+    /// itself.
+    #[arg(long, value_name = "FILE")]
+    history_db: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -141,8 +152,18 @@ fn load_engine(paths: &[PathBuf]) -> Result<Engine, String> {
 
 type Records = read::Records<'static>;
 
+/// Where an input is read from: as the arguments say, standard input copied to a spool as
+/// it is read, or the spool.
+enum Source<'a> {
+    Args,
+    Tee(history::Tee),
+    Spooled(&'a Path),
+}
+
+/// Opens the input.
 fn open_input(
     args: &Args,
+    source: Source<'_>,
     state: Arc<Mutex<(Sha256, u64)>>,
 ) -> Result<(Records, Option<u64>), String> {
     let path = args.shipments.as_path();
@@ -158,12 +179,18 @@ fn open_input(
             )
         })?,
     };
-    let (inner, size): (Box<dyn Read + Send>, Option<u64>) = if path == Path::new("-") {
-        (Box::new(io::stdin()), None)
-    } else {
-        let file = read::open_file(path).map_err(|e| read_error(path, &e))?;
-        let size = file.metadata().ok().map(|m| m.len());
-        (Box::new(file), size)
+    let (inner, size): (Box<dyn Read + Send>, Option<u64>) = match source {
+        Source::Tee(tee) => (Box::new(tee), None),
+        Source::Args if path == Path::new("-") => (Box::new(io::stdin()), None),
+        Source::Args | Source::Spooled(_) => {
+            let at = match source {
+                Source::Spooled(copy) => copy,
+                _ => path,
+            };
+            let file = read::open_file(at).map_err(|e| read_error(path, &e))?;
+            let size = file.metadata().ok().map(|m| m.len());
+            (Box::new(file), size)
+        }
     };
     let tally = io::BufReader::with_capacity(1 << 16, Tally { inner, state });
     let mut options = read::ReadOptions::default();
@@ -241,13 +268,46 @@ fn stdin_metadata() -> Option<std::fs::Metadata> {
 fn run(args: &Args) -> Result<ExitCode, cli::Failure> {
     let started = Instant::now();
     let engine = load_engine(&args.rules)?;
-    let state = Arc::new(Mutex::new((Sha256::new(), 0u64)));
-    let (records, size) = open_input(args, Arc::clone(&state))?;
+    let statistics = history::baselines(&args.baseline)?;
     let mut options = CheckOptions::default();
     options.as_of = args.as_of;
+    if let Some(output) = &args.output {
+        refuse_input_as_output(args, &engine, output)?;
+    }
+
+    // History rules read the whole input before any record is checked: a first pass.
+    let needs_history = engine.has_history_rules() || args.history_db.is_some();
+    let (spool, tee) = if needs_history && args.shipments == Path::new("-") {
+        let (spool, tee) = history::Spool::tee_stdin()?;
+        (Some(spool), Some(tee))
+    } else {
+        (None, None)
+    };
+    let source = || match spool.as_ref() {
+        Some(spool) => Source::Spooled(spool.path()),
+        None => Source::Args,
+    };
+    let mut run_history = if needs_history {
+        let first = tee.map_or(Source::Args, Source::Tee);
+        let (first_pass, _) = open_input(args, first, Arc::new(Mutex::new((Sha256::new(), 0))))?;
+        Some(history::build(
+            &engine,
+            args.history_db.as_deref(),
+            statistics,
+            first_pass,
+        )?)
+    } else {
+        None
+    };
+    let mut replay = run_history
+        .as_ref()
+        .map(|h| Replay::after(&h.full, h.earlier.clone()));
+
+    let state = Arc::new(Mutex::new((Sha256::new(), 0u64)));
+    let (records, size) = open_input(args, source(), Arc::clone(&state))?;
 
     if let Some(id) = &args.explain {
-        return explain(&engine, records, &options, id);
+        return explain(&engine, records, &options, id, replay.as_mut());
     }
 
     let to_terminal = args.output.is_none() && io::stdout().is_terminal();
@@ -258,13 +318,10 @@ fn run(args: &Args) -> Result<ExitCode, cli::Failure> {
     });
     let colour = to_terminal && std::env::var_os("NO_COLOR").is_none();
     let sink: Box<dyn Write> = match &args.output {
-        Some(path) => {
-            refuse_input_as_output(args, &engine, path)?;
-            Box::new(
-                std::fs::File::create(path)
-                    .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?,
-            )
-        }
+        Some(path) => Box::new(
+            std::fs::File::create(path)
+                .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?,
+        ),
         None => Box::new(io::stdout().lock()),
     };
     let mut out = io::BufWriter::new(sink);
@@ -279,8 +336,13 @@ fn run(args: &Args) -> Result<ExitCode, cli::Failure> {
     let mut stopped = None;
 
     writer.begin(&mut out)?;
-    for (n, checked) in export_control::read::check_records(&engine, records, &options).enumerate()
-    {
+    let checked: Box<dyn Iterator<Item = Checked<'_>>> = match replay.as_mut() {
+        Some(replay) => Box::new(read::check_records_replayed(
+            &engine, records, replay, &options,
+        )),
+        None => Box::new(read::check_records(&engine, records, &options)),
+    };
+    for (n, checked) in checked.enumerate() {
         let row = match checked {
             Checked::Verdict { record, verdict } => AuditRow::checked(record, verdict),
             Checked::Invalid(error) => {
@@ -325,6 +387,15 @@ fn run(args: &Args) -> Result<ExitCode, cli::Failure> {
             export_control::verdict::Escaped(&reason)
         )));
     }
+    // Only a run that checked every record appends them to the history database.
+    drop(replay);
+    if let Some(database) = run_history.as_mut().and_then(|h| h.database.as_mut()) {
+        let (third_pass, _) = open_input(args, source(), Arc::new(Mutex::new((Sha256::new(), 0))))?;
+        let appended = history::append(&engine, database, third_pass)?;
+        cli::warn(format_args!(
+            "audit: {appended} records appended to the history database"
+        ));
+    }
     Ok(if summary.failed() {
         ExitCode::from(1)
     } else {
@@ -342,14 +413,22 @@ fn explain(
     records: Records,
     options: &CheckOptions,
     id: &str,
+    mut replay: Option<&mut Replay<'_>>,
 ) -> Result<ExitCode, cli::Failure> {
     let mut options = options.clone();
     options.include_not_in_force = true;
     let mut stdout = io::stdout().lock();
     for result in records {
+        // Under history rules every record before the one explained is replayed, so that it
+        // sees the history the audit gives it.
+        let verdict = match (&result, replay.as_deref_mut()) {
+            (Ok(record), Some(replay)) => Some(engine.replay(replay, &record.shipment, &options)),
+            _ => None,
+        };
         match result {
             Ok(record) if record.shipment.id == id => {
-                let verdict = engine.check_with(&record.shipment, &options);
+                let verdict =
+                    verdict.unwrap_or_else(|| engine.check_with(&record.shipment, &options));
                 let text = output::explanation(&record, &verdict, engine);
                 stdout.write_all(text.as_bytes())?;
                 stdout.flush()?;

@@ -1,8 +1,9 @@
-//! Generates `examples/data/kz-exports-2022-2023.csv`: a synthetic but realistic sample of
-//! export declarations from Kazakhstan, June 2022 to December 2023.
+//! Generates `examples/data/kz-trade-2021-2023.csv`: a synthetic but realistic sample of
+//! trade declarations around Kazakhstan: exports from Kazakhstan from June 2022 to December
+//! 2023, the pre-war baseline year 2021, and the imports and EU exports that history rules read.
 //!
 //! ```text
-//! cargo run --example generate-sample > examples/data/kz-exports-2022-2023.csv
+//! cargo run --example generate-sample > examples/data/kz-trade-2021-2023.csv
 //! ```
 //!
 //! The output is a pure function of the seed below (ChaCha8, portable across platforms and
@@ -19,7 +20,17 @@
 //!   dual-use licence, some without, some whose end user differs from the consignee or is a
 //!   freight forwarder; drones declared as toys (9503);
 //! - a handful of malformed records (impossible dates, letters in HS codes, unknown countries,
-//!   missing fields, negative values, short lines), which an audit must report, not drop.
+//!   missing fields, negative values, short lines), which an audit must report, not drop;
+//! - the history patterns of the record: a 2021 baseline year (chips to Russia worth about USD
+//!   12,000 in all, no washing machines to Russia, no drones), against which the exports of
+//!   2022-2023 spike; drones (and chips) imported from China into Kazakhstan, some of them
+//!   sent on to Russia by the importer within weeks, some imported for a named end user other
+//!   than the importer ("ghost trade"); consignees new to the trade receiving high priority goods;
+//!   and exports from Germany and France to Kazakhstan of washing machines and chips against
+//!   their 2021 totals (the EU quota proposal).
+//!
+//! The 2022-2023 exports are drawn first, from the seed, as before the history patterns were
+//! added; the patterns come from streams of their own, so adding them changed no earlier record.
 //!
 //! Company names are invented. HS codes are real HS 2022 subheadings, extended to 10 digits as
 //! the EAEU's TN VED writes them.
@@ -204,6 +215,327 @@ fn month_date(month: usize, day: u32) -> String {
     format!("{year}-{m:02}-{:02}", day.min(last))
 }
 
+/// A date of 2021, month 1 to 12.
+fn date_2021(month: u32, day: u32) -> String {
+    let last = match month {
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    format!("2021-{month:02}-{:02}", day.min(last))
+}
+
+/// A date `days` after `date` (YYYY-MM-DD), or `None` after the end of 2023.
+fn days_after(date: &str, days: i64) -> Option<String> {
+    let d = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    let later = d.checked_add_signed(chrono::Duration::days(days))?;
+    (later <= chrono::NaiveDate::from_ymd_opt(2023, 12, 31)?).then(|| later.to_string())
+}
+
+/// One CSV line of the sample's columns.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the columns of a record, in order"
+)]
+fn line(
+    id: &str,
+    date: &str,
+    hs: &str,
+    description: &str,
+    origin: &str,
+    from: &str,
+    to: &str,
+    parties: (&str, &str, &str),
+    cents: u64,
+    currency: &str,
+    quantity: u32,
+) -> (String, String) {
+    let (consignor, consignee, end_user) = parties;
+    let transit = if to == "BY" { "RU" } else { "" };
+    (
+        date.to_owned(),
+        format!(
+            "{id},{date},{hs},\"{description}\",{origin},{from},{to},{transit},\"{consignor}\",\"{consignee}\",\"{end_user}\",{}.{:02},{currency},{quantity},pcs,",
+            cents / 100,
+            cents % 100
+        ),
+    )
+}
+
+/// A TN VED code of 10 digits for an HS subheading.
+fn tnved(code6: &str, rng: &mut ChaCha8Rng) -> String {
+    format!(
+        "{}.{}.{:04}",
+        &code6[..4],
+        &code6[4..],
+        rng.random_range(0..10) * 10
+    )
+}
+
+/// The records history rules read: the 2021 baseline year, imports into Kazakhstan and what
+/// their importers sent on, new consignees, and exports from the EU to Kazakhstan.
+fn history_patterns(rows: &mut Vec<(String, String)>) {
+    // The baseline year: Kazakh goods as usual, chips to Russia worth about USD 12,000 in all
+    // (as reported), other high priority goods at their pre-war pace, no washing machines and
+    // no drones to Russia.
+    let mut rng = ChaCha8Rng::seed_from_u64(SEED + 2021);
+    let commodities = &KINDS[5];
+    let components = &KINDS[6];
+    for month in 1..=12u32 {
+        for n in 0..30 {
+            let (code6, description) = pick(&mut rng, commodities.codes);
+            let destination = pick(&mut rng, &["CN", "RU", "IT", "NL", "TR", "UZ", "CH"]);
+            let quantity = rng.random_range(commodities.quantity.0..=commodities.quantity.1);
+            let price = u64::from(rng.random_range(20_000..=900_000u32));
+            rows.push(line(
+                &format!("KZB-2021-5{month:02}{n:03}"),
+                &date_2021(month, rng.random_range(1..=31)),
+                &tnved(code6, &mut rng),
+                description,
+                "KZ",
+                "KZ",
+                destination,
+                (pick(&mut rng, CONSIGNORS), pick(&mut rng, CONSIGNEES), ""),
+                price * u64::from(quantity),
+                "USD",
+                quantity,
+            ));
+        }
+        for n in 0..6 {
+            let (code6, description) = pick(&mut rng, components.codes);
+            let consignee = pick(&mut rng, CONSIGNEES);
+            let quantity = rng.random_range(5..=800u32);
+            rows.push(line(
+                &format!("KZB-2021-6{month:02}{n:03}"),
+                &date_2021(month, rng.random_range(1..=31)),
+                &tnved(code6, &mut rng),
+                description,
+                pick(&mut rng, components.origins),
+                "KZ",
+                pick(&mut rng, components.destinations),
+                (pick(&mut rng, CONSIGNORS), consignee, consignee),
+                u64::from(rng.random_range(1_500..=300_000u32)) * u64::from(quantity),
+                "USD",
+                quantity,
+            ));
+        }
+    }
+    for (n, (month, cents)) in [(2, 310_000u64), (5, 295_000), (8, 302_500), (11, 290_000)]
+        .into_iter()
+        .enumerate()
+    {
+        rows.push(line(
+            &format!("KZB-2021-0{month:02}{n:03}"),
+            &date_2021(month, 14),
+            "8542.31.0000",
+            "Microcontrollers, 32-bit ARM",
+            "TW",
+            "KZ",
+            "RU",
+            (
+                "Steppe Electronics LLP",
+                "OOO Technoservice",
+                "OOO Technoservice",
+            ),
+            cents * 10,
+            "USD",
+            10,
+        ));
+    }
+    for n in 0..6u32 {
+        rows.push(line(
+            &format!("KZB-2021-1{:02}{n:03}", 2 * n + 1),
+            &date_2021(2 * n + 1, 9),
+            "8450.11.0000",
+            "Washing machines, fully automatic, 7 kg",
+            "KR",
+            "KZ",
+            "KG",
+            (
+                "Almaty Import-Export LLP",
+                "Bishkek Trade House",
+                "Bishkek Trade House",
+            ),
+            u64::from(rng.random_range(3_000_000..=9_000_000u32)),
+            "USD",
+            rng.random_range(20..=60),
+        ));
+    }
+
+    // Drones and chips imported from China into Kazakhstan; about half sent on to Russia by
+    // the importer within weeks, some imported for a named end user other than the importer.
+    let mut rng = ChaCha8Rng::seed_from_u64(SEED + 1);
+    let importers = [
+        "Steppe Electronics LLP",
+        "Nur Logistics LLP",
+        "Astana Trade Hub LLP",
+    ];
+    let end_users = [
+        "Kazakh Agrarian Technical University",
+        "Almaty Mapping Services LLP",
+    ];
+    let goods = [
+        (
+            "880621",
+            "Quadcopter, take-off weight under 250 g",
+            40_000..=90_000u32,
+        ),
+        ("880622", "Quadcopter with camera, 1.2 kg", 90_000..=450_000),
+        ("854231", "Microcontrollers, 32-bit ARM", 300..=4_000),
+    ];
+    for month in 0..19usize {
+        for n in 0..2 {
+            let date = month_date(month, rng.random_range(1..=28));
+            let (code6, description, price) = goods[rng.random_range(0..goods.len())].clone();
+            let importer = pick(&mut rng, &importers);
+            let ghost = rng.random_bool(0.3);
+            let end_user = if ghost {
+                pick(&mut rng, &end_users)
+            } else {
+                importer
+            };
+            let quantity = rng.random_range(20..=120u32);
+            let cents = u64::from(rng.random_range(price)) * u64::from(quantity);
+            let hs = tnved(code6, &mut rng);
+            rows.push(line(
+                &format!("KZM-{}-{month:02}{n}", &date[..4]),
+                &date,
+                &hs,
+                description,
+                "CN",
+                "CN",
+                "KZ",
+                ("Shenzhen Sky Electronics Co", importer, end_user),
+                cents,
+                "USD",
+                quantity,
+            ));
+            if rng.random_bool(0.5)
+                && let Some(later) = days_after(&date, rng.random_range(10..=80))
+            {
+                rows.push(line(
+                    &format!("KZR-{}-{month:02}{n}", &later[..4]),
+                    &later,
+                    &hs,
+                    description,
+                    "CN",
+                    "KZ",
+                    pick(&mut rng, &["RU", "RU", "BY"]),
+                    (importer, "OOO Vector Components", "OOO Vector Components"),
+                    cents + cents / 5,
+                    "USD",
+                    quantity,
+                ));
+            }
+        }
+    }
+
+    // Consignees new to the trade, receiving high priority goods.
+    let newcomers = [
+        ("2022-09-12", "OOO Granit Trade", "RU"),
+        ("2022-11-03", "Arctic Components LLC", "RU"),
+        ("2023-02-20", "Tashkent Smart Devices LLC", "UZ"),
+        ("2023-05-08", "OOO Severnaya Elektronika", "RU"),
+        ("2023-08-29", "Minsk Precision Parts LLC", "BY"),
+        ("2023-11-14", "OOO Volga Microsystems", "RU"),
+    ];
+    for (n, (date, consignee, destination)) in newcomers.into_iter().enumerate() {
+        let (code6, description) = pick(&mut rng, KINDS[0].codes);
+        let quantity = rng.random_range(500..=2_000u32);
+        rows.push(line(
+            &format!("KZN-{}-{n:03}", &date[..4]),
+            date,
+            &tnved(code6, &mut rng),
+            description,
+            pick(&mut rng, KINDS[0].origins),
+            "KZ",
+            destination,
+            (pick(&mut rng, CONSIGNORS), consignee, consignee),
+            u64::from(rng.random_range(3_000..=9_000u32)) * u64::from(quantity),
+            "USD",
+            quantity,
+        ));
+    }
+
+    // Exports from the EU to Kazakhstan: 2021 (the proposal's baseline), then 2023.
+    let mut rng = ChaCha8Rng::seed_from_u64(SEED + 27);
+    for (n, month) in [2u32, 5, 8, 11].into_iter().enumerate() {
+        rows.push(line(
+            &format!("EUX-2021-1{n:03}"),
+            &date_2021(month, 17),
+            "8450.11.0000",
+            "Washing machines, fully automatic, 8 kg",
+            "DE",
+            "DE",
+            "KZ",
+            (
+                "Rhein Haushaltgeraete GmbH",
+                "Almaty Import-Export LLP",
+                "Almaty Import-Export LLP",
+            ),
+            u64::from(rng.random_range(4_500_000..=5_500_000u32)),
+            "EUR",
+            100,
+        ));
+    }
+    rows.push(line(
+        "EUX-2021-0000",
+        &date_2021(6, 3),
+        "8542.31.0000",
+        "Microcontrollers, automotive",
+        "DE",
+        "DE",
+        "KZ",
+        (
+            "Dresden Halbleiter AG",
+            "Steppe Electronics LLP",
+            "Steppe Electronics LLP",
+        ),
+        9_000_000,
+        "EUR",
+        3_000,
+    ));
+    for month in 7..19usize {
+        let date = month_date(month, rng.random_range(1..=28));
+        rows.push(line(
+            &format!("EUX-{}-1{month:02}", &date[..4]),
+            &date,
+            "8450.11.0000",
+            "Washing machines, fully automatic, 8 kg",
+            "DE",
+            "DE",
+            "KZ",
+            (
+                "Rhein Haushaltgeraete GmbH",
+                "Almaty Import-Export LLP",
+                "Almaty Import-Export LLP",
+            ),
+            u64::from(rng.random_range(4_000_000..=6_000_000u32)),
+            "EUR",
+            100,
+        ));
+        if month % 3 == 0 {
+            rows.push(line(
+                &format!("EUX-{}-2{month:02}", &date[..4]),
+                &date,
+                "8542.32.0000",
+                "DRAM memory chips",
+                "FR",
+                "FR",
+                "KZ",
+                (
+                    "Grenoble Memoire SAS",
+                    "Astana Trade Hub LLP",
+                    "Astana Trade Hub LLP",
+                ),
+                u64::from(rng.random_range(2_000_000..=4_000_000u32)),
+                "EUR",
+                2_000,
+            ));
+        }
+    }
+}
+
 fn pick<T: Copy>(rng: &mut ChaCha8Rng, items: &[T]) -> T {
     items[rng.random_range(0..items.len())]
 }
@@ -274,6 +606,7 @@ fn main() {
             }
         }
     }
+    history_patterns(&mut rows);
     rows.sort();
 
     // A handful of malformed records, each wrong in one way, at fixed places.

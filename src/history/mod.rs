@@ -226,6 +226,11 @@ impl History {
         self.aggregates.add(facts);
     }
 
+    /// Adds aggregates computed elsewhere (a partition, a stored history).
+    pub fn merge(&mut self, aggregates: &Aggregates) {
+        self.aggregates.merge(aggregates);
+    }
+
     /// What a check reads.
     pub fn view(&self) -> View<'_> {
         View::of(&self.aggregates).with_statistics(&self.statistics)
@@ -254,9 +259,16 @@ pub struct Replay<'a> {
 impl<'a> Replay<'a> {
     /// A replay over the history of the whole input.
     pub fn new(full: &'a History) -> Replay<'a> {
+        Replay::after(full, Aggregates::new())
+    }
+
+    /// A replay of an input that comes after the records of `earlier` (a stored history):
+    /// those count as before every record of the input, on their own dates too. `full` holds
+    /// them and the whole input.
+    pub fn after(full: &'a History, earlier: Aggregates) -> Replay<'a> {
         Replay {
             full,
-            same_day: Aggregates::new(),
+            same_day: earlier,
         }
     }
 

@@ -371,6 +371,42 @@ where
     })
 }
 
+/// Checks the records of an input in order against the history of the whole input (built
+/// first, see [`crate::history`]): what [`check_records`] does for rule books with history
+/// rules. Records that could not be read are passed through and add nothing to history.
+pub fn check_records_replayed<'a, 'r, I>(
+    engine: &'a Engine,
+    records: I,
+    replay: &'r mut crate::history::Replay<'_>,
+    options: &'a CheckOptions,
+) -> impl Iterator<Item = Checked<'a>> + 'r
+where
+    I: IntoIterator<Item = Result<Record, RecordError>> + 'r,
+    'a: 'r,
+{
+    records.into_iter().map(move |record| match record {
+        Ok(record) => {
+            let verdict = engine.replay(replay, &record.shipment, options);
+            Checked::Verdict { record, verdict }
+        }
+        Err(error) => Checked::Invalid(error),
+    })
+}
+
+/// Adds every record an input holds to a history (the first pass of an audit with history
+/// rules); records that cannot be read add nothing. Returns how many were added.
+pub fn record_all<I>(engine: &Engine, records: I, history: &mut crate::history::History) -> u64
+where
+    I: IntoIterator<Item = Result<Record, RecordError>>,
+{
+    let mut n = 0;
+    for record in records.into_iter().flatten() {
+        engine.record(history, &record.shipment);
+        n += 1;
+    }
+    n
+}
+
 /// One record's result as an audit writes it: the record's id and line, and its verdict, or
 /// why it could not be read (`decision` is then `invalid`, never an allowed record). Its JSON
 /// form, one object per input record, is part of the contract (`docs/verdict.schema.json`).

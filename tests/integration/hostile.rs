@@ -549,7 +549,7 @@ fn with_closed(name: &str, args: &[&str], close_stdout: bool) -> (Option<i32>, S
 
 #[test]
 fn closed_pipes_end_every_example_quietly() {
-    const SAMPLE: &str = "examples/data/kz-exports-2022-2023.csv";
+    const SAMPLE: &str = "examples/data/kz-trade-2021-2023.csv";
     let cases: [(&str, &[&str]); 6] = [
         (
             "audit",
