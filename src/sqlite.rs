@@ -206,6 +206,14 @@ impl SqliteHistory {
         Ok(self.len()? == 0)
     }
 
+    /// Whether SQLite finds the file sound (`PRAGMA integrity_check`).
+    pub fn integrity_check(&self) -> Result<bool, SqliteError> {
+        let result: String = self
+            .connection
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        Ok(result == "ok")
+    }
+
     /// The aggregates recomputed from the stored records, to check the stored ones against.
     pub fn recompute(&self, engine: &Engine) -> Result<Aggregates, SqliteError> {
         rebuild(&self.connection, engine)

@@ -9,6 +9,7 @@ mod common;
 mod exits;
 mod explain;
 mod golden;
+mod history;
 mod hostile;
 mod layout;
 mod props;

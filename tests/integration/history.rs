@@ -1,0 +1,515 @@
+//! History rules: the semantics of "the history before a record" held against independent
+//! computations, the stores against each other, a writer killed mid-batch, and the audit's
+//! history options.
+
+use std::process::{Command, Stdio};
+
+use export_control::history::{Aggregates, History, Replay};
+use export_control::read;
+use export_control::sqlite::SqliteHistory;
+use export_control::{CheckOptions, Engine, Outcome, Shipment, Verdict};
+use proptest::prelude::*;
+
+use crate::audit::example;
+use crate::common::{engine_of, rule_set, shipped};
+
+const SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/examples/data/kz-trade-2021-2023.csv"
+);
+
+/// The valid records of the sample, in input order.
+fn sample() -> Vec<Shipment> {
+    read::csv(std::io::BufReader::new(std::fs::File::open(SAMPLE).unwrap()))
+        .unwrap()
+        .flatten()
+        .map(|r| r.shipment)
+        .collect()
+}
+
+/// A verdict as the tests compare them: the decision and each rule's outcome and reasons.
+fn key(v: &Verdict<'_>) -> String {
+    serde_json::to_string(&v.matches).unwrap() + &v.decision.to_string()
+}
+
+/// The verdicts of the records through a replay: the whole input recorded first, then each
+/// record checked in input order.
+fn replayed(engine: &Engine, records: &[Shipment]) -> Vec<String> {
+    let mut full = History::new();
+    for s in records {
+        engine.record(&mut full, s);
+    }
+    let mut replay = Replay::new(&full);
+    let options = CheckOptions::default();
+    records
+        .iter()
+        .map(|s| key(&engine.replay(&mut replay, s, &options)))
+        .collect()
+}
+
+/// The verdicts of the records checked one at a time against a `History`, in date order
+/// (stable: same-date records keep their input order), each recorded after its check: the
+/// semantics written out as plainly as it can be.
+fn incremental(engine: &Engine, records: &[Shipment]) -> Vec<String> {
+    let mut order: Vec<usize> = (0..records.len()).collect();
+    order.sort_by_key(|&i| records[i].date);
+    let mut history = History::new();
+    let mut out = vec![String::new(); records.len()];
+    for i in order {
+        out[i] = key(&engine.check_against(&records[i], &history));
+        engine.record(&mut history, &records[i]);
+    }
+    out
+}
+
+#[test]
+fn the_sample_audit_equals_an_incremental_replay_in_date_order() {
+    let engine = shipped();
+    let records = sample();
+    assert!(records.len() > 2_800);
+    let two_pass = replayed(&engine, &records);
+    assert_eq!(two_pass, incremental(&engine, &records));
+    // Each history rule fires somewhere in the sample.
+    let all = two_pass.join("\n");
+    for rule in [
+        "kz-spike-to-eaeu",
+        "kz-reexport-of-recent-import",
+        "kz-new-consignee-chpl",
+        "eu-quota-kz-cannibalisable",
+    ] {
+        assert!(all.contains(&format!("\"rule\":\"{rule}\"")), "{rule}");
+    }
+    // The ghost-trade pattern is named.
+    assert!(all.contains("not the consignor (goods declared for someone else)"));
+    // A statistics file gave a baseline, and says so.
+    assert!(all.contains("kz-ru-washing-machines-2021.statistics.csv"));
+}
+
+#[test]
+fn the_audit_binary_gives_the_replayed_verdicts() {
+    // The rules as the binary names them (relative to the crate, where it runs).
+    let engine = Engine::from_path("rules").unwrap();
+    let records = sample();
+    let expected = replayed(&engine, &records);
+    let output = example("audit")
+        .args([
+            "--rules",
+            "rules",
+            "--shipments",
+            SAMPLE,
+            "--format",
+            "jsonl",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    let got: Vec<String> = text
+        .lines()
+        .filter_map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (v["decision"] != "invalid").then(|| {
+                serde_json::to_string(&v["matches"]).unwrap() + v["decision"].as_str().unwrap()
+            })
+        })
+        .collect();
+    // The binary writes `text` beside every reason; compare the reasons' data alone.
+    let strip = |s: &str| {
+        let mut v: serde_json::Value =
+            serde_json::from_str(&s[..s.rfind(']').unwrap() + 1]).unwrap();
+        strip_text(&mut v);
+        v.to_string() + &s[s.rfind(']').unwrap() + 1..]
+    };
+    assert_eq!(got.len(), expected.len());
+    for (g, e) in got.iter().zip(&expected) {
+        assert_eq!(strip(g), strip(e));
+    }
+}
+
+fn strip_text(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(map) => {
+            map.remove("text");
+            map.values_mut().for_each(strip_text);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(strip_text),
+        _ => {}
+    }
+}
+
+/// Rules of every history kind with low thresholds, so that small generated histories make
+/// them fire and not fire.
+fn small_rules() -> Engine {
+    let rules = r#"
+[[rule]]
+id = "t-spike"
+verdict = "review"
+title = "spike"
+citation = "test"
+when = { hs_code = ["8542"], destination = ["RU"] }
+history = { kind = "spike", measure = "value", currency = "USD", by = ["hs6", "destination"], window_days = 10, baseline_year = 2021, ratio = 2, floor = 100 }
+
+[[rule]]
+id = "t-quota"
+verdict = "review"
+title = "quota"
+citation = "test"
+when = { hs_code = ["8542", "8450"] }
+history = { kind = "quota", measure = "value", currency = "USD", by = ["export_country", "hs6"], cap_factor = 1, baseline_year = 2021 }
+
+[[rule]]
+id = "t-new"
+verdict = "review"
+title = "new consignee"
+citation = "test"
+when = { hs_code = ["8542"] }
+history = { kind = "new_party", party = "consignee", days = 20, measure = "value", currency = "USD", floor = 50 }
+
+[[rule]]
+id = "t-reexport"
+verdict = "review"
+title = "re-export"
+citation = "test"
+when = { hs_code = ["8542", "8450"], destination = ["RU"] }
+history = { kind = "reexport", days = 15 }
+"#;
+    engine_of(&[("t.toml", &rule_set("t", "scope = \"any_exporter\"", rules))])
+}
+
+fn arb_record() -> impl Strategy<Value = Shipment> {
+    (
+        prop_oneof![Just(2021), Just(2022)],
+        1u32..=40,
+        prop::sample::select(vec!["854231", "854232", "845011"]),
+        prop::sample::select(vec![("KZ", "RU"), ("CN", "KZ"), ("KZ", "KG")]),
+        prop::sample::select(vec!["A", "B", "C"]),
+        prop::sample::select(vec!["A", "B", "C", "D"]),
+        prop::option::of(0u32..400),
+        prop::sample::select(vec!["USD", "USD", "EUR"]),
+    )
+        .prop_map(
+            |(year, day, hs, (from, to), consignor, consignee, value, currency)| {
+                let date = chrono::NaiveDate::from_ymd_opt(year, 3, 1).unwrap()
+                    + chrono::Days::new(u64::from(day));
+                let mut s = Shipment::new(
+                    "r",
+                    date,
+                    hs.parse().unwrap(),
+                    from.parse().unwrap(),
+                    to.parse().unwrap(),
+                );
+                s.consignor = Some(consignor.to_owned());
+                s.consignee = Some(consignee.to_owned());
+                s.value = value.map(Into::into);
+                s.currency = Some(currency.to_owned());
+                s
+            },
+        )
+}
+
+fn arb_records() -> impl Strategy<Value = Vec<Shipment>> {
+    prop::collection::vec(arb_record(), 1..40).prop_map(|mut records| {
+        for (i, s) in records.iter_mut().enumerate() {
+            s.id = format!("R{i}");
+        }
+        records
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// The two-pass replay of an audit gives each record the verdict of the plain incremental
+    /// check in date order.
+    #[test]
+    fn replay_equals_incremental_check(records in arb_records()) {
+        let engine = small_rules();
+        prop_assert_eq!(replayed(&engine, &records), incremental(&engine, &records));
+    }
+
+    /// Shuffling records of different dates (same-date records keep their order) changes no
+    /// verdict.
+    #[test]
+    fn shuffling_dates_changes_no_verdict(records in arb_records(), seed in any::<u64>()) {
+        let engine = small_rules();
+        let before = replayed(&engine, &records);
+        let mut order: Vec<usize> = (0..records.len()).collect();
+        // A permutation from the seed, then same-date records back in their input order.
+        order.sort_by_key(|&i| (i as u64).wrapping_mul(seed | 1).rotate_left(17));
+        let mut by_date: std::collections::BTreeMap<_, Vec<usize>> = Default::default();
+        for &i in &order {
+            by_date.entry(records[i].date).or_default().push(i);
+        }
+        for list in by_date.values_mut() {
+            list.sort_unstable();
+            list.reverse();
+        }
+        let order: Vec<usize> = order
+            .iter()
+            .map(|&i| by_date.get_mut(&records[i].date).unwrap().pop().unwrap())
+            .collect();
+        let shuffled: Vec<Shipment> = order.iter().map(|&i| records[i].clone()).collect();
+        let after = replayed(&engine, &shuffled);
+        for (k, &i) in order.iter().enumerate() {
+            prop_assert_eq!(&after[k], &before[i], "record {}", i);
+        }
+    }
+
+    /// Aggregates computed over any split of the input and merged equal one pass.
+    #[test]
+    fn merged_partitions_equal_one_pass(records in arb_records(), cut in any::<prop::sample::Index>()) {
+        let engine = small_rules();
+        let cut = cut.index(records.len() + 1);
+        let mut one = Aggregates::new();
+        for s in &records {
+            one.add(&engine.facts(s));
+        }
+        let (mut left, mut right) = (Aggregates::new(), Aggregates::new());
+        for s in &records[..cut] {
+            left.add(&engine.facts(s));
+        }
+        for s in records[cut..].iter().rev() {
+            right.add(&engine.facts(s));
+        }
+        right.merge(&left);
+        prop_assert_eq!(right, one);
+    }
+
+    /// The SQLite store holds what the memory store holds, and what its records recompute to.
+    #[test]
+    fn sqlite_equals_memory(records in arb_records(), batch in 1usize..8) {
+        let engine = small_rules();
+        let mut memory = History::new();
+        let mut sqlite = SqliteHistory::open_in_memory(&engine).unwrap();
+        for chunk in records.chunks(batch) {
+            for s in chunk {
+                engine.record(&mut memory, s);
+            }
+            sqlite.record_batch(&engine, chunk).unwrap();
+        }
+        prop_assert_eq!(sqlite.history().aggregates(), memory.aggregates());
+        prop_assert_eq!(&sqlite.recompute(&engine).unwrap(), memory.aggregates());
+        for s in &records {
+            prop_assert_eq!(
+                key(&sqlite.check(&engine, s)),
+                key(&engine.check_against(s, &memory))
+            );
+        }
+    }
+
+    /// A record added to the history before a record (outside the baseline year) never lowers
+    /// that record's spike or quota outcome: totals only grow.
+    #[test]
+    fn more_history_never_lowers_a_spike_or_quota(
+        records in arb_records(),
+        target in arb_record(),
+        extra in arb_record(),
+    ) {
+        let engine = small_rules();
+        let mut target = target;
+        target.date = chrono::NaiveDate::from_ymd_opt(2022, 4, 15).unwrap();
+        let mut extra = extra;
+        extra.date = chrono::NaiveDate::from_ymd_opt(2022, 4, 10).unwrap();
+        let mut history = History::new();
+        for s in &records {
+            engine.record(&mut history, s);
+        }
+        let before = engine.check_against(&target, &history);
+        engine.record(&mut history, &extra);
+        let after = engine.check_against(&target, &history);
+        for rule in ["t-spike", "t-quota"] {
+            let fired = |v: &Verdict<'_>| {
+                v.matches.iter().any(|m| *m.rule == *rule && m.outcome == Outcome::Fired)
+            };
+            prop_assert!(!fired(&before) || fired(&after), "{} stopped firing", rule);
+        }
+    }
+}
+
+#[test]
+fn a_database_opened_with_other_rules_recomputes_its_aggregates() {
+    let dir = std::env::temp_dir().join(format!("ec-history-rules-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("h.sqlite");
+    let records = sample();
+    let shipped = shipped();
+    {
+        let mut db = SqliteHistory::open(&path, &shipped).unwrap();
+        db.record_batch(&shipped, &records[..500]).unwrap();
+    }
+    let other = small_rules();
+    let db = SqliteHistory::open(&path, &other).unwrap();
+    let mut expected = Aggregates::new();
+    for s in &records[..500] {
+        expected.add(&other.facts(s));
+    }
+    assert_eq!(db.history().aggregates(), &expected);
+    assert_eq!(db.len().unwrap(), 500);
+    drop(db);
+    // Back to the shipped rules: the shipped aggregates again.
+    let db = SqliteHistory::open(&path, &shipped).unwrap();
+    assert_eq!(db.history().aggregates(), &db.recompute(&shipped).unwrap());
+    assert!(db.integrity_check().unwrap());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Run as a child by [`a_writer_killed_mid_batch_loses_only_that_batch`]: records batches of
+/// the sample into the database named by the environment, forever.
+#[test]
+fn sqlite_writer_child() {
+    let Some(path) = std::env::var_os("EXPORT_CONTROL_WRITER_DB") else {
+        return;
+    };
+    let engine = shipped();
+    let records = sample();
+    let mut db = SqliteHistory::open(&path, &engine).unwrap();
+    loop {
+        for chunk in records.chunks(250) {
+            db.record_batch(&engine, chunk).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_writer_killed_mid_batch_loses_only_that_batch() {
+    let dir = std::env::temp_dir().join(format!("ec-history-kill-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("h.sqlite");
+    let engine = shipped();
+    for round in 0..3 {
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "history::sqlite_writer_child", "--nocapture"])
+            .env("EXPORT_CONTROL_WRITER_DB", &path)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Long enough for some batches to commit, at a moment no one chose.
+        std::thread::sleep(std::time::Duration::from_millis(1200 + 350 * round));
+        child.kill().unwrap(); // SIGKILL: no destructor, no rollback of our own
+        child.wait().unwrap();
+        let db = SqliteHistory::open(&path, &engine).unwrap();
+        assert!(db.integrity_check().unwrap(), "round {round}");
+        let n = db.len().unwrap();
+        assert!(n > 0, "round {round}: nothing committed");
+        // Whole batches only: the writer cycles through the sample in batches of 250 (its
+        // last one short, which completes a cycle).
+        let per_cycle = sample().len() as u64;
+        assert_eq!(
+            (n % per_cycle) % 250,
+            0,
+            "round {round}: {n} records is not a whole number of batches"
+        );
+        // The stored aggregates are exactly those of the stored records.
+        assert_eq!(db.history().aggregates(), &db.recompute(&engine).unwrap());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Audits half of the sample into a history database, then the other half against it: the
+/// second half gets the verdicts a single audit of the whole sample gives it.
+#[test]
+fn an_audit_continues_from_its_history_database() {
+    let dir = std::env::temp_dir().join(format!("ec-history-db-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = std::fs::read_to_string(SAMPLE).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let body: Vec<&str> = lines.collect();
+    let (first, second) = body.split_at(body.len() / 2);
+    let write = |name: &str, rows: &[&str]| {
+        let path = dir.join(name);
+        std::fs::write(&path, format!("{header}\n{}\n", rows.join("\n"))).unwrap();
+        path
+    };
+    let (a, b) = (write("a.csv", first), write("b.csv", second));
+    let db = dir.join("h.sqlite");
+    let run = |input: &std::path::Path, with_db: bool| {
+        let mut command = example("audit");
+        command.args(["--rules", "rules", "--format", "jsonl", "--shipments"]);
+        command.arg(input);
+        if with_db {
+            command.arg("--history-db").arg(&db);
+        }
+        let output = command.output().unwrap();
+        assert!(
+            matches!(output.status.code(), Some(0 | 1)),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let whole = run(std::path::Path::new(SAMPLE), false);
+    run(&a, true);
+    let continued = run(&b, true);
+    let matches = |line: &str| {
+        let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+        strip_text(&mut v["matches"]);
+        (v["id"].clone(), v["decision"].clone(), v["matches"].clone())
+    };
+    let whole: Vec<_> = whole.lines().map(matches).collect();
+    let continued: Vec<_> = continued.lines().map(matches).collect();
+    assert_eq!(&whole[whole.len() - continued.len()..], &continued[..]);
+    let engine = shipped();
+    let stored = SqliteHistory::open(&db, &engine).unwrap();
+    assert_eq!(stored.len().unwrap() as usize, sample().len());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_baseline_file_raises_the_baseline_and_says_so() {
+    let dir = std::env::temp_dir().join(format!("ec-history-baseline-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("in.csv");
+    std::fs::write(
+        &input,
+        "id,date,hs_code,origin,export_country,destination,consignor,consignee,value,currency\n\
+         C-1,2023-11-15,854231,TW,KZ,RU,Steppe LLP,OOO Vector,60000,USD\n",
+    )
+    .unwrap();
+    let stats = dir.join("kz.statistics.csv");
+    std::fs::write(
+        &stats,
+        "period,reporter,partner,hs_code,value,currency\n2021,KZ,RU,854231,1200000,USD\n",
+    )
+    .unwrap();
+    let spike = |extra: &[&std::ffi::OsStr]| {
+        let output = example("audit")
+            .args(["--rules", "rules", "--format", "jsonl", "--shipments"])
+            .arg(&input)
+            .args(extra)
+            .output()
+            .unwrap();
+        let v: serde_json::Value =
+            serde_json::from_slice(output.stdout.split(|b| *b == b'\n').next().unwrap()).unwrap();
+        v["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["rule"] == "kz-spike-to-eaeu")
+            .cloned()
+    };
+    let without = spike(&[]).expect("a spike against a zero baseline");
+    assert_eq!(without["outcome"], "fired");
+    assert!(spike(&["--baseline".as_ref(), stats.as_os_str()]).is_none());
+    // A bad statistics file is an error naming its line and column, exit 2.
+    std::fs::write(
+        &stats,
+        "period,reporter,partner,hs_code,value,currency\n2021,KZ,XX,854231,1,USD\n",
+    )
+    .unwrap();
+    let output = example("audit")
+        .args(["--rules", "rules", "--shipments"])
+        .arg(&input)
+        .arg("--baseline")
+        .arg(&stats)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("kz.statistics.csv:2:9"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
