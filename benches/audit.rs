@@ -78,8 +78,9 @@ fn data_file() -> PathBuf {
     path
 }
 
-/// The sample year (`examples/data/kz-trade-2021-2023.csv`, 2,310 records, about a quarter
-/// of them not allowed) repeated to about 1,000,000 records, each copy's ids made unique.
+/// The sample (`examples/data/kz-trade-2021-2023.csv`, 2,832 records) repeated to about
+/// 1,000,000 records, each copy's ids made unique. (Delete `target/bench-data/sample-1m.csv`
+/// after the sample changes.)
 fn sample_file() -> (PathBuf, usize) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
     let path = dir.join("sample-1m.csv");
@@ -261,4 +262,79 @@ fn audit_sample_year_jsonl(bencher: divan::Bencher<'_, '_>) {
             }
             assert_eq!(count, records);
         });
+}
+
+/// The audit of the sample repeated, JSON Lines out, as `audit_sample_year_jsonl`, against a
+/// rule book: the same loop for the three audits below.
+fn audit_sample_jsonl(bencher: divan::Bencher<'_, '_>, engine: &Engine, history: bool) {
+    let (path, records) = sample_file();
+    let options = CheckOptions::default();
+    let digest = engine.digest();
+    bencher
+        .counter(ItemsCount::new(records))
+        .counter(BytesCount::new(file_len(&path)))
+        .bench_local(|| {
+            let open =
+                || read::open(&path, &export_control::read::ReadOptions::default()).expect("open");
+            let mut full = export_control::history::History::new();
+            if history {
+                read::record_all(engine, open(), &mut full);
+            }
+            let mut replay = export_control::history::Replay::new(&full);
+            let checked: Box<dyn Iterator<Item = Checked<'_>>> = if history {
+                Box::new(read::check_records_replayed(
+                    engine,
+                    open(),
+                    &mut replay,
+                    &options,
+                ))
+            } else {
+                Box::new(read::check_records(engine, open(), &options))
+            };
+            let mut sink = BufWriter::new(std::io::sink());
+            let mut count = 0usize;
+            for checked in checked {
+                let record = match checked {
+                    Checked::Verdict { record, verdict } => AuditRecord::checked(&record, verdict),
+                    Checked::Invalid(error) => AuditRecord::invalid(&error, digest),
+                };
+                serde_json::to_writer(&mut sink, &record).expect("write");
+                sink.write_all(b"\n").expect("write");
+                count += 1;
+            }
+            assert_eq!(count, records);
+        });
+}
+
+/// The shipped rules without the rule sets that hold history rules.
+fn without_history_rules() -> Engine {
+    let rules = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/rules"));
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(rules)
+        .expect("rules")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            name.ends_with(".toml")
+                && !name.ends_with(".tests.toml")
+                && !["kz-trade-baselines.toml", "eu-prewar-quota.toml"].contains(&name)
+        })
+        .collect();
+    paths.sort();
+    let engine = Engine::new(export_control::Rulebook::load_paths(&paths).expect("rules"));
+    assert!(!engine.has_history_rules());
+    engine
+}
+
+/// The sample audit without the history rule sets (one pass).
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn audit_sample_jsonl_without_history_rules(bencher: divan::Bencher<'_, '_>) {
+    audit_sample_jsonl(bencher, &without_history_rules(), false);
+}
+
+/// The sample audit with them, over the whole input: the first pass builds the history, the
+/// second replays the records in input order (what the audit command does).
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn audit_sample_jsonl_with_history_rules(bencher: divan::Bencher<'_, '_>) {
+    let engine = Engine::from_path(concat!(env!("CARGO_MANIFEST_DIR"), "/rules")).expect("rules");
+    audit_sample_jsonl(bencher, &engine, true);
 }

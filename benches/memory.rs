@@ -1,5 +1,7 @@
 //! Memory per rule: the bytes a loaded rule book and its compiled engine keep, at 1,000 and
-//! 10,000 generated rules, counted by a global allocator that wraps the system's.
+//! 10,000 generated rules; and memory of history: the bytes an in-memory history keeps per key
+//! and day, at 100,000 and 1,000,000 generated records under the shipped rules. Counted by a
+//! global allocator that wraps the system's.
 //!
 //! ```text
 //! cargo bench --bench memory
@@ -11,10 +13,13 @@
 
 #[path = "common/synth.rs"]
 mod synth;
+#[path = "common/trade.rs"]
+mod trade;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, Ordering};
 
+use export_control::history::History;
 use export_control::{Engine, Rulebook, Source};
 
 struct Counting;
@@ -78,5 +83,29 @@ fn main() {
     println!(
         "(per rule: everything the rule book and the engine keep, the rule files' text included, \
          which the rule book keeps for explanations and error rendering)"
+    );
+    println!();
+    println!(
+        "{:>9}  {:>12}  {:>12}  {:>14}",
+        "records", "entries", "history", "per entry"
+    );
+    let engine = Engine::from_path(concat!(env!("CARGO_MANIFEST_DIR"), "/rules")).expect("rules");
+    for n in [100_000, 1_000_000] {
+        let records = trade::records(n, 2021);
+        let before = LIVE.load(Ordering::SeqCst);
+        let mut history = History::new();
+        for s in &records {
+            engine.record(&mut history, s);
+        }
+        let bytes = LIVE.load(Ordering::SeqCst) - before;
+        let entries = history.aggregates().entries();
+        println!(
+            "{n:>9}  {entries:>12}  {bytes:>10} B  {:>12} B",
+            bytes / entries.max(1) as isize
+        );
+    }
+    println!(
+        "(entries: the days of each series, each party's first day in each role, each import key's days; the \
+         records themselves are not kept)"
     );
 }

@@ -102,8 +102,8 @@ pub struct Engine {
     history_rules: Vec<u32>,
     /// The roles in which new-party rules look parties up: history keeps their sightings.
     party_roles: Vec<PartyField>,
-    /// Whether a re-export rule needs the imports each consignee received.
-    keeps_arrivals: bool,
+    /// The re-export rules, by number: history keeps the imports of goods they may concern.
+    reexport_rules: Vec<u32>,
     /// The rule book's statistics files.
     statistics: Vec<Statistics>,
 }
@@ -155,15 +155,16 @@ impl Engine {
         let index = HsIndex::build(book.rules().map(|(_, rule)| &rule.when));
         let mut history_rules = Vec::new();
         let mut party_roles = Vec::new();
-        let mut keeps_arrivals = false;
+        let mut reexport_rules = Vec::new();
         for (number, (_, rule)) in book.rules().enumerate() {
             let Some(test) = &rule.history else { continue };
-            history_rules.push(u32::try_from(number).unwrap_or(u32::MAX));
+            let number = u32::try_from(number).unwrap_or(u32::MAX);
+            history_rules.push(number);
             match test.kind {
                 HistoryKind::NewParty { role, .. } if !party_roles.contains(&role) => {
                     party_roles.push(role);
                 }
-                HistoryKind::Reexport { .. } => keeps_arrivals = true,
+                HistoryKind::Reexport { .. } => reexport_rules.push(number),
                 _ => {}
             }
         }
@@ -176,7 +177,7 @@ impl Engine {
             index,
             history_rules,
             party_roles,
-            keeps_arrivals,
+            reexport_rules,
             statistics,
         }
     }
@@ -234,7 +235,16 @@ impl Engine {
             parties: Vec::new(),
             arrival: None,
         };
-        for &number in &self.history_rules {
+        // Only the history rules whose HS codes the record's may meet (the index's candidates).
+        let mut candidates: smallvec::SmallVec<[u32; 8]> = smallvec::SmallVec::new();
+        if !self.history_rules.is_empty() {
+            self.index.for_each_candidate(&shipment.hs_code, |number| {
+                if self.history_rules.contains(&number) {
+                    candidates.push(number);
+                }
+            });
+        }
+        for &number in &candidates {
             let (Some(compiled), Some((_, rule, _))) =
                 (self.compiled.get(number as usize), self.rule(number))
             else {
@@ -266,7 +276,7 @@ impl Engine {
                     Series {
                         rule: std::sync::Arc::clone(&rule.id),
                         key,
-                        unit: std::sync::Arc::from(measure.unit.as_str()),
+                        unit: std::sync::Arc::clone(&measure.unit),
                     },
                     amount,
                 ));
@@ -277,9 +287,10 @@ impl Engine {
                 facts.parties.push((role, history::party_key(name)));
             }
         }
-        if self.keeps_arrivals
-            && let Some(consignee) = &shipment.consignee
-        {
+        // An import matters to a re-export rule only if its goods could meet the rule's HS
+        // codes (the index's candidates for the code).
+        let may_be_reexported = candidates.iter().any(|n| self.reexport_rules.contains(n));
+        if may_be_reexported && let Some(consignee) = &shipment.consignee {
             let ghost = shipment
                 .end_user
                 .as_ref()

@@ -85,8 +85,8 @@ impl SqliteHistory {
                  amount TEXT NOT NULL, count INTEGER NOT NULL, overflowed INTEGER NOT NULL,
                  PRIMARY KEY (rule, key, unit, day));
              CREATE TABLE IF NOT EXISTS parties (
-                 role TEXT NOT NULL, name TEXT NOT NULL, day TEXT NOT NULL,
-                 PRIMARY KEY (role, name, day));
+                 role TEXT NOT NULL, name TEXT NOT NULL, first_day TEXT NOT NULL,
+                 PRIMARY KEY (role, name));
              CREATE TABLE IF NOT EXISTS arrivals (
                  country TEXT NOT NULL, consignee TEXT NOT NULL, hs6 TEXT NOT NULL, day TEXT NOT NULL,
                  count INTEGER NOT NULL, id TEXT NOT NULL, ghost_id TEXT, ghost_end_user TEXT,
@@ -254,12 +254,13 @@ fn write(tx: &Transaction<'_>, added: &Aggregates, base: &Aggregates) -> Result<
             ])?;
         }
     }
-    let mut parties =
-        tx.prepare_cached("INSERT OR IGNORE INTO parties (role, name, day) VALUES (?1, ?2, ?3)")?;
-    for (role, name, days) in added.parties() {
-        for day in days {
-            parties.execute(params![role.name(), name, day.to_string()])?;
-        }
+    // ISO dates compare as text: the earlier first day stays.
+    let mut parties = tx.prepare_cached(
+        "INSERT INTO parties (role, name, first_day) VALUES (?1, ?2, ?3)
+         ON CONFLICT (role, name) DO UPDATE SET first_day = min(first_day, excluded.first_day)",
+    )?;
+    for (role, name, day) in added.parties() {
+        parties.execute(params![role.name(), name, day.to_string()])?;
     }
     let mut arrivals = tx.prepare_cached(
         "INSERT OR REPLACE INTO arrivals (country, consignee, hs6, day, count, id, ghost_id, ghost_end_user)
@@ -336,7 +337,7 @@ fn load(connection: &Connection) -> Result<Aggregates, SqliteError> {
             },
         );
     }
-    let mut stmt = connection.prepare("SELECT role, name, day FROM parties")?;
+    let mut stmt = connection.prepare("SELECT role, name, first_day FROM parties")?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
         let role_text: String = row.get(0)?;

@@ -16,6 +16,7 @@ use export_control::history::{Aggregates, History, Statistics};
 use export_control::read;
 use export_control::source::Source;
 use export_control::sqlite::SqliteHistory;
+use export_control::verdict::Escaped;
 
 /// Largest statistics file `--baseline` reads, as for rule files.
 const MAX_BASELINE_BYTES: u64 = export_control::source::MAX_FILE_BYTES as u64;
@@ -91,7 +92,21 @@ pub fn baselines(paths: &[PathBuf]) -> Result<Vec<Statistics>, String> {
                 meta.len()
             ));
         }
-        let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+        // Bounded even if the file grows after it was measured.
+        let mut bytes = Vec::new();
+        io::Read::read_to_end(
+            &mut io::Read::take(
+                std::fs::File::open(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?,
+                MAX_BASELINE_BYTES + 1,
+            ),
+            &mut bytes,
+        )
+        .map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+        if bytes.len() as u64 > MAX_BASELINE_BYTES {
+            return Err(format!(
+                "`{shown}` is above the limit of {MAX_BASELINE_BYTES} bytes"
+            ));
+        }
         let text = String::from_utf8(bytes).map_err(|e| {
             format!(
                 "`{shown}` is not UTF-8 (byte {})",
@@ -105,10 +120,10 @@ pub fn baselines(paths: &[PathBuf]) -> Result<Vec<Statistics>, String> {
                 .map(|e| {
                     format!(
                         "{}:{}:{}: {}",
-                        e.location().file(),
+                        Escaped(e.location().file()),
                         e.location().line(),
                         e.location().column(),
-                        e.kind()
+                        Escaped(&e.kind().to_string())
                     )
                 })
                 .collect::<Vec<_>>()

@@ -239,6 +239,19 @@ fn refuse_input_as_output(args: &Args, engine: &Engine, output: &Path) -> Result
             return refuse(format!("the rule file `{}`", source.name()));
         }
     }
+    for baseline in &args.baseline {
+        if let Ok(file) = std::fs::metadata(baseline)
+            && same_file(&file, &target)
+        {
+            return refuse(format!("the statistics file `{}`", baseline.display()));
+        }
+    }
+    if let Some(database) = &args.history_db
+        && let Ok(file) = std::fs::metadata(database)
+        && same_file(&file, &target)
+    {
+        return refuse(format!("the history database `{}`", database.display()));
+    }
     Ok(())
 }
 
@@ -375,6 +388,9 @@ fn run(args: &Args) -> Result<ExitCode, cli::Failure> {
         digest: format!("sha256:{}", hex(&hash)),
         bytes,
     };
+    if let Some(run_history) = &run_history {
+        summary.fill_spike_months(run_history.full.aggregates());
+    }
     writer.end(&mut out, &summary, &input)?;
     out.flush()?;
 

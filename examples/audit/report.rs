@@ -243,6 +243,36 @@ pub fn markdown(
         );
     }
 
+    if !summary.spikes.is_empty() {
+        let _ = writeln!(
+            md,
+            "\n## Spikes against the baseline\n\nEach key a spike rule flagged records for: its \
+             total per month against the average month of its baseline year."
+        );
+        for ((rule, key, unit), series) in &summary.spikes {
+            let _ = writeln!(
+                md,
+                "\n### {} {} ({})\n\n{} record(s) flagged; baseline {} {} a month ({} \
+                 average, from {}).\n\n| month | total | x baseline |\n|---|---:|---:|",
+                md_code(rule),
+                md_escape(&key.to_string()),
+                md_escape(unit),
+                series.flagged,
+                series.baseline,
+                md_escape(unit),
+                series.baseline_year,
+                md_escape(&series.source)
+            );
+            for (month, total) in &series.months {
+                let _ = writeln!(
+                    md,
+                    "| {month} | {total} | {} |",
+                    times(*total, series.baseline)
+                );
+            }
+        }
+    }
+
     let _ = writeln!(md, "\n## Records not allowed\n");
     if summary.flagged.is_empty() {
         let _ = writeln!(md, "None.");
@@ -429,6 +459,56 @@ fn chart(summary: &Summary) -> String {
     )
 }
 
+/// How many times the baseline a total is (`-` against a zero baseline).
+fn times(total: Decimal, baseline: Decimal) -> String {
+    if baseline.is_zero() {
+        return "-".to_owned();
+    }
+    total
+        .checked_div(baseline)
+        .map_or_else(|| "-".to_owned(), |r| r.round_dp(1).to_string())
+}
+
+/// Monthly bars of a spike key with its baseline as a line, each bar titled with its month and
+/// total.
+fn sparkline(series: &crate::summary::SpikeSeries, unit: &str) -> String {
+    use rust_decimal::prelude::ToPrimitive as _;
+    let (bar, height) = (10u32, 60.0f64);
+    let max = series
+        .months
+        .values()
+        .copied()
+        .chain(std::iter::once(series.baseline))
+        .max()
+        .and_then(|d| d.to_f64())
+        .filter(|m| *m > 0.0)
+        .unwrap_or(1.0);
+    let width = bar * u32::try_from(series.months.len()).unwrap_or(0).max(1);
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" \
+         height=\"{height}\" role=\"img\" aria-label=\"Monthly totals against the baseline\">"
+    );
+    for (i, (month, total)) in series.months.iter().enumerate() {
+        let h = total.to_f64().unwrap_or(0.0) / max * height;
+        let _ = write!(
+            svg,
+            "<rect x=\"{}\" y=\"{:.1}\" width=\"{}\" height=\"{h:.1}\" fill=\"#4e79a7\"><title>{} {} {}</title></rect>",
+            i as u32 * bar,
+            height - h,
+            bar - 1,
+            esc(month),
+            total,
+            esc(unit)
+        );
+    }
+    let y = height - series.baseline.to_f64().unwrap_or(0.0) / max * height;
+    let _ = write!(
+        svg,
+        "<line x1=\"0\" x2=\"{width}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#e15759\"/></svg>"
+    );
+    svg
+}
+
 fn human(value: f64) -> String {
     if value >= 1e9 {
         format!("{:.1}B", value / 1e9)
@@ -545,6 +625,28 @@ pub fn html(
         "destination",
         &summary.by_destination,
     ));
+    if !summary.spikes.is_empty() {
+        h.push_str(
+            "\n<h2>Spikes against the baseline</h2><p>Each key a spike rule flagged records for: \
+             its total per month (bars) against the average month of its baseline year (line).</p>",
+        );
+        for ((rule, key, unit), series) in &summary.spikes {
+            let _ = write!(
+                h,
+                "<h3>{} {} ({})</h3><p>{} record(s) flagged; baseline {} {} a month ({} average, \
+                 from {}).</p>{}",
+                html_code(rule),
+                esc(&key.to_string()),
+                esc(unit),
+                series.flagged,
+                series.baseline,
+                esc(unit),
+                series.baseline_year,
+                esc(&series.source),
+                sparkline(series, unit)
+            );
+        }
+    }
     h.push_str("\n<h2>Records not allowed</h2>\n");
     if summary.flagged.is_empty() {
         h.push_str("<p>None.</p>");

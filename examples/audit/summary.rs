@@ -2,7 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use export_control::{Decision, Outcome};
+use export_control::history::{Aggregates, Key, Series};
+use export_control::{Because, Decision, Outcome};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -127,7 +128,25 @@ pub struct Summary<'e> {
     pub stopped_by_month: BTreeMap<(String, String, String), Total>,
     /// Rows not allowed (kept only for reports), in input order.
     pub flagged: Vec<AuditRow<'e>>,
+    /// Each spike key some record was flagged for, by rule and key.
+    pub spikes: BTreeMap<(String, Key, String), SpikeSeries>,
     failing: u64,
+}
+
+/// A spike key the audit flagged: its baseline and monthly totals.
+#[derive(Debug, Clone, Default)]
+pub struct SpikeSeries {
+    /// The average window of the baseline year.
+    pub baseline: Decimal,
+    /// The baseline year.
+    pub baseline_year: i32,
+    /// Where the baseline comes from, in words.
+    pub source: String,
+    /// How many records the rule flagged for the key.
+    pub flagged: u64,
+    /// The key's total per month (`YYYY-MM`), from the history when the audit has it, else the
+    /// largest month-to-date total a flagged record showed.
+    pub months: BTreeMap<String, Decimal>,
 }
 
 impl<'e> Summary<'e> {
@@ -143,6 +162,7 @@ impl<'e> Summary<'e> {
             stopped_without_value: 0,
             stopped_by_month: BTreeMap::new(),
             flagged: Vec::new(),
+            spikes: BTreeMap::new(),
             failing: 0,
         }
     }
@@ -158,6 +178,32 @@ impl<'e> Summary<'e> {
                     verdict: m.decision.to_string(),
                     ..RuleCount::default()
                 });
+            for because in &m.because {
+                if let Because::Spike(figures) = because {
+                    let series = self
+                        .spikes
+                        .entry((
+                            m.rule.to_string(),
+                            figures.key.clone(),
+                            figures.unit.clone(),
+                        ))
+                        .or_default();
+                    series.baseline = figures.baseline;
+                    series.baseline_year = figures.baseline_year;
+                    series.source = match &figures.baseline_source {
+                        export_control::verdict::because::BaselineSource::Statistics { file } => {
+                            format!("statistics file {file}")
+                        }
+                        _ => "the records".to_owned(),
+                    };
+                    if m.outcome == Outcome::Fired {
+                        series.flagged += 1;
+                    }
+                    let month = figures.through.format("%Y-%m").to_string();
+                    let shown = series.months.entry(month).or_default();
+                    *shown = (*shown).max(figures.total);
+                }
+            }
             match m.outcome {
                 Outcome::Fired => count.fired += 1,
                 Outcome::Undetermined => count.undetermined += 1,
@@ -202,6 +248,37 @@ impl<'e> Summary<'e> {
         }
         if self.keep_rows && row.verdict() != "allowed" {
             self.flagged.push(row.clone());
+        }
+    }
+
+    /// Replaces each spike key's monthly totals by the history's, every month from January of
+    /// its baseline year to the last month a record showed.
+    pub fn fill_spike_months(&mut self, history: &Aggregates) {
+        for ((rule, key, unit), series) in &mut self.spikes {
+            let Some(last) = series.months.keys().next_back().cloned() else {
+                continue;
+            };
+            let spec = Series {
+                rule: rule.as_str().into(),
+                key: key.clone(),
+                unit: unit.as_str().into(),
+            };
+            let mut months = BTreeMap::new();
+            let mut first = chrono::NaiveDate::from_ymd_opt(series.baseline_year, 1, 1);
+            while let Some(start) = first {
+                let month = start.format("%Y-%m").to_string();
+                if month > last {
+                    break;
+                }
+                let next = start.checked_add_months(chrono::Months::new(1));
+                let end = next.and_then(|n| n.pred_opt()).unwrap_or(start);
+                let sum = history.sum(&spec, start, end);
+                if !sum.overflowed {
+                    months.insert(month, sum.amount);
+                }
+                first = next;
+            }
+            series.months = months;
         }
     }
 

@@ -58,7 +58,7 @@ pub struct Statistics {
 }
 
 impl Statistics {
-    /// Reads a statistics file held in memory (see the [module](self) for the format); every
+    /// Reads a statistics file held in memory (the format is in `docs/rule-format.md`, "History rules"); every
     /// problem is listed with its line and column.
     pub fn parse(source: &Source) -> Result<Statistics, Vec<RuleError>> {
         let mut errors = Vec::new();
@@ -117,7 +117,7 @@ impl Statistics {
                 AmountField::Quantity => row.quantity.as_ref(),
             };
             if let Some((amount, unit)) = amount
-                && *unit == measure.unit
+                && **unit == *measure.unit
             {
                 total = Some(total.unwrap_or_default().checked_add(*amount)?);
             }

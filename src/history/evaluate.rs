@@ -23,18 +23,24 @@ pub(crate) fn measured(s: &Shipment, measure: &Measure) -> Result<Decimal, Box<B
         AmountField::Quantity => (Field::Quantity, s.quantity, s.unit.as_deref()),
     };
     match (amount, unit) {
-        (Some(amount), Some(unit))
-            if crate::parse::normalise_unit(measure.field, unit) == measure.unit =>
-        {
-            Ok(amount)
-        }
+        (Some(amount), Some(unit)) if same_unit(measure, unit) => Ok(amount),
         (amount, unit) => Err(Box::new(Because::NotCounted {
             field,
             value: amount,
             unit: unit.map(str::to_owned),
-            rule_unit: measure.unit.clone(),
+            rule_unit: measure.unit.to_string(),
         })),
     }
+}
+
+/// Whether a record's currency or unit is the measure's, compared as rules compare them
+/// (currencies upper case, units lower case), without allocating for ASCII text.
+fn same_unit(measure: &Measure, unit: &str) -> bool {
+    let unit = unit.trim();
+    if unit.is_ascii() {
+        return unit.eq_ignore_ascii_case(&measure.unit);
+    }
+    crate::parse::normalise_unit(measure.field, unit) == *measure.unit
 }
 
 /// The record's key; the field that is missing when it has none.
@@ -120,7 +126,7 @@ fn series_of(
         Series {
             rule: Arc::clone(rule),
             key,
-            unit: Arc::from(measure.unit.as_str()),
+            unit: Arc::clone(&measure.unit),
         },
         amount,
     ))
@@ -205,7 +211,7 @@ fn spike(
         Truth::from_bool(holds),
         Because::Spike(Box::new(because::Spike {
             key: series.key,
-            unit: measure.unit.clone(),
+            unit: measure.unit.to_string(),
             from,
             through,
             total: total.amount,
@@ -261,7 +267,7 @@ fn quota(
         Truth::from_bool(holds),
         Because::Quota(Box::new(because::Quota {
             key: series.key,
-            unit: measure.unit.clone(),
+            unit: measure.unit.to_string(),
             year,
             before: before.amount,
             amount,
@@ -308,7 +314,7 @@ fn new_party(
             days,
             new,
             amount,
-            unit: measure.unit.clone(),
+            unit: measure.unit.to_string(),
             floor,
             holds,
         })),

@@ -173,7 +173,7 @@ fn measure(diag: &mut Diagnostics<'_>, table: &Table<'_, '_>) -> Option<Measure>
     }
     Some(Measure {
         field,
-        unit: normalise_unit(field, unit.get_ref()),
+        unit: normalise_unit(field, unit.get_ref()).into(),
     })
 }
 

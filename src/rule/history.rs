@@ -10,8 +10,8 @@ use crate::source::Location;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Measure {
     pub field: AmountField,
-    /// The currency (upper case) or unit (lower case).
-    pub unit: String,
+    /// The currency (upper case) or unit (lower case), shared by every series of the rule.
+    pub unit: std::sync::Arc<str>,
 }
 
 /// The fields of a record that make a history key (`by = [...]`).

@@ -20,11 +20,13 @@ const SAMPLE: &str = concat!(
 
 /// The valid records of the sample, in input order.
 fn sample() -> Vec<Shipment> {
-    read::csv(std::io::BufReader::new(std::fs::File::open(SAMPLE).unwrap()))
-        .unwrap()
-        .flatten()
-        .map(|r| r.shipment)
-        .collect()
+    read::csv(std::io::BufReader::new(
+        std::fs::File::open(SAMPLE).unwrap(),
+    ))
+    .unwrap()
+    .flatten()
+    .map(|r| r.shipment)
+    .collect()
 }
 
 /// A verdict as the tests compare them: the decision and each rule's outcome and reasons.
@@ -377,6 +379,7 @@ fn a_writer_killed_mid_batch_loses_only_that_batch() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("h.sqlite");
     let engine = shipped();
+    let mut before = 0u64;
     for round in 0..3 {
         let mut child = Command::new(std::env::current_exe().unwrap())
             .args(["--exact", "history::sqlite_writer_child", "--nocapture"])
@@ -392,15 +395,17 @@ fn a_writer_killed_mid_batch_loses_only_that_batch() {
         let db = SqliteHistory::open(&path, &engine).unwrap();
         assert!(db.integrity_check().unwrap(), "round {round}");
         let n = db.len().unwrap();
-        assert!(n > 0, "round {round}: nothing committed");
-        // Whole batches only: the writer cycles through the sample in batches of 250 (its
-        // last one short, which completes a cycle).
+        assert!(n > before, "round {round}: nothing committed");
+        // Whole batches only: each writer cycles through the sample from its start in batches
+        // of 250 (the last one of a cycle short, which completes the cycle).
         let per_cycle = sample().len() as u64;
+        let written = n - before;
         assert_eq!(
-            (n % per_cycle) % 250,
+            (written % per_cycle) % 250,
             0,
-            "round {round}: {n} records is not a whole number of batches"
+            "round {round}: {written} records is not a whole number of batches"
         );
+        before = n;
         // The stored aggregates are exactly those of the stored records.
         assert_eq!(db.history().aggregates(), &db.recompute(&engine).unwrap());
     }
@@ -511,5 +516,117 @@ fn a_baseline_file_raises_the_baseline_and_says_so() {
     assert_eq!(output.status.code(), Some(2));
     let err = String::from_utf8_lossy(&output.stderr);
     assert!(err.contains("kz.statistics.csv:2:9"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// What the audit's history options do with hostile files: each is refused with exit 2, fast,
+/// and nothing given is changed.
+#[test]
+fn hostile_history_inputs_are_refused() {
+    let dir = std::env::temp_dir().join(format!("ec-history-hostile-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("in.csv");
+    std::fs::write(
+        &input,
+        "id,date,hs_code,export_country,destination,value,currency\nH-1,2023-11-15,845011,KZ,RU,60000,USD\n",
+    )
+    .unwrap();
+    let run = |extra: &[&std::ffi::OsStr]| {
+        let started = std::time::Instant::now();
+        let output = example("audit")
+            .args(["--rules", "rules", "--format", "jsonl", "--shipments"])
+            .arg(&input)
+            .args(extra)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "{extra:?} hangs"
+        );
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let baseline = |path: &std::path::Path| run(&["--baseline".as_ref(), path.as_os_str()]);
+
+    // A FIFO (opening it would wait for a writer), a directory, a link to /dev/zero.
+    let fifo = dir.join("fifo.statistics.csv");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let (code, err) = baseline(&fifo);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("not a regular file"), "{err}");
+    assert_eq!(baseline(&dir).0, Some(2));
+    let zero = dir.join("zero.statistics.csv");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    assert_eq!(baseline(&zero).0, Some(2));
+    // Too large (a sparse file: measured before a byte is read).
+    let big = dir.join("big.statistics.csv");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(export_control::source::MAX_FILE_BYTES as u64 + 1)
+        .unwrap();
+    let (code, err) = baseline(&big);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("above the limit"), "{err}");
+    // Duplicate columns, NUL, an amount past 10^18, a control character in a column's name:
+    // each located, the control character escaped.
+    for (text, needle) in [
+        (
+            "period,reporter,partner,hs_code,value,value,currency\n",
+            "named twice",
+        ),
+        (
+            "period,reporter,partner,hs_code,value,currency\n2021,KZ,RU,845011,1\0,USD\n",
+            ":2:",
+        ),
+        (
+            "period,reporter,partner,hs_code,value,currency\n2021,KZ,RU,845011,1000000000000000001,USD\n",
+            "0 to 10^18",
+        ),
+        ("period,reporter,partner,hs_code,\u{1b}[31m\n", "\\u{1b}"),
+    ] {
+        let path = dir.join("bad.statistics.csv");
+        std::fs::write(&path, text).unwrap();
+        let (code, err) = baseline(&path);
+        assert_eq!(code, Some(2), "{text:?}: {err}");
+        assert!(err.contains(needle), "{text:?}: {err}");
+        assert!(!err.contains('\u{1b}'), "raw escape in {err:?}");
+    }
+
+    // A history database that is not one, or a directory: exit 2, the file unchanged.
+    let garbage = dir.join("garbage.sqlite");
+    std::fs::write(&garbage, "not a database, a text file a user cares about\n").unwrap();
+    let (code, err) = run(&["--history-db".as_ref(), garbage.as_os_str()]);
+    assert_eq!(code, Some(2), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&garbage).unwrap(),
+        "not a database, a text file a user cares about\n"
+    );
+    assert_eq!(run(&["--history-db".as_ref(), dir.as_os_str()]).0, Some(2));
+    // The report written over the history database: refused, the database intact.
+    let db = dir.join("h.sqlite");
+    assert!(matches!(
+        run(&["--history-db".as_ref(), db.as_os_str()]).0,
+        Some(0 | 1)
+    ));
+    let before = std::fs::read(&db).unwrap();
+    let (code, err) = run(&[
+        "--history-db".as_ref(),
+        db.as_os_str(),
+        "--output".as_ref(),
+        db.as_os_str(),
+    ]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("history database"), "{err}");
+    assert_eq!(std::fs::read(&db).unwrap(), before);
     let _ = std::fs::remove_dir_all(&dir);
 }
