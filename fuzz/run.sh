@@ -6,9 +6,11 @@
 # Seeds are in fuzz/corpus/<target>/seed-*; what the fuzzer adds there is not committed. A crash
 # (or a hang past 30 s) is written to fuzz/artifacts/<target>/ and stops the script (exit status
 # 1): turn it into a regression test in tests/ before fixing it. Each target's result is appended
-# to fuzz/log.txt (date, target, seconds asked, runs, CPU seconds used), the source of the log in
-# the README. The CPU seconds (user + system of the fuzzer and its children, from bash's `times`)
-# are what counts towards a target's hours: on a shared machine the wall time can be more.
+# to fuzz/log.txt (date, target, seconds asked, runs, the seconds libFuzzer reports, CPU seconds
+# used), the source of the log in the README. The CPU seconds (user + system of the fuzzer, from
+# bash's `times`) are what counts towards a target's hours: on a shared machine the wall time can
+# be more. (Runs logged before 2026-12-02T03:00Z went through `cargo fuzz run`, whose CPU seconds
+# include a rebuild when a source had changed since the build step.)
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds="${1:-60}"
@@ -40,10 +42,15 @@ for target in "${targets[@]}"; do
     mkdir -p "corpus/${target}"
     times > "${times_file}"
     before="$(recorded_cpu_seconds)"
-    out="$(cargo fuzz run -O "${target}" "corpus/${target}" -- -max_total_time="${seconds}" \
-        -rss_limit_mb=2048 -max_len=65536 -timeout=30 2>&1 || true)"
+    # The binary `cargo fuzz build -O` made, run directly: `cargo fuzz run` would rebuild it if a
+    # source changed since, and the build would count as fuzzing time.
+    mkdir -p "artifacts/${target}"
+    out="$(target/x86_64-unknown-linux-gnu/release/"${target}" -artifact_prefix="$(pwd)/artifacts/${target}/" \
+        -max_total_time="${seconds}" -rss_limit_mb=2048 -max_len=65536 -timeout=30 \
+        "corpus/${target}" 2>&1 || true)"
     echo "${out}" | grep -E "^(#[0-9]+ *DONE|Done|==|SUMMARY|INFO: Running|.*crash)" || true
     runs="$(echo "${out}" | sed -n 's/^Done \([0-9]*\) runs.*/\1/p' | tail -1)"
+    fuzzed="$(echo "${out}" | sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' | tail -1)"
     if [ -z "${runs}" ]; then
         # Stopped early (a crash): the last status line says how many runs it had made.
         runs="$(echo "${out}" | sed -n 's/^#\([0-9]*\).*/\1/p' | tail -1)"
@@ -54,7 +61,7 @@ for target in "${targets[@]}"; do
     if [ -n "$(ls -A "artifacts/${target}" 2>/dev/null)" ]; then
         result="CRASH"
     fi
-    echo "$(date -u +%Y-%m-%dT%H:%MZ) ${target} ${seconds}s ${runs:-?} runs ${cpu} s CPU ${result}" >> log.txt
+    echo "$(date -u +%Y-%m-%dT%H:%MZ) ${target} ${seconds}s ${runs:-?} runs in ${fuzzed:-?} s, ${cpu} s CPU ${result}" >> log.txt
     if [ "${result}" != "ok" ]; then
         echo "crash found in ${target}: see fuzz/artifacts/${target}/" >&2
         exit 1

@@ -53,7 +53,7 @@ struct Row {
 pub struct Statistics {
     name: Arc<str>,
     /// Rows by year and HS code.
-    rows: BTreeMap<(i32, String), Vec<Row>>,
+    rows: BTreeMap<i32, BTreeMap<String, Vec<Row>>>,
     len: usize,
 }
 
@@ -93,17 +93,10 @@ impl Statistics {
         if key.consignee.is_some() {
             return None;
         }
-        let rows: Vec<&Row> = match &key.hs {
-            Some(hs) => self
-                .rows
-                .get(&(year, hs.clone()))
-                .map(|r| r.iter().collect())
-                .unwrap_or_default(),
-            None => self
-                .rows
-                .range((year, String::new())..(year.saturating_add(1), String::new()))
-                .flat_map(|(_, r)| r.iter())
-                .collect(),
+        let of_year = self.rows.get(&year)?;
+        let rows: Box<dyn Iterator<Item = &Row>> = match &key.hs {
+            Some(hs) => Box::new(of_year.get(hs.as_str())?.iter()),
+            None => Box::new(of_year.values().flatten()),
         };
         let mut total: Option<Decimal> = None;
         for row in rows {
@@ -136,7 +129,7 @@ fn read(source: &Source, errors: &mut Vec<RuleError>) -> Statistics {
             Arc::clone(&shared),
         ));
     };
-    let mut rows: BTreeMap<(i32, String), Vec<Row>> = BTreeMap::new();
+    let mut rows: BTreeMap<i32, BTreeMap<String, Vec<Row>>> = BTreeMap::new();
     let mut len = 0;
     let mut columns: Option<Vec<&str>> = None;
     let mut seen: BTreeMap<(i32, Option<u32>, CountryCode, CountryCode, String), usize> =
@@ -371,15 +364,19 @@ fn read(source: &Source, errors: &mut Vec<RuleError>) -> Statistics {
             line_no as usize,
         );
         len += 1;
-        rows.entry((year, hs.clone())).or_default().push(Row {
-            year,
-            month,
-            reporter,
-            partner,
-            hs,
-            value,
-            quantity,
-        });
+        rows.entry(year)
+            .or_default()
+            .entry(hs.clone())
+            .or_default()
+            .push(Row {
+                year,
+                month,
+                reporter,
+                partner,
+                hs,
+                value,
+                quantity,
+            });
     }
     if columns.is_none() {
         push(

@@ -630,3 +630,54 @@ fn hostile_history_inputs_are_refused() {
     assert_eq!(std::fs::read(&db).unwrap(), before);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Statistics files are part of the rule book: their problems fail the load with their place,
+/// and their content is in the digest (test files are not).
+#[test]
+fn statistics_files_are_checked_and_digested_with_the_rules() {
+    use export_control::{Rulebook, Source};
+    let rules = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/rules/kz-trade-baselines.toml"
+    ))
+    .unwrap();
+    let book = |stats: &str, tests: Option<&str>| {
+        let mut sources = vec![
+            crate::common::groups_source(),
+            Source::new("kz-trade-baselines.toml", rules.as_str()),
+            Source::new("s.statistics.csv", stats),
+        ];
+        if let Some(t) = tests {
+            sources.push(Source::new("kz-trade-baselines.tests.toml", t));
+        }
+        Rulebook::from_sources(sources)
+    };
+    let good = "period,reporter,partner,hs_code,value,currency\n2021,KZ,RU,854231,100,USD\n";
+    let a = book(good, None).unwrap();
+    assert_eq!(a.statistics().len(), 1);
+    let b = book(&good.replace("100", "101"), None).unwrap();
+    assert_ne!(
+        a.digest(),
+        b.digest(),
+        "a changed figure changes the digest"
+    );
+    let c = book(
+        good,
+        Some("[[test]]\nname = \"x\"\nshipment = { hs_code = \"854231\" }\nexpect = \"allowed\"\n"),
+    )
+    .unwrap();
+    assert_eq!(a.digest(), c.digest(), "a test file does not");
+    let bad = book(
+        "period,reporter,partner,hs_code,value,currency\n2021,KZ,RU,854231,-5,USD\n",
+        None,
+    )
+    .unwrap_err();
+    let errors = bad.rule_errors();
+    assert_eq!(errors.len(), 1, "{bad}");
+    let at = errors[0].location();
+    assert_eq!(
+        (at.file(), at.line(), at.column()),
+        ("s.statistics.csv", 2, 19)
+    );
+    assert!(errors[0].kind().to_string().contains("-5"));
+}
