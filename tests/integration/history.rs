@@ -681,3 +681,28 @@ fn statistics_files_are_checked_and_digested_with_the_rules() {
     );
     assert!(errors[0].kind().to_string().contains("-5"));
 }
+
+/// `--explain` gives a record the history the audit gives it: the import a re-export came from.
+#[test]
+fn explain_replays_the_history_before_the_record() {
+    let output = example("audit")
+        .args([
+            "--rules",
+            "rules",
+            "--shipments",
+            SAMPLE,
+            "--explain",
+            "KZR-2022-010",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("received HS 854231 in KZ on 2022-07-07 (import `KZM-2022-010`)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("named end user `Almaty Mapping Services LLP`"),
+        "{text}"
+    );
+}
