@@ -162,3 +162,43 @@ fn sqlite_record_batch(bencher: divan::Bencher<'_, '_>) {
     });
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The parts of `check_and_record_verdict` apart: the check alone...
+#[divan::bench(sample_count = 200, sample_size = 100)]
+fn check_only_verdict(bencher: divan::Bencher<'_, '_>) {
+    let engine = shipped();
+    let (history, probes) = big_history();
+    let mut i = 0usize;
+    bencher.bench_local(move || {
+        let s = &probes[i % probes.len()];
+        i += 1;
+        black_box(engine.check_against(s, history));
+    });
+}
+
+/// ...and the record alone.
+#[divan::bench(sample_count = 200, sample_size = 100)]
+fn record_only(bencher: divan::Bencher<'_, '_>) {
+    let engine = shipped();
+    let (history, probes) = big_history();
+    let mut history = history.clone();
+    let mut i = 0usize;
+    bencher.bench_local(move || {
+        let s = &probes[i % probes.len()];
+        i += 1;
+        engine.record(&mut history, s);
+    });
+}
+
+/// The check against no history, for comparison.
+#[divan::bench(sample_count = 200, sample_size = 100)]
+fn check_only_without_history(bencher: divan::Bencher<'_, '_>) {
+    let engine = shipped();
+    let (_, probes) = big_history();
+    let mut i = 0usize;
+    bencher.bench_local(move || {
+        let s = &probes[i % probes.len()];
+        i += 1;
+        black_box(engine.check(s));
+    });
+}

@@ -231,8 +231,8 @@ impl Engine {
     pub fn facts(&self, shipment: &Shipment) -> Facts {
         let mut facts = Facts {
             date: shipment.date,
-            series: Vec::new(),
-            parties: Vec::new(),
+            series: smallvec::SmallVec::new(),
+            parties: smallvec::SmallVec::new(),
             arrival: None,
         };
         // Only the history rules whose HS codes the record's may meet (the index's candidates).

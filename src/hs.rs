@@ -128,6 +128,21 @@ impl HsCode {
         self.as_str().get(..6).unwrap_or_default()
     }
 
+    /// Its first `digits` digits as a prefix (`854231` of `8542310000`); `None` under two
+    /// digits or past the code's length.
+    pub fn prefix(&self, digits: usize) -> Option<HsPrefix> {
+        if digits < 2 || digits > self.len() {
+            return None;
+        }
+        let mut d = self.0;
+        d.len = u8::try_from(digits).ok()?;
+        for b in d.bytes.iter_mut().skip(digits) {
+            *b = 0;
+        }
+        d.packed &= d.mask();
+        Some(HsPrefix(d))
+    }
+
     /// Whether this code starts with `prefix`.
     #[inline]
     pub fn starts_with(&self, prefix: &HsPrefix) -> bool {
@@ -256,6 +271,18 @@ text_traits!(HsPrefix, "^[0-9]{2,10}$", "an HS prefix: 2 to 10 digits");
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_codes_prefix_equals_the_parsed_prefix() {
+        let code: HsCode = "8542.31.0090".parse().unwrap();
+        for (n, text) in [(2, "85"), (4, "8542"), (6, "854231"), (10, "8542310090")] {
+            let parsed: HsPrefix = text.parse().unwrap();
+            assert_eq!(code.prefix(n), Some(parsed), "{n}");
+            assert_eq!(code.prefix(n).unwrap().as_str(), text);
+        }
+        assert_eq!(code.prefix(1), None);
+        assert_eq!(code.prefix(11), None);
+    }
     use proptest::prelude::*;
 
     #[test]

@@ -102,8 +102,8 @@ impl Arrival {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Facts {
     pub(crate) date: NaiveDate,
-    pub(crate) series: Vec<(Series, Decimal)>,
-    pub(crate) parties: Vec<(PartyField, String)>,
+    pub(crate) series: smallvec::SmallVec<[(Series, Decimal); 2]>,
+    pub(crate) parties: smallvec::SmallVec<[(PartyField, String); 1]>,
     pub(crate) arrival: Option<(ArrivalKey, Arrival)>,
 }
 
@@ -412,7 +412,7 @@ mod tests {
         Series {
             rule: rule.into(),
             key: Key {
-                hs: Some("845011".into()),
+                hs: Some("845011".parse().unwrap()),
                 ..Key::default()
             },
             unit: "USD".into(),
@@ -422,8 +422,8 @@ mod tests {
     fn facts(date: &str, amount: i64, party: &str, import_id: Option<&str>) -> Facts {
         Facts {
             date: day(date),
-            series: vec![(series("r"), Decimal::from(amount))],
-            parties: vec![(PartyField::Consignee, party_key(party))],
+            series: smallvec::smallvec![(series("r"), Decimal::from(amount))],
+            parties: smallvec::smallvec![(PartyField::Consignee, party_key(party))],
             arrival: import_id.map(|id| {
                 (
                     ArrivalKey {

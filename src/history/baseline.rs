@@ -450,7 +450,7 @@ mod tests {
     fn key(hs: &str, destination: Option<&str>) -> Key {
         Key {
             export_country: Some("KZ".parse().unwrap()),
-            hs: Some(hs.into()),
+            hs: Some(hs.parse().unwrap()),
             destination: destination.map(|d| d.parse().unwrap()),
             consignee: None,
         }

@@ -52,10 +52,7 @@ pub(crate) fn key_of(s: &Shipment, by: KeyFields) -> Result<Key, Field> {
     };
     Ok(Key {
         export_country: by.export_country.then_some(s.export_country),
-        hs: by
-            .hs_digits
-            .and_then(|n| s.hs_code.as_str().get(..usize::from(n)))
-            .map(str::to_owned),
+        hs: by.hs_digits.and_then(|n| s.hs_code.prefix(usize::from(n))),
         destination: by.destination.then_some(s.destination),
         consignee,
     })

@@ -364,7 +364,7 @@ pub struct Key {
     pub export_country: Option<CountryCode>,
     /// The leading digits of the HS code (2, 4 or 6 of them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hs: Option<String>,
+    pub hs: Option<HsPrefix>,
     /// The destination.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination: Option<CountryCode>,
