@@ -487,7 +487,9 @@ impl Engine {
             if when == Truth::False {
                 return None;
             }
-            sink.reason(reason);
+            if let Some(reason) = reason {
+                sink.reason(reason);
+            }
         }
         if !in_force {
             return Some(Part {

@@ -73,7 +73,7 @@ pub(crate) fn evaluate(
     rule: &Arc<str>,
     s: &Shipment,
     view: &View<'_>,
-) -> (Truth, Because<'static>) {
+) -> (Truth, Option<Because<'static>>) {
     match &test.kind {
         HistoryKind::Spike {
             measure,
@@ -165,10 +165,10 @@ fn spike(
     baseline_year: i32,
     ratio: Decimal,
     floor: Decimal,
-) -> (Truth, Because<'static>) {
+) -> (Truth, Option<Because<'static>>) {
     let (series, amount) = match series_of("spike", rule, s, measure, by) {
         Ok(found) => found,
-        Err(reason) => return (Truth::Unknown, *reason),
+        Err(reason) => return (Truth::Unknown, Some(*reason)),
     };
     let through = s.date;
     let from = match window {
@@ -182,9 +182,9 @@ fn spike(
     let too_large = || {
         (
             Truth::Unknown,
-            Because::TotalTooLarge {
+            Some(Because::TotalTooLarge {
                 key: series.key.clone(),
-            },
+            }),
         )
     };
     let Some((baseline_total, baseline_source)) = year_total(view, &series, measure, baseline_year)
@@ -204,9 +204,13 @@ fn spike(
         return too_large();
     };
     let holds = total.amount >= floor && total.amount >= threshold;
+    if !holds {
+        // A test that does not hold ends the rule: no reason is kept.
+        return (Truth::False, None);
+    }
     (
-        Truth::from_bool(holds),
-        Because::Spike(Box::new(because::Spike {
+        Truth::True,
+        Some(Because::Spike(Box::new(because::Spike {
             key: series.key,
             unit: measure.unit.to_string(),
             from,
@@ -220,7 +224,7 @@ fn spike(
             ratio,
             floor,
             holds,
-        })),
+        }))),
     )
 }
 
@@ -231,10 +235,10 @@ fn quota(
     measure: &Measure,
     by: KeyFields,
     cap: Cap,
-) -> (Truth, Because<'static>) {
+) -> (Truth, Option<Because<'static>>) {
     let (series, amount) = match series_of("quota", rule, s, measure, by) {
         Ok(found) => found,
-        Err(reason) => return (Truth::Unknown, *reason),
+        Err(reason) => return (Truth::Unknown, Some(*reason)),
     };
     let year = s.date.year();
     let from = year_bounds(year).map_or(s.date, |(first, _)| first);
@@ -257,12 +261,19 @@ fn quota(
         },
     };
     let (Some(cap), false) = (cap, total.overflowed) else {
-        return (Truth::Unknown, Because::TotalTooLarge { key: series.key });
+        return (
+            Truth::Unknown,
+            Some(Because::TotalTooLarge { key: series.key }),
+        );
     };
     let holds = total.amount > cap;
+    if !holds {
+        // A test that does not hold ends the rule: no reason is kept.
+        return (Truth::False, None);
+    }
     (
-        Truth::from_bool(holds),
-        Because::Quota(Box::new(because::Quota {
+        Truth::True,
+        Some(Because::Quota(Box::new(because::Quota {
             key: series.key,
             unit: measure.unit.to_string(),
             year,
@@ -272,7 +283,7 @@ fn quota(
             cap,
             basis,
             holds,
-        })),
+        }))),
     )
 }
 
@@ -283,14 +294,14 @@ fn new_party(
     days: u16,
     measure: &Measure,
     floor: Decimal,
-) -> (Truth, Because<'static>) {
+) -> (Truth, Option<Because<'static>>) {
     let Some(name) = party(s, role) else {
         return (
             Truth::Unknown,
-            Because::HistoryKeyMissing {
+            Some(Because::HistoryKeyMissing {
                 field: role.field(),
                 test: "new_party".into(),
-            },
+            }),
         );
     };
     let first_seen = view.first_seen(role, &party_key(name));
@@ -299,12 +310,16 @@ fn new_party(
         Ok(amount) => amount,
         // A party seen long ago is not new, whatever the amount; a new one must be measured.
         Err(_) if !new => Decimal::ZERO,
-        Err(reason) => return (Truth::Unknown, *reason),
+        Err(reason) => return (Truth::Unknown, Some(*reason)),
     };
     let holds = new && amount >= floor;
+    if !holds {
+        // A test that does not hold ends the rule: no reason is kept.
+        return (Truth::False, None);
+    }
     (
-        Truth::from_bool(holds),
-        Because::NewParty(Box::new(because::NewParty {
+        Truth::True,
+        Some(Because::NewParty(Box::new(because::NewParty {
             field: role.field(),
             name: name.to_owned(),
             first_seen,
@@ -314,18 +329,18 @@ fn new_party(
             unit: measure.unit.to_string(),
             floor,
             holds,
-        })),
+        }))),
     )
 }
 
-fn reexport(s: &Shipment, view: &View<'_>, days: u16) -> (Truth, Because<'static>) {
+fn reexport(s: &Shipment, view: &View<'_>, days: u16) -> (Truth, Option<Because<'static>>) {
     let Some(consignor) = s.consignor.as_deref() else {
         return (
             Truth::Unknown,
-            Because::HistoryKeyMissing {
+            Some(Because::HistoryKeyMissing {
                 field: Field::Consignor,
                 test: "reexport".into(),
-            },
+            }),
         );
     };
     let key = ArrivalKey {
@@ -339,15 +354,19 @@ fn reexport(s: &Shipment, view: &View<'_>, days: u16) -> (Truth, Because<'static
         .unwrap_or(s.date);
     let import = view.import_within(&key, from);
     let holds = import.is_some();
+    if !holds {
+        // A test that does not hold ends the rule: no reason is kept.
+        return (Truth::False, None);
+    }
     (
-        Truth::from_bool(holds),
-        Because::Reexport(Box::new(because::Reexport {
+        Truth::True,
+        Some(Because::Reexport(Box::new(because::Reexport {
             consignor: consignor.to_owned(),
             hs6: key.hs6,
             country: key.country,
             days,
             import,
             holds,
-        })),
+        }))),
     )
 }
