@@ -38,8 +38,11 @@
 //! as a whole ([`Rulebook`]), compiled into an HS-prefix index by the [`Engine`], evaluated in
 //! three-valued logic in one pass (`eval`) into a [`Verdict`] with structured reasons
 //! ([`verdict`], [`verdict::because`]). Shipment records ([`shipment`]) are read from files by
-//! [`read`]. Rule authors' tools: test cases beside the rules ([`testing`]), the linter
-//! ([`lint`]) and rustc-style rendering of both ([`render`]).
+//! [`read`]. History rules (spikes against a baseline, quotas, new parties, re-exports of recent
+//! imports) read the shipments before a record through [`history`] (a `History` kept in memory,
+//! an audit's `Replay`, or the SQLite store of feature `sqlite`). Rule authors' tools: test cases
+//! beside the rules ([`testing`]), the linter ([`lint`]) and rustc-style rendering of both
+//! ([`render`]).
 //!
 //! # The verdict contract
 //!
@@ -54,6 +57,7 @@
 //! reasons; [`Engine::decide`] and [`Engine::decide_with`] the decision alone, allocating
 //! nothing; [`Engine::check_batch`], [`Engine::check_batch_parallel`] and [`Engine::check_all`]
 //! check many records; [`read::check_records`] checks records as a reader yields them.
+//! [`Engine::check_in`], [`Engine::check_against`] and [`Engine::replay`] check against history.
 //!
 //! # Crate features
 //!
@@ -63,6 +67,8 @@
 //!   `annotate-snippets`.
 //! - `schema`: [`schema::json_schema`], the JSON Schema of verdicts and audit records; adds
 //!   `schemars` (and `read`).
+//! - `sqlite`: `sqlite::SqliteHistory`, history kept in an SQLite file (SQLite built in through
+//!   `rusqlite`; adds `rusqlite` and `serde_json`).
 //! - `test-support`: what the crate's own tests and benchmarks need and no caller should
 //!   (`Engine::check_by_scan`).
 //!
