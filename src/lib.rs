@@ -111,6 +111,7 @@ mod index;
 pub mod lint;
 mod load;
 mod parse;
+pub mod parties;
 mod program;
 #[cfg(feature = "read")]
 pub mod read;

@@ -1,0 +1,25 @@
+//! Parties: names of consignors, consignees and end users as a screening compares them, across
+//! Latin and Cyrillic (Russian and Kazakh letters), legal forms and variant spellings.
+//!
+//! This is the first part of party screening (issue 12): [`normalise`] (and the
+//! transliteration and legal forms it uses). Lists, scores and party conditions in rules build
+//! on it.
+//!
+//! ```
+//! use export_control::parties::{LegalForm, normalise};
+//! let a = normalise("АО «Казахстан темир жолы»");
+//! let b = normalise("Kazakhstan Temir Zholy JSC");
+//! assert_eq!(a, b);
+//! assert_eq!(a.legal_form, Some(LegalForm::JointStock));
+//! assert_eq!(a.text(), "kazahstan temir joly");
+//! // The Kazakh spelling: Қазақстан, one letter from the Russian one once written in Latin.
+//! assert_eq!(normalise("Қазақстан темір жолы АҚ").text(), "kazakstan temir joly");
+//! ```
+
+mod legal;
+mod normalise;
+mod translit;
+
+pub use legal::LegalForm;
+pub use normalise::{MAX_NAME_CHARS, Normalised, normalise};
+pub use translit::{skeleton, to_latin};
