@@ -110,7 +110,7 @@ const FORMS: &[(&[&str], LegalForm)] = &[
 
 /// The legal form at the start or the end of `words`, and the words without it. A name that
 /// is nothing but a legal form keeps its words (`"ooo"` alone is a name, not a form).
-pub fn split<'w>(words: &'w [String]) -> (Option<LegalForm>, &'w [String]) {
+pub fn split(words: &[String]) -> (Option<LegalForm>, &[String]) {
     let matches = |phrase: &[&str], part: &[String]| {
         phrase.len() == part.len() && phrase.iter().zip(part).all(|(p, w)| *p == w)
     };
