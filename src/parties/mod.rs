@@ -2,8 +2,8 @@
 //! Latin and Cyrillic (Russian and Kazakh letters), legal forms and variant spellings.
 //!
 //! This is the first part of party screening (issue 12): [`normalise`] (and the
-//! transliteration and legal forms it uses). Lists, scores and party conditions in rules build
-//! on it.
+//! transliteration and legal forms it uses) and [`score`]. Lists, their index and party
+//! conditions in rules build on them.
 //!
 //! ```
 //! use export_control::parties::{LegalForm, normalise};
@@ -18,8 +18,10 @@
 
 mod legal;
 mod normalise;
+mod score;
 mod translit;
 
 pub use legal::LegalForm;
 pub use normalise::{MAX_NAME_CHARS, Normalised, normalise};
+pub use score::score;
 pub use translit::{skeleton, to_latin};
