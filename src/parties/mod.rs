@@ -18,6 +18,7 @@
 
 mod legal;
 mod normalise;
+pub mod ofac;
 mod score;
 mod translit;
 
