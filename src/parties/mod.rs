@@ -16,9 +16,11 @@
 //! assert_eq!(normalise("Қазақстан темір жолы АҚ").text(), "kazakstan temir joly");
 //! ```
 
+pub mod dpl;
 mod legal;
 mod normalise;
 pub mod ofac;
+mod records;
 mod score;
 mod translit;
 

@@ -9,9 +9,8 @@
 
 use std::sync::Arc;
 
-use csv_core::{ReadRecordResult, Reader};
-
 use super::normalise::MAX_NAME_CHARS;
+use super::records::records;
 use crate::error::{RuleError, RuleErrorKind};
 use crate::source::Source;
 
@@ -56,92 +55,6 @@ pub struct Entry {
     pub remarks: Option<String>,
 }
 
-/// Each record of a CSV text with the byte offset it starts at; `None` fields are `-0-`.
-fn records(text: &str) -> Vec<(usize, Vec<Option<String>>)> {
-    let bytes = text.as_bytes();
-    let mut reader = Reader::new();
-    let mut out = vec![0u8; 4096];
-    let mut ends = [0usize; 32];
-    let mut records = Vec::new();
-    let mut at = 0usize;
-    while at < bytes.len() {
-        // A record starts after the line ends before it (the reader may leave a `\n`).
-        while matches!(bytes.get(at), Some(b'\r' | b'\n')) {
-            at += 1;
-        }
-        if at >= bytes.len() {
-            break;
-        }
-        let start = at;
-        let mut fields: Vec<Option<String>> = Vec::new();
-        let mut written = 0usize;
-        let mut ended = 0usize;
-        loop {
-            let input = bytes.get(at..).unwrap_or_default();
-            let output = out.get_mut(written..).unwrap_or_default();
-            let ends_out = ends.get_mut(ended..).unwrap_or_default();
-            let (result, nin, nout, nend) = reader.read_record(input, output, ends_out);
-            at += nin;
-            written += nout;
-            ended += nend;
-            match result {
-                ReadRecordResult::OutputFull => out.resize(out.len() * 2, 0),
-                ReadRecordResult::OutputEndsFull => {
-                    // Flush the fields seen so far; their ends restart from zero.
-                    let mut from = 0;
-                    for &end in ends.get(..ended).unwrap_or_default() {
-                        fields.push(field(out.get(from..end).unwrap_or_default()));
-                        from = end;
-                    }
-                    out.copy_within(from..written, 0);
-                    written -= from;
-                    ended = 0;
-                }
-                ReadRecordResult::InputEmpty => {
-                    if at >= bytes.len() {
-                        // The last record without a line end.
-                        let (result, _, nout, nend) = reader.read_record(
-                            &[],
-                            out.get_mut(written..).unwrap_or_default(),
-                            ends.get_mut(ended..).unwrap_or_default(),
-                        );
-                        written += nout;
-                        ended += nend;
-                        if matches!(result, ReadRecordResult::Record | ReadRecordResult::End) {
-                            break;
-                        }
-                    }
-                }
-                ReadRecordResult::Record | ReadRecordResult::End => break,
-            }
-            if at >= bytes.len() && ended == 0 && written == 0 {
-                break;
-            }
-        }
-        let mut from = 0;
-        for &end in ends.get(..ended).unwrap_or_default() {
-            fields.push(field(out.get(from..end).unwrap_or_default()));
-            from = end;
-        }
-        // A blank line, or the DOS end-of-file byte, is no record.
-        let blank = fields.iter().all(|f| {
-            f.as_deref()
-                .is_none_or(|t| t.trim_matches('\u{1a}').is_empty())
-        });
-        if !blank {
-            records.push((start, fields));
-        }
-    }
-    records
-}
-
-/// A field's text, trimmed; `None` for `-0-` or nothing.
-fn field(bytes: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(bytes);
-    let text = text.trim();
-    (!text.is_empty() && text != "-0-").then(|| text.to_owned())
-}
-
 /// Reads an OFAC list: its primary file and, when given, its alias file.
 pub fn read(primary: &Source, aliases: Option<&Source>) -> Result<Vec<Entry>, Vec<RuleError>> {
     let mut errors = Vec::new();
@@ -163,7 +76,7 @@ pub fn read(primary: &Source, aliases: Option<&Source>) -> Result<Vec<Entry>, Ve
             Arc::clone(&source.shared_text()),
         ));
     };
-    for (at, fields) in records(primary.text()) {
+    for (at, fields) in records(primary.text(), b',') {
         let get = |i: usize| fields.get(i).cloned().flatten();
         let (Some(id), Some(name)) = (get(0), get(1)) else {
             push(
@@ -231,7 +144,7 @@ pub fn read(primary: &Source, aliases: Option<&Source>) -> Result<Vec<Entry>, Ve
         });
     }
     if let Some(source) = aliases {
-        for (at, fields) in records(source.text()) {
+        for (at, fields) in records(source.text(), b',') {
             let get = |i: usize| fields.get(i).cloned().flatten();
             let (Some(id), Some(name)) = (get(0), get(3)) else {
                 push(
@@ -282,7 +195,7 @@ pub fn read(primary: &Source, aliases: Option<&Source>) -> Result<Vec<Entry>, Ve
 }
 
 /// Why a name cannot be screened, if it cannot.
-fn name_problem(name: &str) -> Option<&'static str> {
+pub(crate) fn name_problem(name: &str) -> Option<&'static str> {
     if name.chars().count() > MAX_NAME_CHARS {
         Some("longer than a name can be (512 characters)")
     } else if name.chars().any(char::is_control) {
