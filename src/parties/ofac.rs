@@ -294,5 +294,13 @@ mod tests {
             read(&Source::new("e.csv", "\u{1a}"), None).is_err(),
             "an empty list is an error"
         );
+        // A name of 10 KB is refused with its place; mixed scripts are a name like any other.
+        let long = format!(
+            "1,\"{}\",-0-\n2,\"ТОО Steppe Трейд\",-0-\n",
+            "A".repeat(10_240)
+        );
+        let errors = read(&Source::new("l.csv", long.as_str()), None).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].kind().to_string().contains("longer than a name"));
     }
 }

@@ -9,7 +9,8 @@ pub(crate) fn records(text: &str, delimiter: u8) -> Vec<(usize, Vec<Option<Strin
     let bytes = text.as_bytes();
     let mut reader = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
     let mut out = vec![0u8; 4096];
-    let mut ends = [0usize; 32];
+    // Field ends are offsets into the record's whole output: both buffers grow, never shift.
+    let mut ends = vec![0usize; 32];
     let mut records = Vec::new();
     let mut at = 0usize;
     while at < bytes.len() {
@@ -21,9 +22,7 @@ pub(crate) fn records(text: &str, delimiter: u8) -> Vec<(usize, Vec<Option<Strin
             break;
         }
         let start = at;
-        let mut fields: Vec<Option<String>> = Vec::new();
-        let mut written = 0usize;
-        let mut ended = 0usize;
+        let (mut written, mut ended) = (0usize, 0usize);
         loop {
             let input = bytes.get(at..).unwrap_or_default();
             let output = out.get_mut(written..).unwrap_or_default();
@@ -34,38 +33,18 @@ pub(crate) fn records(text: &str, delimiter: u8) -> Vec<(usize, Vec<Option<Strin
             ended += nend;
             match result {
                 ReadRecordResult::OutputFull => out.resize(out.len() * 2, 0),
-                ReadRecordResult::OutputEndsFull => {
-                    // Flush the fields seen so far; their ends restart from zero.
-                    let mut from = 0;
-                    for &end in ends.get(..ended).unwrap_or_default() {
-                        fields.push(field(out.get(from..end).unwrap_or_default()));
-                        from = end;
-                    }
-                    out.copy_within(from..written, 0);
-                    written -= from;
-                    ended = 0;
-                }
-                ReadRecordResult::InputEmpty => {
-                    if at >= bytes.len() {
-                        // The last record without a line end.
-                        let (result, _, nout, nend) = reader.read_record(
-                            &[],
-                            out.get_mut(written..).unwrap_or_default(),
-                            ends.get_mut(ended..).unwrap_or_default(),
-                        );
-                        written += nout;
-                        ended += nend;
-                        if matches!(result, ReadRecordResult::Record | ReadRecordResult::End) {
-                            break;
-                        }
-                    }
-                }
+                ReadRecordResult::OutputEndsFull => ends.resize(ends.len() * 2, 0),
                 ReadRecordResult::Record | ReadRecordResult::End => break,
+                // All the input was read; the next call, with no input, ends the record.
+                ReadRecordResult::InputEmpty => {}
             }
-            if at >= bytes.len() && ended == 0 && written == 0 {
+            if result == ReadRecordResult::InputEmpty && at >= bytes.len() && nin == 0 {
+                // The reader has had the empty input that ends the file and still wants more:
+                // nothing more will come.
                 break;
             }
         }
+        let mut fields = Vec::with_capacity(ended);
         let mut from = 0;
         for &end in ends.get(..ended).unwrap_or_default() {
             fields.push(field(out.get(from..end).unwrap_or_default()));
@@ -88,4 +67,37 @@ fn field(bytes: &[u8]) -> Option<String> {
     let text = String::from_utf8_lossy(bytes);
     let text = text.trim();
     (!text.is_empty() && text != "-0-").then(|| text.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_of_many_fields_and_without_a_last_line_end_read_whole() {
+        let wide = format!("{}x\n1,2", ",".repeat(100));
+        let rows = records(&wide, b',');
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].1.len(), 101);
+        assert_eq!(rows[0].1[100].as_deref(), Some("x"));
+        assert_eq!(rows[1].0, 102);
+        assert_eq!(rows[1].1, [Some("1".to_owned()), Some("2".to_owned())]);
+        let quoted = records("\"a, b\"\t\"c\"\"d\"\n", b'\t');
+        assert_eq!(
+            quoted[0].1,
+            [Some("a, b".to_owned()), Some("c\"d".to_owned())]
+        );
+        assert!(records("", b',').is_empty());
+        assert!(records("\r\n\n\u{1a}", b',').is_empty());
+        // A quote never closed ends with the text.
+        assert_eq!(records("\"open", b',').len(), 1);
+    }
+
+    #[test]
+    fn the_fuzz_finding_of_a_record_of_many_fields_reads() {
+        let text = format!("9639,{}9150,\"aka\",\"HAN\"\n", ",".repeat(40));
+        let rows = records(&text, b',');
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].1.len(), 44);
+    }
 }
