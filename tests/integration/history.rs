@@ -706,3 +706,36 @@ fn explain_replays_the_history_before_the_record() {
         "{text}"
     );
 }
+
+/// The one way more history lowers a spike: a record of the baseline year raises the baseline.
+/// (Issue 11 asks that adding a record never lower a later spike or quota verdict; for records
+/// of the baseline year that cannot hold, by the definition of a spike. Stated here.)
+#[test]
+fn a_baseline_year_record_can_end_a_spike() {
+    let engine = small_rules();
+    let mut s = Shipment::new(
+        "T",
+        chrono::NaiveDate::from_ymd_opt(2022, 4, 15).unwrap(),
+        "854231".parse().unwrap(),
+        "KZ".parse().unwrap(),
+        "RU".parse().unwrap(),
+    );
+    s.value = Some(1_000.into());
+    s.currency = Some("USD".into());
+    let fired = |v: &Verdict<'_>| {
+        v.matches
+            .iter()
+            .any(|m| &*m.rule == "t-spike" && m.outcome == Outcome::Fired)
+    };
+    let mut history = History::new();
+    assert!(fired(&engine.check_against(&s, &history)), "zero baseline");
+    let mut baseline = s.clone();
+    baseline.id = "B-2021".into();
+    baseline.date = chrono::NaiveDate::from_ymd_opt(2021, 6, 1).unwrap();
+    baseline.value = Some(1_000_000.into());
+    engine.record(&mut history, &baseline);
+    assert!(
+        !fired(&engine.check_against(&s, &history)),
+        "a baseline 2021 record ends it"
+    );
+}
