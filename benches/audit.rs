@@ -7,6 +7,9 @@
 //!
 //! The file is generated once (seeded) into `target/bench-data/`.
 
+#[path = "common/rules.rs"]
+mod rules;
+
 use std::fs::File;
 use std::hint::black_box;
 use std::io::{BufReader, BufWriter, Write};
@@ -306,29 +309,10 @@ fn audit_sample_jsonl(bencher: divan::Bencher<'_, '_>, engine: &Engine, history:
         });
 }
 
-/// The shipped rules without the rule sets that hold history rules.
-fn without_history_rules() -> Engine {
-    let rules = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/rules"));
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(rules)
-        .expect("rules")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            name.ends_with(".toml")
-                && !name.ends_with(".tests.toml")
-                && !["kz-trade-baselines.toml", "eu-prewar-quota.toml"].contains(&name)
-        })
-        .collect();
-    paths.sort();
-    let engine = Engine::new(export_control::Rulebook::load_paths(&paths).expect("rules"));
-    assert!(!engine.has_history_rules());
-    engine
-}
-
 /// The sample audit without the history rule sets (one pass).
 #[divan::bench(sample_count = 5, sample_size = 1)]
 fn audit_sample_jsonl_without_history_rules(bencher: divan::Bencher<'_, '_>) {
-    audit_sample_jsonl(bencher, &without_history_rules(), false);
+    audit_sample_jsonl(bencher, &rules::without_history_rules(), false);
 }
 
 /// The sample audit with them, over the whole input: the first pass builds the history, the

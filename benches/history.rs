@@ -12,8 +12,12 @@
 //!   records, then recorded (the full verdict, or the decision alone).
 //! - `sqlite_record_batch`: 10,000 records recorded in one transaction into a file.
 
+#[path = "common/rules.rs"]
+mod rules;
 #[path = "common/trade.rs"]
 mod trade;
+
+use rules::RULES;
 
 use std::hint::black_box;
 use std::sync::OnceLock;
@@ -21,11 +25,9 @@ use std::sync::OnceLock;
 use divan::counter::ItemsCount;
 use export_control::history::{History, Replay};
 use export_control::sqlite::SqliteHistory;
-use export_control::{CheckOptions, Engine, Rulebook, Shipment};
+use export_control::{CheckOptions, Engine, Shipment};
 
 const RECORDS: usize = 1_000_000;
-const RULES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/rules");
-const HISTORY_SETS: [&str; 2] = ["kz-trade-baselines.toml", "eu-prewar-quota.toml"];
 
 fn main() {
     divan::main();
@@ -44,22 +46,7 @@ fn shipped() -> &'static Engine {
 /// The shipped rules without the rule sets that have history rules.
 fn without_history_rules() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| {
-        let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(RULES)
-            .expect("rules dir")
-            .map(|e| e.expect("entry").path())
-            .filter(|p| {
-                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                name.ends_with(".toml")
-                    && !name.ends_with(".tests.toml")
-                    && !HISTORY_SETS.contains(&name)
-            })
-            .collect();
-        paths.sort();
-        let engine = Engine::new(Rulebook::load_paths(&paths).expect("rules"));
-        assert!(!engine.has_history_rules());
-        engine
-    })
+    ENGINE.get_or_init(rules::without_history_rules)
 }
 
 #[divan::bench(sample_count = 5, sample_size = 1)]

@@ -621,17 +621,8 @@ impl ConditionReader<'_> {
         let unit = table.string(diag, field.unit_name(), true);
         if let Some(unit) = &unit
             && field == AmountField::Value
-            && !(unit.get_ref().len() == 3
-                && unit.get_ref().chars().all(|c| c.is_ascii_alphabetic()))
         {
-            diag.push(
-                RuleErrorKind::InvalidValue {
-                    key: table.key_path("currency"),
-                    value: unit.get_ref().clone(),
-                    reason: "a currency is a three-letter ISO 4217 code".into(),
-                },
-                unit.span(),
-            );
+            check_currency(diag, &table, unit);
         }
         if bounds.is_empty() && diag.errors.len() == errors_before {
             diag.push_with_help(
@@ -745,6 +736,27 @@ fn party_field(key: &str) -> PartyField {
         "consignee" => PartyField::Consignee,
         _ => PartyField::EndUser,
     }
+}
+
+/// Reports a currency that is not three letters (an ISO 4217 code); true when it is one.
+pub(crate) fn check_currency(
+    diag: &mut Diagnostics<'_>,
+    table: &Table<'_, '_>,
+    unit: &Spanned<String>,
+) -> bool {
+    let text = unit.get_ref();
+    let ok = text.len() == 3 && text.chars().all(|c| c.is_ascii_alphabetic());
+    if !ok {
+        diag.push(
+            RuleErrorKind::InvalidValue {
+                key: table.key_path("currency"),
+                value: text.clone(),
+                reason: "a currency is a three-letter ISO 4217 code".into(),
+            },
+            unit.span(),
+        );
+    }
+    ok
 }
 
 /// Currencies compare upper-case, units lower-case.

@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use toml::Spanned;
 use toml::de::DeValue;
 
-use super::condition::normalise_unit;
+use super::condition::{check_currency, normalise_unit};
 use super::walk::{Diagnostics, Table, one_of};
 use crate::error::RuleErrorKind;
 use crate::rule::history::{Cap, HistoryKind, HistoryTest, KeyFields, Measure, Span};
@@ -158,17 +158,7 @@ fn measure(diag: &mut Diagnostics<'_>, table: &Table<'_, '_>) -> Option<Measure>
         return None;
     }
     let unit = table.string(diag, wanted, true)?;
-    if field == AmountField::Value
-        && !(unit.get_ref().len() == 3 && unit.get_ref().chars().all(|c| c.is_ascii_alphabetic()))
-    {
-        diag.push(
-            RuleErrorKind::InvalidValue {
-                key: table.key_path("currency"),
-                value: unit.get_ref().clone(),
-                reason: "a currency is a three-letter ISO 4217 code".into(),
-            },
-            unit.span(),
-        );
+    if field == AmountField::Value && !check_currency(diag, table, &unit) {
         return None;
     }
     Some(Measure {

@@ -10,9 +10,9 @@
 use chrono::NaiveDate;
 
 use super::ofac::name_problem;
-use super::records::records;
+use super::records::{invalid, records};
 use crate::country::CountryCode;
-use crate::error::{RuleError, RuleErrorKind};
+use crate::error::RuleError;
 use crate::source::Source;
 
 /// One person or company denied export privileges.
@@ -44,15 +44,7 @@ fn us_date(text: &str) -> Option<NaiveDate> {
 pub fn read(source: &Source) -> Result<Vec<Denied>, Vec<RuleError>> {
     let mut errors = Vec::new();
     let push = |errors: &mut Vec<RuleError>, at: usize, key: &str, value: &str, reason: &str| {
-        errors.push(RuleError::new(
-            RuleErrorKind::InvalidValue {
-                key: key.to_owned(),
-                value: value.chars().take(80).collect(),
-                reason: reason.to_owned(),
-            },
-            source.locate(at..at),
-            source.shared_text(),
-        ));
+        errors.push(invalid(source, at, key, value, reason));
     };
     let mut rows = records(source.text(), b'\t').into_iter();
     let Some((_, header)) = rows.next() else {

@@ -7,11 +7,9 @@
 //! `] [`. Alias file: `ent_num, alt_num, alt_type, alt_name, remarks`. `-0-` (with or without
 //! spaces) is an empty field. A file may end with the DOS end-of-file byte (0x1A), as OFAC's do.
 
-use std::sync::Arc;
-
 use super::normalise::MAX_NAME_CHARS;
-use super::records::records;
-use crate::error::{RuleError, RuleErrorKind};
+use super::records::{invalid, records};
+use crate::error::RuleError;
 use crate::source::Source;
 
 /// What an entry is.
@@ -66,15 +64,7 @@ pub fn read(primary: &Source, aliases: Option<&Source>) -> Result<Vec<Entry>, Ve
                 key: &str,
                 value: &str,
                 reason: &str| {
-        errors.push(RuleError::new(
-            RuleErrorKind::InvalidValue {
-                key: key.to_owned(),
-                value: value.chars().take(80).collect(),
-                reason: reason.to_owned(),
-            },
-            source.locate(at..at),
-            Arc::clone(&source.shared_text()),
-        ));
+        errors.push(invalid(source, at, key, value, reason));
     };
     for (at, fields) in records(primary.text(), b',') {
         let get = |i: usize| fields.get(i).cloned().flatten();

@@ -3,6 +3,29 @@
 
 use csv_core::ReadRecordResult;
 
+use crate::error::{RuleError, RuleErrorKind};
+use crate::source::Source;
+
+/// A problem of a list file at byte `at`: the field (`key`), its value (80 characters at most)
+/// and why it is refused.
+pub(crate) fn invalid(
+    source: &Source,
+    at: usize,
+    key: &str,
+    value: &str,
+    reason: &str,
+) -> RuleError {
+    RuleError::new(
+        RuleErrorKind::InvalidValue {
+            key: key.to_owned(),
+            value: value.chars().take(80).collect(),
+            reason: reason.to_owned(),
+        },
+        source.locate(at..at),
+        source.shared_text(),
+    )
+}
+
 /// Each record of a delimited text (quotes as in CSV) with the byte offset it starts at;
 /// `None` fields are empty or `-0-` (OFAC's empty field).
 pub(crate) fn records(text: &str, delimiter: u8) -> Vec<(usize, Vec<Option<String>>)> {
