@@ -1,9 +1,9 @@
-//! Party list readers (OFAC's CSV layout, the BIS Denied Persons List): any input gives entries
+//! Party list readers (OFAC's CSV layout, the BIS Denied Persons List, the UN XML list): any input gives entries
 //! or located errors, never a panic; every entry has a name a screening can take.
 #![no_main]
 
 use export_control::Source;
-use export_control::parties::{MAX_NAME_CHARS, dpl, ofac};
+use export_control::parties::{MAX_NAME_CHARS, dpl, ofac, un};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -18,7 +18,16 @@ fuzz_target!(|data: &[u8]| {
             assert!(e.location().line() >= 1);
         }
     };
-    if choice.starts_with('d') {
+    if choice.starts_with('u') {
+        match un::read(&Source::new("u.xml", rest)) {
+            Ok(list) => {
+                for e in &list.entries {
+                    assert!(!e.name.is_empty() && e.name.chars().count() <= MAX_NAME_CHARS);
+                }
+            }
+            Err(errors) => check_errors(&errors),
+        }
+    } else if choice.starts_with('d') {
         match dpl::read(&Source::new("f.txt", rest)) {
             Ok(entries) => {
                 for e in &entries {

@@ -23,6 +23,7 @@ pub mod ofac;
 mod records;
 mod score;
 mod translit;
+pub mod un;
 
 pub use legal::LegalForm;
 pub use normalise::{MAX_NAME_CHARS, Normalised, normalise};
