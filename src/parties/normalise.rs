@@ -1,13 +1,4 @@
-//! Names as a matcher compares them: one script, one case, no diacritics or punctuation, the
-//! legal form apart, each word's variant spellings written alike.
-//!
-//! The steps, in order: Unicode NFKC (full-width and compatibility forms to their usual
-//! letters); lower case; Cyrillic to Latin ([`translit::to_latin`](super::translit::to_latin));
-//! diacritics removed (NFKD, combining marks dropped: `é` is `e`, `ö` is `o`); dots and
-//! apostrophes removed (`L.L.P.` is `llp`, `O'Neil` is `oneil`), other punctuation and symbols
-//! between words (quotes, `«»`, hyphens, commas, brackets); the legal form taken from the start
-//! or the end ([`legal::split`](super::legal::split)); each word's
-//! [`skeleton`](super::translit::skeleton).
+//! Names as a matcher compares them (see [`normalise`]).
 
 use unicode_normalization::UnicodeNormalization as _;
 use unicode_normalization::char::is_combining_mark;
@@ -42,7 +33,16 @@ impl Normalised {
     }
 }
 
-/// Normalises a party's name (see the [module](self) for the steps).
+/// Normalises a party's name as a matcher compares it: one script, one case, no diacritics or
+/// punctuation, the legal form apart ([`LegalForm`]), each word's variant spellings written
+/// alike.
+///
+/// The steps, in order: Unicode NFKC (full-width and compatibility forms to their usual
+/// letters); lower case; Cyrillic to Latin ([`to_latin`](super::to_latin));
+/// diacritics removed (NFKD, combining marks dropped: `é` is `e`, `ö` is `o`); dots and
+/// apostrophes removed (`L.L.P.` is `llp`, `O'Neil` is `oneil`), other punctuation and symbols
+/// between words (quotes, `«»`, hyphens, commas, brackets); the legal form taken from the start
+/// or the end; each word's [`skeleton`](super::skeleton).
 pub fn normalise(name: &str) -> Normalised {
     let composed: String = name.chars().take(MAX_NAME_CHARS).nfkc().collect();
     let lower: String = composed.chars().flat_map(char::to_lowercase).collect();

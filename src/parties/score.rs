@@ -1,18 +1,4 @@
-//! How alike two names are: a score in [0, 1] over their normalised words.
-//!
-//! **What a score means.** Each word of one name is paired with at most one word of the other,
-//! best pairs first: equal words score 1, an initial and a word it starts (`J` and `Joly`) 0.9,
-//! other words their Jaro-Winkler similarity (`strsim`), pairs under 0.7 not at all. The score
-//! is the pairs' similarities weighted by the letters of both words, over the letters of all the
-//! words of both names: a word one name has and the other lacks lowers it by its share of the
-//! letters. Word order does not matter. When both names carry a legal form and the forms
-//! differ (an LLC and a JSC of one name are often different companies), the score is multiplied
-//! by 0.95.
-//!
-//! So: 1 is the same words (any order); about 0.95 to 0.99, a typo or a variant spelling left
-//! by the normalisation; under about 0.8, a word more or less than the other name (`Steppe
-//! Trade` against `Steppe Trade Logistics`: 0.71). The score is symmetric, and 0 against an
-//! empty name.
+//! How alike two names are (see [`score`]).
 
 use super::normalise::Normalised;
 
@@ -48,7 +34,21 @@ fn word(list: &[String], k: usize) -> &str {
     list.get(k).map_or("", String::as_str)
 }
 
-/// The score of two normalised names (see the [module](self) for what it means).
+/// How alike two names are: a score in [0, 1] over their normalised words.
+///
+/// **What a score means.** Each word of one name is paired with at most one word of the other,
+/// best pairs first: equal words score 1, an initial and a word it starts (`J` and `Joly`) 0.9,
+/// other words their Jaro-Winkler similarity (`strsim`), pairs under 0.7 not at all. The score
+/// is the pairs' similarities weighted by the letters of both words, over the letters of all the
+/// words of both names: a word one name has and the other lacks lowers it by its share of the
+/// letters. Word order does not matter. When both names carry a legal form and the forms
+/// differ (an LLC and a JSC of one name are often different companies), the score is multiplied
+/// by 0.95.
+///
+/// So: 1 is the same words (any order); about 0.95 to 0.99, a typo or a variant spelling left
+/// by the normalisation; under about 0.8, a word more or less than the other name (`Steppe
+/// Trade` against `Steppe Trade Logistics`: 0.71). The score is symmetric, and 0 against an
+/// empty name.
 pub fn score(a: &Normalised, b: &Normalised) -> f64 {
     let letters = |w: &String| w.chars().count() as f64;
     let total: f64 = a.words.iter().chain(&b.words).map(letters).sum();

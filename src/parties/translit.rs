@@ -71,8 +71,10 @@ pub fn to_latin(text: &str) -> String {
     out
 }
 
-/// One word (lower case, Latin) with its variant spellings written alike (see the
-/// [module](self)).
+/// One word (lower case, Latin) with its variant spellings written alike: `zh` and `j` (Temir
+/// Zholy, Temir Joly), `kh` and `h` (Khalyk, Halyk), `q` and `k`, `gh` and `g`, `yu` and `iu`,
+/// `ya` and `ia`, a word's `iy`, `ii`, `yi` or `ij` ending and `y`, and `ye` at a word's start
+/// and `e`. Two spellings with the same skeleton are the same name for a matcher.
 pub fn skeleton(word: &str) -> String {
     let mut w = word
         .replace("shch", "shh")
