@@ -242,33 +242,14 @@ fn audit_check_and_write_jsonl(bencher: divan::Bencher<'_, '_>) {
 /// carry their full explanation.
 #[divan::bench(sample_count = 5, sample_size = 1)]
 fn audit_sample_year_jsonl(bencher: divan::Bencher<'_, '_>) {
-    let (path, records) = sample_file();
     let engine = Engine::from_path(concat!(env!("CARGO_MANIFEST_DIR"), "/rules")).expect("rules");
-    let options = CheckOptions::default();
-    let digest = engine.digest();
-    bencher
-        .counter(ItemsCount::new(records))
-        .counter(BytesCount::new(file_len(&path)))
-        .bench_local(|| {
-            let input =
-                read::open(&path, &export_control::read::ReadOptions::default()).expect("open");
-            let mut sink = BufWriter::new(std::io::sink());
-            let mut count = 0usize;
-            for checked in export_control::read::check_records(&engine, input, &options) {
-                let record = match checked {
-                    Checked::Verdict { record, verdict } => AuditRecord::checked(&record, verdict),
-                    Checked::Invalid(error) => AuditRecord::invalid(&error, digest),
-                };
-                serde_json::to_writer(&mut sink, &record).expect("write");
-                sink.write_all(b"\n").expect("write");
-                count += 1;
-            }
-            assert_eq!(count, records);
-        });
+    // Each record checked alone: history rules see no history but the record itself.
+    audit_sample_jsonl(bencher, &engine, false);
 }
 
-/// The audit of the sample repeated, JSON Lines out, as `audit_sample_year_jsonl`, against a
-/// rule book: the same loop for the three audits below.
+/// The audit of the sample repeated, JSON Lines out (one audit record per input record, to a
+/// sink), against a rule book, over the whole input's history or each record alone: the one
+/// loop of the three sample audits.
 fn audit_sample_jsonl(bencher: divan::Bencher<'_, '_>, engine: &Engine, history: bool) {
     let (path, records) = sample_file();
     let options = CheckOptions::default();

@@ -29,6 +29,14 @@ fn sample() -> Vec<Shipment> {
     .collect()
 }
 
+/// An empty directory of this test process's own, under the system's temporary directory.
+fn fresh_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("ec-history-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 /// A verdict as the tests compare them: the decision and each rule's outcome and reasons.
 fn key(v: &Verdict<'_>) -> String {
     serde_json::to_string(&v.matches).unwrap() + &v.decision.to_string()
@@ -329,9 +337,7 @@ proptest! {
 
 #[test]
 fn a_database_opened_with_other_rules_recomputes_its_aggregates() {
-    let dir = std::env::temp_dir().join(format!("ec-history-rules-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = fresh_dir("rules");
     let path = dir.join("h.sqlite");
     let records = sample();
     let shipped = shipped();
@@ -374,9 +380,7 @@ fn sqlite_writer_child() {
 
 #[test]
 fn a_writer_killed_mid_batch_loses_only_that_batch() {
-    let dir = std::env::temp_dir().join(format!("ec-history-kill-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = fresh_dir("kill");
     let path = dir.join("h.sqlite");
     let engine = shipped();
     let mut before = 0u64;
@@ -416,9 +420,7 @@ fn a_writer_killed_mid_batch_loses_only_that_batch() {
 /// second half gets the verdicts a single audit of the whole sample gives it.
 #[test]
 fn an_audit_continues_from_its_history_database() {
-    let dir = std::env::temp_dir().join(format!("ec-history-db-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = fresh_dir("db");
     let text = std::fs::read_to_string(SAMPLE).unwrap();
     let mut lines = text.lines();
     let header = lines.next().unwrap();
@@ -465,9 +467,7 @@ fn an_audit_continues_from_its_history_database() {
 
 #[test]
 fn a_baseline_file_raises_the_baseline_and_says_so() {
-    let dir = std::env::temp_dir().join(format!("ec-history-baseline-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = fresh_dir("baseline");
     let input = dir.join("in.csv");
     std::fs::write(
         &input,
@@ -523,9 +523,7 @@ fn a_baseline_file_raises_the_baseline_and_says_so() {
 /// and nothing given is changed.
 #[test]
 fn hostile_history_inputs_are_refused() {
-    let dir = std::env::temp_dir().join(format!("ec-history-hostile-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = fresh_dir("hostile");
     let input = dir.join("in.csv");
     std::fs::write(
         &input,
