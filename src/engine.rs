@@ -291,15 +291,20 @@ impl Engine {
         // codes (the index's candidates for the code).
         let may_be_reexported = candidates.iter().any(|n| self.reexport_rules.contains(n));
         if may_be_reexported && let Some(consignee) = &shipment.consignee {
+            let consignee = facts
+                .parties
+                .iter()
+                .find(|(role, _)| *role == PartyField::Consignee)
+                .map_or_else(|| history::party_key(consignee), |(_, key)| key.clone());
             let ghost = shipment
                 .end_user
                 .as_ref()
-                .filter(|e| history::party_key(e) != history::party_key(consignee))
+                .filter(|e| history::party_key(e) != consignee)
                 .map(|e| (shipment.id.clone(), e.clone()));
             facts.arrival = Some((
                 ArrivalKey {
                     country: shipment.destination,
-                    consignee: history::party_key(consignee),
+                    consignee,
                     hs6: shipment.hs_code.subheading().to_owned(),
                 },
                 Arrival {

@@ -39,7 +39,7 @@ pub(crate) struct HsIndex {
     /// For a node six to nine digits deep with rules filed below it, those rules (each once,
     /// in order): a code that ends at that node is too short to tell them, so they are its
     /// candidates too (they come out unknown, never silently false).
-    below: std::collections::HashMap<u32, Box<[u32]>>,
+    below: foldhash::HashMap<u32, Box<[u32]>>,
 }
 
 /// What the first four digits of a code reach: the rules filed at two, three and four digits
@@ -72,7 +72,7 @@ impl HsIndex {
             heading: Vec::new(),
             heads: Vec::new(),
             head_rules: Vec::new(),
-            below: std::collections::HashMap::new(),
+            below: foldhash::HashMap::default(),
         };
         for (number, condition) in conditions.into_iter().enumerate() {
             let number = u32::try_from(number).unwrap_or(u32::MAX);

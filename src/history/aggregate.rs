@@ -7,7 +7,9 @@
 //! the import kept for a day is the one with the smallest id), so partitions computed apart
 //! combine exactly.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::HashMap;
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
@@ -144,6 +146,29 @@ impl Aggregates {
         self.records = self.records.saturating_add(1);
         for (series, amount) in &facts.series {
             self.add_sum_day(series, facts.date, &Sum::of(*amount));
+        }
+        for (role, name) in &facts.parties {
+            self.add_party_day(*role, name, facts.date);
+        }
+        if let Some((key, arrival)) = &facts.arrival {
+            self.add_arrival_day(key, facts.date, arrival);
+        }
+    }
+
+    /// Adds one record's facts to the days alone, without the month and year totals: for an
+    /// aggregate only ever summed one day at a time (a replay's same-day part), whose
+    /// [`sum`](Aggregates::sum) over a single day reads the days alone.
+    pub(crate) fn add_days_only(&mut self, facts: &Facts) {
+        self.records = self.records.saturating_add(1);
+        for (series, amount) in &facts.series {
+            let days = match self.series.get_mut(series) {
+                Some(days) => days,
+                None => self.series.entry(series.clone()).or_default(),
+            };
+            days.days
+                .entry(facts.date)
+                .or_default()
+                .add(&Sum::of(*amount));
         }
         for (role, name) in &facts.parties {
             self.add_party_day(*role, name, facts.date);
@@ -388,11 +413,11 @@ fn last_of_month(d: NaiveDate) -> NaiveDate {
 /// A party's name as history compares it: lower case, without white space.
 pub(crate) fn party_key(name: &str) -> String {
     if name.is_ascii() {
-        return name
-            .bytes()
-            .filter(|b| !b.is_ascii_whitespace())
-            .map(|b| char::from(b.to_ascii_lowercase()))
-            .collect();
+        let mut key = String::with_capacity(name.len());
+        for b in name.bytes().filter(|b| !b.is_ascii_whitespace()) {
+            key.push(char::from(b.to_ascii_lowercase()));
+        }
+        return key;
     }
     name.chars()
         .filter(|c| !c.is_whitespace())

@@ -144,17 +144,17 @@ impl<'a> View<'a> {
     pub(crate) fn import_within(&self, key: &ArrivalKey, from: NaiveDate) -> Option<ImportRef> {
         let date = self.date();
         let history = self.history?;
-        let mut parts: Vec<(&Aggregates, NaiveDate, NaiveDate)> = Vec::with_capacity(2);
-        match self.same_day {
-            None => parts.push((history, from, date)),
-            Some(same_day) => {
-                parts.push((same_day, date.max(from), date));
-                parts.push((history, from, before(date)));
-            }
-        }
+        // The record's own date first (the latest), then the dates before it.
+        let parts: [Option<(&Aggregates, NaiveDate, NaiveDate)>; 2] = match self.same_day {
+            None => [Some((history, from, date)), None],
+            Some(same_day) => [
+                Some((same_day, date.max(from), date)),
+                Some((history, from, before(date))),
+            ],
+        };
         let mut latest: Option<(NaiveDate, &Arrival)> = None;
         let mut ghost: Option<(String, String)> = None;
-        for (aggregates, from, through) in parts {
+        for (aggregates, from, through) in parts.into_iter().flatten() {
             if latest.is_none() {
                 latest = aggregates.latest_arrival(key, from, through);
             }
@@ -284,6 +284,7 @@ impl<'a> Replay<'a> {
 
     /// Adds the facts of the record just checked.
     pub fn add(&mut self, facts: &Facts) {
-        self.same_day.add(facts);
+        // The same-day part is read one day at a time: its days suffice.
+        self.same_day.add_days_only(facts);
     }
 }
