@@ -19,6 +19,9 @@ mod trade;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, Ordering};
 
+#[path = "common/sdn.rs"]
+mod sdn;
+
 use export_control::history::History;
 use export_control::{Engine, Rulebook, Source};
 
@@ -108,4 +111,24 @@ fn main() {
         "(entries: the days of each series, each party's first day in each role, each import key's days; the \
          records themselves are not kept)"
     );
+    println!();
+    // Party lists: the OFAC SDN snapshot of 2021, its entries as loaded and its index.
+    let (sdn_text, alt_text) = sdn::files();
+    let before = LIVE.load(Ordering::SeqCst);
+    let book = sdn::book(&sdn_text, &alt_text);
+    let after_book = LIVE.load(Ordering::SeqCst);
+    let screen = export_control::parties::Screen::new(book.lists().to_vec());
+    let after_screen = LIVE.load(Ordering::SeqCst);
+    let entries = book.lists()[0].entries.len();
+    println!(
+        "OFAC SDN 2021: {entries} entries, {} names and aliases; the rule book (files' text and \
+         entries) {} B, the index (a copy of the entries, normalised names, block keys) {} B: \
+         {} B per entry, {} B per entry for the index",
+        screen.names(),
+        after_book - before,
+        after_screen - after_book,
+        (after_screen - before) / entries.max(1) as isize,
+        (after_screen - after_book) / entries.max(1) as isize,
+    );
+    drop(screen);
 }

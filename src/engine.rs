@@ -19,6 +19,7 @@ use crate::error::LoadError;
 use crate::eval::{self, NoReasons, Notes, Sink, Truth};
 use crate::history::{self, Arrival, ArrivalKey, Facts, History, Replay, Series, Statistics, View};
 use crate::index::HsIndex;
+use crate::parties::{self, Screen, Screened};
 use crate::program::Program;
 use crate::rule::PartyField;
 use crate::rule::history::HistoryKind;
@@ -64,6 +65,8 @@ struct Compiled {
     unless: Option<Range<u32>>,
     /// Whether it tests history (`[rule.history]`).
     history: bool,
+    /// Whether it screens parties (`[rule.parties]`).
+    parties: bool,
 }
 
 /// What a rule's match needs beside its decision.
@@ -106,6 +109,10 @@ pub struct Engine {
     reexport_rules: Vec<u32>,
     /// The rule book's statistics files.
     statistics: Vec<Statistics>,
+    /// The rule book's party lists, indexed.
+    screen: Screen,
+    /// The lowest score of the party rules: each party is screened once, at it.
+    party_floor: f64,
 }
 
 /// What one rule did for a record: its outcome and what it contributes.
@@ -139,6 +146,7 @@ impl Engine {
                     when,
                     unless,
                     history: rule.history.is_some(),
+                    parties: rule.parties.is_some(),
                 });
                 cold.push(Cold {
                     set: u32::try_from(set_number).unwrap_or(u32::MAX),
@@ -169,6 +177,11 @@ impl Engine {
             }
         }
         let statistics = book.statistics().to_vec();
+        let party_floor = book
+            .rules()
+            .filter_map(|(_, rule)| rule.parties.as_ref().map(|p| p.min_score_f64))
+            .fold(1.0_f64, f64::min);
+        let screen = Screen::new(book.lists().to_vec());
         Engine {
             book,
             compiled,
@@ -179,7 +192,14 @@ impl Engine {
             party_roles,
             reexport_rules,
             statistics,
+            screen,
+            party_floor,
         }
+    }
+
+    /// The rule book's party lists, indexed for screening.
+    pub fn screen(&self) -> &Screen {
+        &self.screen
     }
 
     /// Loads and compiles the rule file or directory at `path` (see [`Rulebook::load`]).
@@ -367,11 +387,18 @@ impl Engine {
         let view = history.for_record(shipment, &self.statistics);
         let date = options.as_of.unwrap_or(shipment.date);
         let mut best = Decision::Allowed;
+        let mut screened = Screened::default();
         self.index.for_each_candidate(&shipment.hs_code, |number| {
             if best == Decision::Prohibited {
                 return;
             }
-            if let Some(part) = self.part(number, shipment, &view, date, false, &mut NoReasons) {
+            let mut context = Context {
+                history: &view,
+                parties: &mut screened,
+            };
+            if let Some(part) =
+                self.part(number, shipment, &mut context, date, false, &mut NoReasons)
+            {
                 best = best.max(part.effect);
             }
         });
@@ -462,7 +489,7 @@ impl Engine {
         &'e self,
         number: u32,
         s: &Shipment,
-        view: &View<'_>,
+        context: &mut Context<'_, 'e>,
         date: NaiveDate,
         include_not_in_force: bool,
         sink: &mut S,
@@ -487,7 +514,22 @@ impl Engine {
                 .rule(number)
                 .and_then(|(_, rule, _)| Some((rule.history.as_ref()?, &rule.id)))
         {
-            let (truth, reason) = history::evaluate(test.0, test.1, s, view);
+            let (truth, reason) = history::evaluate(test.0, test.1, s, context.history);
+            when = when.and(truth);
+            if when == Truth::False {
+                return None;
+            }
+            if let Some(reason) = reason {
+                sink.reason(reason);
+            }
+        }
+        if compiled.parties
+            && let Some(test) = self
+                .rule(number)
+                .and_then(|(_, rule, _)| rule.parties.as_ref())
+        {
+            let (truth, reason) =
+                parties::evaluate(test, s, &self.screen, self.party_floor, context.parties);
             when = when.and(truth);
             if when == Truth::False {
                 return None;
@@ -547,6 +589,13 @@ impl Engine {
     }
 }
 
+/// What a rule's evaluation reads beside the record: the history before it, and its parties
+/// as screened so far (each party screened once per record, on first need).
+struct Context<'v, 'e> {
+    history: &'v View<'v>,
+    parties: &'v mut Screened<'e>,
+}
+
 /// One check in progress: the record, the date, and the rules that played a part so far.
 struct Check<'e, 's> {
     engine: &'e Engine,
@@ -557,6 +606,7 @@ struct Check<'e, 's> {
     decision: Decision,
     matches: Vec<RuleMatch<'e>>,
     reasons: Notes<'e>,
+    screened: Screened<'e>,
 }
 
 impl<'e, 's> Check<'e, 's> {
@@ -575,6 +625,7 @@ impl<'e, 's> Check<'e, 's> {
             decision: Decision::Allowed,
             matches: Vec::new(),
             reasons: Notes::new(),
+            screened: Screened::default(),
         }
     }
 
@@ -583,7 +634,10 @@ impl<'e, 's> Check<'e, 's> {
         let part = engine.part(
             number,
             self.shipment,
-            &self.view,
+            &mut Context {
+                history: &self.view,
+                parties: &mut self.screened,
+            },
             self.date,
             self.options.include_not_in_force,
             &mut self.reasons,

@@ -1021,6 +1021,7 @@ mod tests {
             when: c.clone(),
             unless: None,
             history: None,
+            parties: None,
             accepted_licences: None,
             location: source.locate(0..1),
             id_location: source.locate(0..1),

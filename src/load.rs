@@ -29,7 +29,26 @@ pub(crate) fn sources<P: AsRef<Path>>(paths: &[P]) -> Result<Vec<Source>, LoadEr
     for (file, root) in files {
         let canonical = file.canonicalize().unwrap_or_else(|_| file.clone());
         if seen.insert(canonical) {
-            sources.push(read(&file, &root)?);
+            let source = read(&file, &root)?;
+            // A party list's declaration brings the data files it names, read as rule files
+            // are (regular files only, bounded); one that does not exist is reported by the
+            // declaration's reading, at the path's place.
+            let data = if source.kind() == SourceKind::List {
+                crate::parties::data_paths(&source)
+            } else {
+                Vec::new()
+            };
+            sources.push(source);
+            for relative in data {
+                let path = file.with_file_name("").join(&relative);
+                if std::fs::symlink_metadata(&path).is_err() {
+                    continue;
+                }
+                let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
+                if seen.insert(canonical) {
+                    sources.push(read(&path, &root)?.into_data());
+                }
+            }
         }
     }
     Ok(sources)

@@ -12,6 +12,7 @@ use crate::error::{LoadError, RuleError, RuleErrorKind, RuleErrors};
 use crate::history::Statistics;
 use crate::load;
 use crate::parse;
+use crate::parties::PartyList;
 use crate::rule::{Group, Rule, RuleSet};
 use crate::source::{Digest, Location, Source, SourceKind};
 
@@ -20,6 +21,7 @@ use crate::source::{Digest, Location, Source, SourceKind};
 pub struct Rulebook {
     sets: Vec<RuleSet>,
     statistics: Vec<Statistics>,
+    lists: Vec<PartyList>,
     groups: BTreeMap<String, Group>,
     sources: Vec<Source>,
     digest: Digest,
@@ -93,6 +95,14 @@ impl Rulebook {
             }
         }
         statistics.sort_by(|a, b| a.name().cmp(b.name()));
+        let mut lists: Vec<PartyList> = Vec::new();
+        for source in sources.iter().filter(|s| s.kind() == SourceKind::List) {
+            if let Some(list) = crate::parties::read_list(source, &sources, &mut errors) {
+                lists.push(list);
+            }
+        }
+        lists.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.file.cmp(&b.file)));
+        check_unique_list_ids(&lists, &sources, &mut errors);
         let mut sets: Vec<RuleSet> = Vec::new();
         let mut regexes = parse::RegexCache::new();
         for source in sources.iter().filter(|s| s.kind() == SourceKind::RuleSet) {
@@ -111,6 +121,7 @@ impl Rulebook {
         }
         sets.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.file().cmp(b.file())));
         check_unique_ids(&sets, &sources, &mut errors);
+        check_party_lists(&sets, &lists, &sources, &mut errors);
         if !errors.is_empty() {
             return Err(LoadError::Invalid(RuleErrors::new(errors)));
         }
@@ -118,6 +129,7 @@ impl Rulebook {
         Ok(Rulebook {
             sets,
             statistics,
+            lists,
             groups,
             sources,
             digest,
@@ -144,8 +156,18 @@ impl Rulebook {
         &self.sources
     }
 
-    /// The SHA-256 digest of the rule set, groups and statistics files: the identity of the rules that
-    /// decide a verdict.
+    /// The party lists (`*.list.toml` and their data), by id.
+    pub fn lists(&self) -> &[PartyList] {
+        &self.lists
+    }
+
+    /// A party list by id.
+    pub fn list(&self, id: &str) -> Option<&PartyList> {
+        self.lists.iter().find(|l| *l.id == *id)
+    }
+
+    /// The SHA-256 digest of the rule set, groups, statistics, list declaration and list data
+    /// files: the identity of the rules that decide a verdict.
     pub fn digest(&self) -> Digest {
         self.digest
     }
@@ -174,13 +196,19 @@ impl Rulebook {
             .chain(
                 self.sources
                     .iter()
-                    .filter(|s| s.kind() == SourceKind::Statistics)
+                    .filter(|s| {
+                        matches!(
+                            s.kind(),
+                            SourceKind::Statistics | SourceKind::List | SourceKind::ListData
+                        )
+                    })
                     .cloned(),
             )
             .collect();
         Rulebook {
             digest: Digest::of(&sources),
             statistics: self.statistics.clone(),
+            lists: self.lists.clone(),
             sets,
             groups: self.groups.clone(),
             sources,
@@ -217,6 +245,75 @@ impl Rulebook {
         self.sets
             .iter()
             .flat_map(|set| set.rules.iter().map(move |r| (set, r)))
+    }
+}
+
+/// Every list a party rule names is a list of the rule book: a mistyped id must never leave a
+/// rule screening nothing.
+fn check_party_lists(
+    sets: &[RuleSet],
+    lists: &[PartyList],
+    sources: &[Source],
+    errors: &mut Vec<RuleError>,
+) {
+    for rule in sets.iter().flat_map(|s| s.rules.iter()) {
+        let Some(test) = &rule.parties else { continue };
+        for (id, at) in &test.lists {
+            if lists.iter().any(|l| l.id == *id) {
+                continue;
+            }
+            let text = sources
+                .iter()
+                .find(|s| s.name() == at.file())
+                .map_or_else(|| std::sync::Arc::from(""), Source::shared_text);
+            let known: Vec<&str> = lists.iter().map(|l| &*l.id).collect();
+            let help = match crate::suggest::closest(id, known.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None if known.is_empty() => {
+                    "the rule book declares no list (`*.list.toml`)".to_owned()
+                }
+                None => format!("the rule book's lists: {}", known.join(", ")),
+            };
+            errors.push(
+                RuleError::new(
+                    RuleErrorKind::InvalidValue {
+                        key: format!("rule.parties.lists ({})", rule.id),
+                        value: id.to_string(),
+                        reason: "no list of the rule book has this id".into(),
+                    },
+                    at.clone(),
+                    text,
+                )
+                .with_help(help),
+            );
+        }
+    }
+}
+
+/// Each list id once in the rule book, a duplicate reported at its own `id` key.
+fn check_unique_list_ids(lists: &[PartyList], sources: &[Source], errors: &mut Vec<RuleError>) {
+    let mut first: BTreeMap<&str, &Location> = BTreeMap::new();
+    for list in lists {
+        match first.get(&*list.id) {
+            None => {
+                first.insert(&list.id, &list.id_location);
+            }
+            Some(at) => {
+                let text = sources
+                    .iter()
+                    .find(|s| s.name() == list.id_location.file())
+                    .map_or_else(|| std::sync::Arc::from(""), Source::shared_text);
+                errors.push(RuleError::new(
+                    RuleErrorKind::InvalidValue {
+                        key: "list.id".into(),
+                        value: list.id.to_string(),
+                        reason: format!("another list declares this id (first at {at})"),
+                    },
+                    list.id_location.clone(),
+                    text,
+                ));
+            }
+        }
     }
 }
 

@@ -1,9 +1,10 @@
 //! Rule files as text: their names, kinds, locations of byte offsets, and the digest of a set of
 //! them. Nothing here touches the disk (see `load` for discovery and reading).
 //!
-//! A rule book holds three kinds of TOML files, told apart by name: `groups.toml` (country and
-//! HS code groups), `*.tests.toml` (rule test cases, not rule sets) and every other `*.toml` (one
-//! rule set each).
+//! A rule book holds four kinds of TOML files, told apart by name: `groups.toml` (country and
+//! HS code groups), `*.tests.toml` (rule test cases, not rule sets), `*.list.toml` (a party
+//! list's declaration) and every other `*.toml` (one rule set each); beside them statistics
+//! files (`*.statistics.csv`) and the data files list declarations name.
 
 use std::fmt;
 use std::ops::Range;
@@ -19,6 +20,9 @@ pub const TESTS_SUFFIX: &str = ".tests.toml";
 
 /// The suffix of a statistics file.
 pub const STATISTICS_SUFFIX: &str = ".statistics.csv";
+
+/// The suffix of a party list's declaration (see [`crate::parties::PartyList`]).
+pub const LIST_SUFFIX: &str = ".list.toml";
 
 /// Largest rule file accepted, in bytes (8 MiB). Files on disk are measured before they are
 /// read.
@@ -37,6 +41,11 @@ pub enum SourceKind {
     /// Trade statistics that give history rules a baseline (`*.statistics.csv`, see
     /// [`crate::history::Statistics`]).
     Statistics,
+    /// The declaration of a party list (`*.list.toml`, see [`crate::parties::PartyList`]).
+    List,
+    /// A data file a list declaration names (made with [`Source::data`]; the loader reads the
+    /// files declarations name).
+    ListData,
 }
 
 impl SourceKind {
@@ -50,6 +59,8 @@ impl SourceKind {
             Some(SourceKind::Tests)
         } else if file.ends_with(STATISTICS_SUFFIX) {
             Some(SourceKind::Statistics)
+        } else if file.ends_with(LIST_SUFFIX) {
+            Some(SourceKind::List)
         } else if file.ends_with(".toml") {
             Some(SourceKind::RuleSet)
         } else {
@@ -90,6 +101,27 @@ impl Source {
             kind,
             line_starts,
         }
+    }
+
+    /// A data file of a party list held in memory: `name` is its path relative to the rule
+    /// book's root, as the list's declaration names it relative to its own directory
+    /// (`lists/un/un-consolidated.xml` for `files = { file = "un/un-consolidated.xml" }` in
+    /// `lists/un.list.toml`).
+    pub fn data(name: impl Into<String>, text: impl Into<String>) -> Source {
+        let mut source = Source::new(name, text);
+        source.kind = SourceKind::ListData;
+        source
+    }
+
+    /// The path it goes by in the digest, relative to the root it was found under, with `/`.
+    pub(crate) fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// The same file as a list's data file.
+    pub(crate) fn into_data(mut self) -> Source {
+        self.kind = SourceKind::ListData;
+        self
     }
 
     /// A file read from disk: `key` is its path relative to the root it was found under, so the

@@ -124,6 +124,14 @@ pub fn run_tests(book: &Rulebook, cases: &[Case]) -> TestReport {
                     seen_false: false,
                 });
             }
+            if let Some(test) = &rule.parties {
+                conditions.push(ConditionCoverage {
+                    key: "parties",
+                    location: test.location.clone(),
+                    seen_true: false,
+                    seen_false: false,
+                });
+            }
             coverage.push(RuleCoverage {
                 rule_set: set.id().to_owned(),
                 rule: rule.id().to_owned(),
@@ -163,7 +171,14 @@ pub fn run_tests(book: &Rulebook, cases: &[Case]) -> TestReport {
             engine.record(&mut history, earlier);
         }
         let verdict = engine.check_in(&case.shipment, &history.view(), &options);
-        record_coverage(book, case, &verdict, &history, &mut coverage);
+        record_coverage(
+            book,
+            engine.screen(),
+            case,
+            &verdict,
+            &history,
+            &mut coverage,
+        );
         let mismatches = mismatches(case, &verdict);
         results.push(CaseResult {
             case: case.clone(),
@@ -176,6 +191,7 @@ pub fn run_tests(book: &Rulebook, cases: &[Case]) -> TestReport {
 
 fn record_coverage(
     book: &Rulebook,
+    screen: &crate::parties::Screen,
     case: &Case,
     verdict: &Verdict,
     history: &History,
@@ -187,12 +203,13 @@ fn record_coverage(
         .iter()
         .filter(|s| case.rule_set.as_deref().is_none_or(|id| s.id() == id))
     {
-        record_set_coverage(set, case, verdict, &view, coverage);
+        record_set_coverage(set, screen, case, verdict, &view, coverage);
     }
 }
 
 fn record_set_coverage(
     set: &RuleSet,
+    screen: &crate::parties::Screen,
     case: &Case,
     verdict: &Verdict,
     view: &crate::history::View<'_>,
@@ -234,6 +251,26 @@ fn record_set_coverage(
             && let Some(c) = entry.conditions.get_mut(n)
         {
             match crate::history::evaluate(test, &rule.id, &case.shipment, view).0 {
+                Truth::True => c.seen_true = true,
+                Truth::False => c.seen_false = true,
+                Truth::Unknown => {}
+            }
+            n += 1;
+        }
+        // The party test, against the book's lists.
+        if let Some(test) = &rule.parties
+            && let Some(c) = entry.conditions.get_mut(n)
+        {
+            let mut screened = crate::parties::Screened::default();
+            let truth = crate::parties::evaluate(
+                test,
+                &case.shipment,
+                screen,
+                test.min_score_f64,
+                &mut screened,
+            )
+            .0;
+            match truth {
                 Truth::True => c.seen_true = true,
                 Truth::False => c.seen_false = true,
                 Truth::Unknown => {}

@@ -1,9 +1,11 @@
-//! Party list readers (OFAC's CSV layout, the BIS Denied Persons List, the UN XML list): any input gives entries
-//! or located errors, never a panic; every entry has a name a screening can take.
+//! Party list readers (OFAC's CSV layout, the BIS Denied Persons List, the UN XML list, list
+//! declarations with in-house CSV watch lists): any input gives entries or located errors,
+//! never a panic; every entry has a name a screening can take, and screening an entry's own
+//! name through the index finds that entry.
 #![no_main]
 
 use export_control::Source;
-use export_control::parties::{MAX_NAME_CHARS, dpl, ofac, un};
+use export_control::parties::{MAX_NAME_CHARS, Screen, dpl, normalise, ofac, un};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -26,6 +28,42 @@ fuzz_target!(|data: &[u8]| {
                 }
             }
             Err(errors) => check_errors(&errors),
+        }
+    } else if choice.starts_with('w') {
+        // A declaration, `--`, then its CSV data (`w.csv`), in a rule book of one rule set.
+        let (declaration, data) = rest.split_once("\n--\n").unwrap_or((rest, ""));
+        let rules = "[ruleset]\nid = \"f\"\ntitle = \"F\"\nauthority = \"F\"\njurisdiction = \"KZ\"\ncitations = [\"f\"]\nsources = [\"f\"]\nversion = \"1\"\nstatus = \"draft\"\n[[rule]]\nid = \"f-1\"\nverdict = \"review\"\ntitle = \"F\"\nwhen = { hs_code = [\"93\"] }\n";
+        let sources = vec![
+            Source::new("f.toml", rules),
+            Source::new("l.list.toml", declaration),
+            Source::data("w.csv", data),
+        ];
+        match export_control::Rulebook::from_sources(sources) {
+            Ok(book) => {
+                let screen = Screen::new(book.lists().to_vec());
+                for list in book.lists() {
+                    for entry in list.entries.iter().take(20) {
+                        assert!(entry.name.chars().count() <= MAX_NAME_CHARS);
+                        let hits = screen.screen(&entry.name, 0.99);
+                        for h in &hits {
+                            assert!((0.0..=1.0).contains(&h.score));
+                        }
+                        if !normalise(&entry.name).words.is_empty() {
+                            assert!(
+                                hits.iter().any(|h| h.entry.id == entry.id && h.list.id == list.id),
+                                "{:?} does not find itself",
+                                entry.name
+                            );
+                        }
+                    }
+                }
+            }
+            Err(export_control::LoadError::Invalid(errors)) => {
+                for e in errors.as_slice() {
+                    assert!(e.location().line() >= 1);
+                }
+            }
+            Err(other) => panic!("{other}"),
         }
     } else if choice.starts_with('d') {
         match dpl::read(&Source::new("f.txt", rest)) {

@@ -334,6 +334,10 @@ pub(super) fn covers(b: &View<'_>, a: &View<'_>) -> bool {
     if b.rule.history.is_some() && kind(b) != kind(a) {
         return false;
     }
+    // So does a party test: only the same test covers it.
+    if b.rule.parties.is_some() && b.rule.parties != a.rule.parties {
+        return false;
+    }
     if !window_within(&a.window, &b.window) {
         return false;
     }

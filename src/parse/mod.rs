@@ -11,8 +11,9 @@ mod cases;
 mod condition;
 mod groups;
 mod history;
+mod parties;
 mod ruleset;
-mod walk;
+pub(crate) mod walk;
 
 #[cfg(feature = "authoring")]
 pub(crate) use cases::cases;

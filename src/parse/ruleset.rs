@@ -43,6 +43,7 @@ const RULE_KEYS: &[&str] = &[
     "unless",
     "accepted_licences",
     "history",
+    "parties",
 ];
 
 /// Reads one rule set file against the loaded groups.
@@ -222,6 +223,8 @@ fn read_rule(
     let reader = ConditionReader { groups };
     let when = match table.get("when") {
         Some(v) => reader.table(diag, &table.key_path("when"), v, 0),
+        // A party rule may screen every record: its `[rule.parties]` says what it matches.
+        None if table.get("parties").is_some() => Some(crate::rule::Condition::All(Vec::new())),
         None => {
             diag.push(
                 RuleErrorKind::MissingKey {
@@ -241,6 +244,14 @@ fn read_rule(
         Some(v) => Some(super::history::history(
             diag,
             &table.key_path("history"),
+            v,
+        )?),
+        None => None,
+    };
+    let parties = match table.get("parties") {
+        Some(v) => Some(super::parties::parties(
+            diag,
+            &table.key_path("parties"),
             v,
         )?),
         None => None,
@@ -286,6 +297,7 @@ fn read_rule(
         when: when?,
         unless,
         history,
+        parties,
         accepted_licences,
         location: diag.source.locate(value.span()),
     })

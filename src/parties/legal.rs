@@ -6,29 +6,7 @@
 //! after normalisation (lower case, Latin), longest phrase first, at the start or the end of a
 //! name (where declarations write them).
 
-use serde::{Deserialize, Serialize};
-
-/// A legal form, by family: forms of one family compare equal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[non_exhaustive]
-pub enum LegalForm {
-    /// A limited liability company or partnership: ТОО, ЖШС, ООО, LLP, LLC, Ltd, GmbH, BV, SARL.
-    LimitedLiability,
-    /// A joint-stock company: АО, АҚ, JSC, AG, SA.
-    JointStock,
-    /// A public (formerly open) joint-stock company: ПАО, ОАО, PJSC, OJSC, PLC.
-    PublicJointStock,
-    /// A closed or non-public joint-stock company: ЗАО, НАО, CJSC.
-    ClosedJointStock,
-    /// A state enterprise: ГУП, ФГУП, РГП, ГКП, SOE.
-    StateEnterprise,
-    /// A sole proprietor: ИП, ЖК.
-    SoleProprietor,
-    /// A corporation or company without a more precise form: Inc, Corp, Co.
-    Corporation,
-}
+pub use crate::verdict::because::LegalForm;
 
 /// Each form as words (normalised, Latin), longest first.
 const FORMS: &[(&[&str], LegalForm)] = &[

@@ -17,15 +17,22 @@
 //! ```
 
 pub mod dpl;
+mod evaluate;
 mod legal;
+mod list;
 mod normalise;
 pub mod ofac;
 mod records;
 mod score;
+mod screen;
 mod translit;
 pub mod un;
 
+pub(crate) use evaluate::{Screened, evaluate};
 pub use legal::LegalForm;
+pub use list::{ListEntry, ListFormat, MAX_LIST_ENTRIES, PartyList};
+pub(crate) use list::{data_paths, read as read_list};
 pub use normalise::{MAX_NAME_CHARS, Normalised, normalise};
 pub use score::score;
+pub use screen::{COMMON_KEY, DEFAULT_MIN_SCORE, Hit, Screen};
 pub use translit::{skeleton, to_latin};

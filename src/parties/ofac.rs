@@ -12,20 +12,7 @@ use super::records::{invalid, records};
 use crate::error::RuleError;
 use crate::source::Source;
 
-/// What an entry is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum EntryKind {
-    /// A company or organisation.
-    Entity,
-    /// A person.
-    Individual,
-    /// A ship.
-    Vessel,
-    /// An aircraft.
-    Aircraft,
-}
+pub use crate::rule::parties::EntryKind;
 
 /// Another name of an entry.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -38,14 +38,16 @@ fn word(list: &[String], k: usize) -> &str {
 ///
 /// **What a score means.** Each word of one name is paired with at most one word of the other,
 /// best pairs first: equal words score 1, an initial and a word it starts (`J` and `Joly`) 0.9,
-/// other words their Jaro-Winkler similarity (`strsim`), pairs under 0.7 not at all. The score
-/// is the pairs' similarities weighted by the letters of both words, over the letters of all the
+/// other words their Jaro-Winkler similarity (`strsim`), pairs under 0.7 not at all. A pair
+/// weighs twice the letters of its shorter word (the longer word's extra letters count as
+/// missing: `aero` against `aerocom` is not a whole pair), an initial's pair the letters of both
+/// words. The score is the pairs' similarities times their weights, over the letters of all the
 /// words of both names: a word one name has and the other lacks lowers it by its share of the
 /// letters. Word order does not matter. When both names carry a legal form and the forms
 /// differ (an LLC and a JSC of one name are often different companies), the score is multiplied
 /// by 0.95.
 ///
-/// So: 1 is the same words (any order); about 0.95 to 0.99, a typo or a variant spelling left
+/// So: 1 is the same words (any order); about 0.9 to 0.99, a typo or a variant spelling left
 /// by the normalisation; under about 0.8, a word more or less than the other name (`Steppe
 /// Trade` against `Steppe Trade Logistics`: 0.71). The score is symmetric, and 0 against an
 /// empty name.
@@ -86,7 +88,14 @@ pub fn score(a: &Normalised, b: &Normalised) -> f64 {
             *ua = true;
             *ub = true;
         }
-        let weight = word(&a.words, i).chars().count() + word(&b.words, j).chars().count();
+        let (x, y) = (
+            word(&a.words, i).chars().count(),
+            word(&b.words, j).chars().count(),
+        );
+        // A pair counts the letters both words have: what the longer one has beyond the
+        // shorter counts as missing (`aero` is not `aerocom`), except for an initial, which
+        // stands for its whole word.
+        let weight = if x.min(y) == 1 { x + y } else { 2 * x.min(y) };
         matched += s * weight as f64;
     }
     let mut score = (matched / total).clamp(0.0, 1.0);

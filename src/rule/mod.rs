@@ -7,6 +7,7 @@
 #[cfg(feature = "authoring")]
 mod case;
 pub(crate) mod history;
+pub(crate) mod parties;
 
 #[cfg(feature = "authoring")]
 pub use case::Case;
@@ -190,6 +191,9 @@ pub struct Rule {
     pub(crate) unless: Option<Condition>,
     /// A test over the shipments before the record, made when `when` holds.
     pub(crate) history: Option<history::HistoryTest>,
+    /// A screening of the record's parties against the rule book's lists, made when `when`
+    /// holds.
+    pub(crate) parties: Option<parties::PartyTest>,
     pub(crate) accepted_licences: Option<Pattern>,
     pub(crate) location: Location,
     /// Where its `id` is written.
@@ -233,6 +237,12 @@ impl Rule {
     /// `spike`, `quota`, `new_party` or `reexport`.
     pub fn history_kind(&self) -> Option<&'static str> {
         self.history.as_ref().map(history::HistoryTest::kind_name)
+    }
+    /// The party lists it screens the record's parties against (`[rule.parties]`), if any.
+    pub fn party_lists(&self) -> impl Iterator<Item = &str> {
+        self.parties
+            .iter()
+            .flat_map(|p| p.lists.iter().map(|(id, _)| &**id))
     }
 }
 

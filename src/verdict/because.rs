@@ -286,6 +286,8 @@ pub enum Because<'e> {
     /// A re-export of a recent import: the consignor received the same HS subheading in the
     /// export country within the rule's days before.
     Reexport(Box<Reexport>),
+    /// A party of the record matched an entry of a party list.
+    ListedParty(Box<ListedParty>),
     /// A record a history rule cannot measure: its amount is missing or in another currency or
     /// unit. It is not counted, and the rule cannot be told.
     NotCounted {
@@ -478,6 +480,48 @@ pub struct NewParty {
     pub floor: Decimal,
     /// Whether the party is new and the amount at least the floor.
     pub holds: bool,
+}
+
+/// A party of the record that matched an entry of a party list, with the facts of the entry
+/// the rule tested.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ListedParty {
+    /// `consignor`, `consignee` or `end_user`.
+    pub field: Field,
+    /// The record's name.
+    pub name: String,
+    /// Its normalised form, as the matcher compared it (the words, without the legal form).
+    pub normalised: String,
+    /// Its legal form, if the name has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_form: Option<LegalForm>,
+    /// The list's id.
+    pub list: String,
+    /// The list's version (its date unless the declaration gives one).
+    pub version: String,
+    /// The entry's id in the list (OFAC's entity number, the UN DATAID, ...).
+    pub entry: String,
+    /// The entry's name or alias matched, as the list writes it.
+    pub matched: String,
+    /// Its normalised form.
+    pub matched_normalised: String,
+    /// Its legal form, if the name has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matched_legal_form: Option<LegalForm>,
+    /// The score, four decimal places (see `parties::score`).
+    pub score: Decimal,
+    /// The rule's lowest score.
+    pub min_score: Decimal,
+    /// When the entry's company was registered, if the rule tests it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registered_on: Option<NaiveDate>,
+    /// The rule's date it was registered on or after.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registered_on_or_after: Option<NaiveDate>,
+    /// The entry's owners' countries, if the rule tests them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub owners_countries: Vec<CountryCode>,
 }
 
 /// A re-export of a recent import: the consignor received the same HS subheading in the
@@ -1062,6 +1106,7 @@ impl Because<'_> {
             Because::Spike(figures) => Because::Spike(figures),
             Because::Quota(figures) => Because::Quota(figures),
             Because::NewParty(figures) => Because::NewParty(figures),
+            Because::ListedParty(hit) => Because::ListedParty(hit),
             Because::Reexport(figures) => Because::Reexport(figures),
             Because::NotCounted {
                 field,
@@ -1124,4 +1169,27 @@ mod tests {
             serde_json::from_str(&serde_json::to_string(&coarse(true)).unwrap()).unwrap();
         assert_eq!(back, coarse(true));
     }
+}
+
+/// A legal form of a party's name, by family: forms of one family compare equal (see
+/// `parties::normalise`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub enum LegalForm {
+    /// A limited liability company or partnership: ТОО, ЖШС, ООО, LLP, LLC, Ltd, GmbH, BV, SARL.
+    LimitedLiability,
+    /// A joint-stock company: АО, АҚ, JSC, AG, SA.
+    JointStock,
+    /// A public (formerly open) joint-stock company: ПАО, ОАО, PJSC, OJSC, PLC.
+    PublicJointStock,
+    /// A closed or non-public joint-stock company: ЗАО, НАО, CJSC.
+    ClosedJointStock,
+    /// A state enterprise: ГУП, ФГУП, РГП, ГКП, SOE.
+    StateEnterprise,
+    /// A sole proprietor: ИП, ЖК.
+    SoleProprietor,
+    /// A corporation or company without a more precise form: Inc, Corp, Co.
+    Corporation,
 }

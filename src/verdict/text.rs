@@ -496,6 +496,7 @@ impl Display for Because<'_> {
             Because::Spike(figures) => figures.fmt(f),
             Because::Quota(figures) => figures.fmt(f),
             Because::NewParty(figures) => figures.fmt(f),
+            Because::ListedParty(hit) => hit.fmt(f),
             Because::Reexport(figures) => figures.fmt(f),
             Because::NotCounted {
                 field,
@@ -732,6 +733,46 @@ impl Display for super::because::NewParty {
                 if amount < floor { "below" } else { "at least" },
             )
         }
+    }
+}
+
+impl Display for super::because::ListedParty {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let super::because::ListedParty {
+            field,
+            name,
+            normalised,
+            legal_form: _,
+            list,
+            version,
+            entry,
+            matched,
+            matched_normalised,
+            matched_legal_form: _,
+            score,
+            min_score,
+            registered_on,
+            registered_on_or_after,
+            owners_countries,
+        } = self;
+        write!(
+            f,
+            "{field} `{}` matches `{}` (entry {} of list {list}, version {version}) with score \
+             {score} (at least {min_score}; compared as `{}` and `{}`)",
+            Escaped(name),
+            Escaped(matched),
+            Escaped(entry),
+            Escaped(normalised),
+            Escaped(matched_normalised),
+        )?;
+        if let (Some(on), Some(after)) = (registered_on, registered_on_or_after) {
+            write!(f, "; registered on {on} (on or after {after})")?;
+        }
+        if !owners_countries.is_empty() {
+            let owners: Vec<String> = owners_countries.iter().map(ToString::to_string).collect();
+            write!(f, "; owners in {}", owners.join(", "))?;
+        }
+        Ok(())
     }
 }
 

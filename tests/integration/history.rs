@@ -11,7 +11,7 @@ use export_control::{CheckOptions, Engine, Outcome, Shipment, Verdict};
 use proptest::prelude::*;
 
 use crate::audit::example;
-use crate::common::{engine_of, rule_set, shipped};
+use crate::common::{engine_of, fresh_dir, rule_set, shipped};
 
 const SAMPLE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -27,14 +27,6 @@ fn sample() -> Vec<Shipment> {
     .flatten()
     .map(|r| r.shipment)
     .collect()
-}
-
-/// An empty directory of this test process's own, under the system's temporary directory.
-fn fresh_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("ec-history-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// A verdict as the tests compare them: the decision and each rule's outcome and reasons.
@@ -364,37 +356,39 @@ fn a_database_opened_with_other_rules_recomputes_its_aggregates() {
 /// Run as a child by [`a_writer_killed_mid_batch_loses_only_that_batch`]: records batches of
 /// the sample into the database named by the environment, forever.
 #[test]
-fn sqlite_writer_child() {
-    let Some(path) = std::env::var_os("EXPORT_CONTROL_WRITER_DB") else {
-        return;
-    };
-    let engine = shipped();
-    let records = sample();
-    let mut db = SqliteHistory::open(&path, &engine).unwrap();
-    loop {
-        for chunk in records.chunks(250) {
-            db.record_batch(&engine, chunk).unwrap();
-        }
-    }
-}
-
-#[test]
 fn a_writer_killed_mid_batch_loses_only_that_batch() {
     let dir = fresh_dir("kill");
     let path = dir.join("h.sqlite");
     let engine = shipped();
     let mut before = 0u64;
     for round in 0..3 {
-        let mut child = Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "history::sqlite_writer_child", "--nocapture"])
-            .env("EXPORT_CONTROL_WRITER_DB", &path)
-            .stdout(Stdio::null())
+        let mut child = example("record-history")
+            .args(["--db", path.to_str().unwrap(), "--forever", SAMPLE])
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        // Long enough for some batches to commit, at a moment no one chose.
-        std::thread::sleep(std::time::Duration::from_millis(1200 + 350 * round));
+        // After its first commit (however long loading the rules took), then at a moment no
+        // one chose.
+        // Its output is read on a thread until the kill, so that it never stops on a full or
+        // closed pipe between batches.
+        let (first_tx, first_rx) = std::sync::mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stdout));
+            let _ = first_tx.send(lines.next());
+            for _ in lines {}
+        });
+        let first = first_rx.recv().unwrap();
+        assert!(
+            first
+                .as_ref()
+                .is_some_and(|l| l.as_ref().is_ok_and(|l| l.starts_with("committed "))),
+            "{first:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(150 + 170 * round));
         child.kill().unwrap(); // SIGKILL: no destructor, no rollback of our own
+        reader.join().unwrap();
         child.wait().unwrap();
         let db = SqliteHistory::open(&path, &engine).unwrap();
         assert!(db.integrity_check().unwrap(), "round {round}");

@@ -520,7 +520,7 @@ fn rule_paths_that_are_not_regular_files_are_refused_unread() {
 }
 
 /// Runs an example with its standard output (or error) closed before it writes.
-fn with_closed(name: &str, args: &[&str], close_stdout: bool) -> (Option<i32>, String, String) {
+pub fn with_closed(name: &str, args: &[&str], close_stdout: bool) -> (Option<i32>, String, String) {
     let mut command = example(name);
     command.args(args).stdin(Stdio::null());
     command.stdout(Stdio::piped()).stderr(Stdio::piped());

@@ -523,7 +523,7 @@ fn chpl_groups_match_the_reference_list() {
 fn every_shipped_rule_set_says_where_it_comes_from() {
     let engine = shipped();
     let book = engine.rulebook();
-    assert_eq!(book.rule_sets().len(), 13);
+    assert_eq!(book.rule_sets().len(), 14);
     for set in book.rule_sets() {
         assert!(
             !set.sources().is_empty() && !set.citations().is_empty(),

@@ -1,0 +1,62 @@
+//! A rule's party test (`[rule.parties]`): which parties of the record are screened against
+//! which lists of the rule book, from which score, and which facts of the entry matched must
+//! hold.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::country::CountryCode;
+use crate::rule::PartyField;
+use crate::source::Location;
+
+/// The threshold screening uses when a rule or caller gives none: names scoring at least this
+/// are hits. On the labelled set in `tests/data/parties/quality.csv` it keeps every pair the
+/// set calls a match that the normalisation can reach (see the README for precision and
+/// recall).
+pub const DEFAULT_MIN_SCORE: f64 = 0.88;
+
+/// A party test: it holds when a party of the record in one of `roles` matches an entry of one
+/// of `lists` with a score at least `min_score`, and the entry's facts meet the test's.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PartyTest {
+    /// The list ids, with where each is written (checked against the rule book's lists).
+    pub lists: Vec<(Arc<str>, Location)>,
+    /// The parties screened, in order.
+    pub roles: Vec<PartyField>,
+    /// The lowest score that is a hit, as written (four decimal places at most).
+    pub min_score: Decimal,
+    /// The same, for comparing scores.
+    pub min_score_f64: f64,
+    /// The entry's company was registered on or after this date.
+    pub registered_on_or_after: Option<NaiveDate>,
+    /// One of the entry's owners' countries is among these.
+    pub owners_in: Vec<CountryCode>,
+    /// The entry is of this type.
+    pub entry_type: Option<EntryKind>,
+    /// Where the `[rule.parties]` table is written.
+    pub location: Location,
+}
+
+impl PartyTest {
+    /// Whether the test names the list `id`.
+    pub fn names_list(&self, id: &str) -> bool {
+        self.lists.iter().any(|(l, _)| &**l == id)
+    }
+}
+
+/// What a list entry is (`parties::ofac::EntryKind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum EntryKind {
+    /// A company or organisation.
+    Entity,
+    /// A person.
+    Individual,
+    /// A ship.
+    Vessel,
+    /// An aircraft.
+    Aircraft,
+}

@@ -1,0 +1,198 @@
+//! Party lists in the rule book, screening against them, and party rules.
+
+use export_control::parties::{DEFAULT_MIN_SCORE, Screen};
+use export_control::{LoadError, Rulebook};
+
+use crate::common::{copy_dir, fresh_dir};
+
+fn book() -> Rulebook {
+    Rulebook::load("rules").expect("the shipped rules load")
+}
+
+#[test]
+fn the_shipped_lists_load_with_their_dates_and_every_entry() {
+    let book = book();
+    let lists: Vec<(&str, String, usize)> = book
+        .lists()
+        .iter()
+        .map(|l| (&*l.id, l.date.to_string(), l.entries.len()))
+        .collect();
+    assert_eq!(
+        lists,
+        [
+            ("bis-dpl", "2022-09-02".to_owned(), 581),
+            ("kz-company-register-example", "2026-12-02".to_owned(), 3),
+            ("kz-watchlist", "2026-12-02".to_owned(), 1),
+            ("ofac-consolidated", "2025-12-19".to_owned(), 442),
+            ("un", "2026-02-27".to_owned(), 1003),
+        ]
+    );
+}
+
+#[test]
+fn the_digest_covers_the_list_data() {
+    let dir = fresh_dir("digest");
+    copy_dir(std::path::Path::new("rules"), &dir);
+    let before = Rulebook::load(&dir).unwrap().digest();
+    let data = dir.join("lists/kz-company-register-example/entries.csv");
+    let text = std::fs::read_to_string(&data).unwrap();
+    std::fs::write(&data, text.replace("2023-03-15", "2023-03-16")).unwrap();
+    let after = Rulebook::load(&dir).unwrap().digest();
+    assert_ne!(before, after, "a changed list entry changes the digest");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_missing_or_escaping_data_file_is_a_located_error() {
+    let dir = fresh_dir("missing");
+    copy_dir(std::path::Path::new("rules"), &dir);
+    let declaration = dir.join("lists/un.list.toml");
+    let text = std::fs::read_to_string(&declaration).unwrap();
+    for (path, expected) in [
+        ("un/missing.xml", "no such data file"),
+        ("../../../etc/passwd", "inside the rule book"),
+    ] {
+        std::fs::write(&declaration, text.replace("un/un-consolidated.xml", path)).unwrap();
+        let Err(LoadError::Invalid(errors)) = Rulebook::load(&dir) else {
+            panic!("{path} loads");
+        };
+        let shown = errors.to_string();
+        assert!(
+            shown.contains(expected) && shown.contains("un.list.toml:"),
+            "{shown}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_list_data_file_that_is_a_fifo_is_refused_without_hanging() {
+    let dir = fresh_dir("fifo");
+    copy_dir(std::path::Path::new("rules"), &dir);
+    let data = dir.join("lists/kz-company-register-example/entries.csv");
+    std::fs::remove_file(&data).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(&data)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let err = Rulebook::load(&dir).unwrap_err();
+    assert!(matches!(err, LoadError::NotAFile { .. }), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn screening_finds_ktz_in_any_script_and_un_entries_by_alias() {
+    let book = book();
+    let screen = Screen::new(book.lists().to_vec());
+    for name in [
+        "АО «Национальная компания «Қазақстан темір жолы»",
+        "Kazakhstan Temir Zholy JSC",
+        "Казахстан Темир Жолы",
+        "KTZ",
+    ] {
+        let hits = screen.screen(name, DEFAULT_MIN_SCORE);
+        assert_eq!(
+            hits.first().map(|h| (&*h.list.id, h.entry.id.as_str())),
+            Some(("kz-watchlist", "KZ-WL-1")),
+            "{name}: {hits:?}"
+        );
+    }
+    assert!(
+        screen
+            .screen("Almaty Cotton Trading", DEFAULT_MIN_SCORE)
+            .is_empty()
+    );
+}
+
+/// The labelled pairs of `tests/data/parties/quality.csv`: kind, query, name, whether they
+/// are the same party.
+fn labelled() -> Vec<(String, String, String, bool)> {
+    let mut reader = csv::Reader::from_path("tests/data/parties/quality.csv").unwrap();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            let label = match &r[3] {
+                "match" => true,
+                "non-match" => false,
+                other => panic!("label {other}"),
+            };
+            (r[0].to_owned(), r[1].to_owned(), r[2].to_owned(), label)
+        })
+        .collect()
+}
+
+/// Precision and recall at the default threshold on the labelled set (printed for the README
+/// with `--nocapture`), each at least what the README states.
+#[test]
+fn precision_and_recall_on_the_labelled_set() {
+    use export_control::parties::{normalise, score};
+    let pairs = labelled();
+    let (mut tp, mut fp, mut fn_) = (0u32, 0u32, 0u32);
+    let mut by_kind: std::collections::BTreeMap<String, (u32, u32)> = Default::default();
+    for (kind, query, name, same) in &pairs {
+        let s = score(&normalise(query), &normalise(name));
+        let hit = s >= DEFAULT_MIN_SCORE;
+        let entry = by_kind.entry(kind.clone()).or_default();
+        entry.1 += 1;
+        if hit == *same {
+            entry.0 += 1;
+        } else {
+            println!("wrong: {kind}: `{query}` / `{name}`: {s:.4}");
+        }
+        match (hit, same) {
+            (true, true) => tp += 1,
+            (true, false) => fp += 1,
+            (false, true) => fn_ += 1,
+            (false, false) => {}
+        }
+    }
+    let precision = f64::from(tp) / f64::from(tp + fp);
+    let recall = f64::from(tp) / f64::from(tp + fn_);
+    println!(
+        "{} pairs at {DEFAULT_MIN_SCORE}: precision {precision:.3} ({tp} of {}), recall {recall:.3} ({tp} of {})",
+        pairs.len(),
+        tp + fp,
+        tp + fn_
+    );
+    for (kind, (right, all)) in &by_kind {
+        println!("  {kind}: {right} of {all} right");
+    }
+    assert!(pairs.len() >= 60);
+    assert!(precision >= 0.85, "precision {precision}");
+    assert!(recall >= 0.85, "recall {recall}");
+}
+
+/// The index finds what a scan of every name finds, on the shipped lists, for every query of
+/// the labelled set and for each list name with a typo.
+#[test]
+fn the_index_finds_what_a_scan_finds_on_the_shipped_lists() {
+    let book = book();
+    let screen = Screen::new(book.lists().to_vec());
+    let mut queries: Vec<String> = labelled().into_iter().map(|(_, q, _, _)| q).collect();
+    for list in book.lists() {
+        for entry in list.entries.iter().step_by(25) {
+            let mut typo: Vec<char> = entry.name.chars().collect();
+            if typo.len() > 4 {
+                typo.swap(2, 3);
+            }
+            queries.push(typo.into_iter().collect());
+        }
+    }
+    for query in &queries {
+        let mut indexed: Vec<(String, String)> = screen
+            .screen(query, DEFAULT_MIN_SCORE)
+            .into_iter()
+            .map(|h| (h.list.id.to_string(), h.entry.id.clone()))
+            .collect();
+        let mut scanned: Vec<(String, String)> = screen
+            .scan(query, DEFAULT_MIN_SCORE)
+            .into_iter()
+            .map(|(l, e, _)| (l.to_string(), e))
+            .collect();
+        indexed.sort();
+        scanned.sort();
+        assert_eq!(indexed, scanned, "{query}");
+    }
+}
