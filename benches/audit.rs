@@ -81,7 +81,7 @@ fn data_file() -> PathBuf {
     path
 }
 
-/// The sample (`examples/data/kz-trade-2021-2023.csv`, 2,832 records) repeated to about
+/// The sample (`examples/data/kz-trade-2021-2023.csv`, 2,836 records) repeated to about
 /// 1,000,000 records, each copy's ids made unique. (Delete `target/bench-data/sample-1m.csv`
 /// after the sample changes.)
 fn sample_file() -> (PathBuf, usize) {

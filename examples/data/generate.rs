@@ -272,6 +272,96 @@ fn tnved(code6: &str, rng: &mut ChaCha8Rng) -> String {
     )
 }
 
+/// Records whose parties are on the party lists of `rules/lists/`, written as a declaration
+/// would write them: Aeroflot (BIS Denied Persons List) in Russian, VTB Leasing (OFAC's
+/// consolidated list), Kazakhstan Temir Zholy in Kazakh (the in-house watch list, proposed),
+/// and the synthetic new Russian-owned company of the register extract receiving chips.
+fn listed_parties(rows: &mut Vec<(String, String)>) {
+    // id, date, HS code, description, origin, destination, parties, cents, quantity.
+    type Listed = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        (&'static str, &'static str, &'static str),
+        u64,
+        u32,
+    );
+    let records: [Listed; 4] = [
+        (
+            "KZP-2022-000",
+            "2022-10-05",
+            "8807.30.0000",
+            "Aircraft parts: brake assemblies",
+            "FR",
+            "RU",
+            ("Astana Trade Hub LLP", "ПАО «Аэрофлот»", "ПАО «Аэрофлот»"),
+            18_400_000,
+            40,
+        ),
+        (
+            "KZP-2023-001",
+            "2023-03-14",
+            "8607.19.0000",
+            "Railway wheel sets",
+            "KZ",
+            "UZ",
+            (
+                "АО «НК «Қазақстан темір жолы»",
+                "Tashkent Industrial Supply",
+                "Tashkent Industrial Supply",
+            ),
+            96_000_000,
+            120,
+        ),
+        (
+            "KZP-2023-002",
+            "2023-06-20",
+            "8807.30.0000",
+            "Aircraft parts: landing gear components",
+            "US",
+            "RU",
+            ("Astana Trade Hub LLP", "VTB Leasing JSC", "VTB Leasing JSC"),
+            52_000_000,
+            12,
+        ),
+        (
+            "KZP-2023-003",
+            "2023-09-07",
+            "8542.31.0000",
+            "Processors and controllers",
+            "TW",
+            "KZ",
+            (
+                "Caspian Commodities LLP",
+                "ТОО «Синтетик Экзампл Кондуит»",
+                "ТОО «Синтетик Экзампл Кондуит»",
+            ),
+            4_400_000,
+            2_000,
+        ),
+    ];
+    for (id, date, hs, description, origin, to, parties, cents, quantity) in records {
+        // The last one is an import into Kazakhstan (a Kazakh consignee), shipped from Germany.
+        let from = if to == "KZ" { "DE" } else { "KZ" };
+        rows.push(line(
+            id,
+            date,
+            hs,
+            description,
+            origin,
+            from,
+            to,
+            parties,
+            cents,
+            "USD",
+            quantity,
+        ));
+    }
+}
+
 /// The records history rules read: the 2021 baseline year, imports into Kazakhstan and what
 /// their importers sent on, new consignees, and exports from the EU to Kazakhstan.
 fn history_patterns(rows: &mut Vec<(String, String)>) {
@@ -607,6 +697,7 @@ fn main() {
         }
     }
     history_patterns(&mut rows);
+    listed_parties(&mut rows);
     rows.sort();
 
     // A handful of malformed records, each wrong in one way, at fixed places.
