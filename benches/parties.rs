@@ -68,6 +68,23 @@ fn scan_names(bencher: divan::Bencher<'_, '_>) {
     let (screen, queries) = fixture();
     // A tenth of the queries: the scan scores every name for each.
     let some: Vec<&String> = queries.iter().step_by(10).collect();
+    // What the scan finds that the index does not, on these queries (printed once).
+    let (mut scanned, mut missed) = (0usize, 0usize);
+    for q in &some {
+        let found: Vec<String> = screen
+            .screen(q, DEFAULT_MIN_SCORE)
+            .iter()
+            .map(|h| h.entry.id.clone())
+            .collect();
+        for (_, entry, _) in screen.scan(q, DEFAULT_MIN_SCORE) {
+            scanned += 1;
+            missed += usize::from(!found.contains(&entry));
+        }
+    }
+    eprintln!(
+        "the scan's hits on {} queries: {scanned}, of which the index misses {missed}",
+        some.len()
+    );
     bencher
         .counter(ItemsCount::new(some.len()))
         .bench_local(|| {

@@ -23,7 +23,7 @@ use super::score::score;
 pub use crate::rule::parties::DEFAULT_MIN_SCORE;
 
 /// A block key that opens more names than this only confirms candidates found otherwise.
-pub const COMMON_KEY: usize = 1_000;
+pub const COMMON_KEY: usize = 150;
 
 /// The most two words that share no block key are taken to be alike, for the bound on a
 /// candidate's score: such words differ in their first letters and in their last three.
@@ -223,7 +223,17 @@ impl Screen {
         let mut found: HashMap<u32, (u64, u64)> = HashMap::default();
         for (_, query_words, postings) in &keys {
             if postings.len() > COMMON_KEY && !all_common {
-                // Confirm the candidates found so far.
+                // Confirm the candidates found so far: through the postings when they are
+                // fewer than the searches would cost, else a search per candidate.
+                if postings.len() <= found.len().saturating_mul(8) {
+                    for (n, w) in *postings {
+                        if let Some(seen) = found.get_mut(n) {
+                            seen.0 |= query_words;
+                            seen.1 |= 1u64.checked_shl(u32::from(*w)).unwrap_or(0);
+                        }
+                    }
+                    continue;
+                }
                 for (name, seen) in &mut found {
                     let start = postings.partition_point(|(n, _)| n < name);
                     for (n, w) in postings.get(start..).unwrap_or_default() {
