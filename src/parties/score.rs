@@ -9,17 +9,26 @@ const INITIAL: f64 = 0.9;
 /// The factor when both names have a legal form and the forms differ.
 const OTHER_LEGAL_FORM: f64 = 0.95;
 
+/// The letters of a word (its bytes when it is ASCII, as normalised words mostly are).
+pub(crate) fn letters(word: &str) -> usize {
+    if word.is_ascii() {
+        word.len()
+    } else {
+        word.chars().count()
+    }
+}
+
 /// How alike two words are, in [0, 1].
 fn word_similarity(a: &str, b: &str) -> f64 {
     if a == b {
         return 1.0;
     }
-    let (short, long) = if a.chars().count() <= b.chars().count() {
+    let (short, long) = if letters(a) <= letters(b) {
         (a, b)
     } else {
         (b, a)
     };
-    if short.chars().count() == 1 {
+    if letters(short) == 1 {
         return if long.starts_with(short) {
             INITIAL
         } else {
@@ -52,8 +61,12 @@ fn word(list: &[String], k: usize) -> &str {
 /// Trade` against `Steppe Trade Logistics`: 0.71). The score is symmetric, and 0 against an
 /// empty name.
 pub fn score(a: &Normalised, b: &Normalised) -> f64 {
-    let letters = |w: &String| w.chars().count() as f64;
-    let total: f64 = a.words.iter().chain(&b.words).map(letters).sum();
+    let total: f64 = a
+        .words
+        .iter()
+        .chain(&b.words)
+        .map(|w| letters(w) as f64)
+        .sum();
     if total == 0.0 {
         return 0.0;
     }
@@ -88,10 +101,7 @@ pub fn score(a: &Normalised, b: &Normalised) -> f64 {
             *ua = true;
             *ub = true;
         }
-        let (x, y) = (
-            word(&a.words, i).chars().count(),
-            word(&b.words, j).chars().count(),
-        );
+        let (x, y) = (letters(word(&a.words, i)), letters(word(&b.words, j)));
         // A pair counts the letters both words have: what the longer one has beyond the
         // shorter counts as missing (`aero` is not `aerocom`), except for an initial, which
         // stands for its whole word.

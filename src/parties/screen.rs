@@ -18,7 +18,7 @@ use foldhash::HashMap;
 
 use super::list::{ListEntry, PartyList};
 use super::normalise::{Normalised, normalise};
-use super::score::score;
+use super::score::{letters, score};
 
 pub use crate::rule::parties::DEFAULT_MIN_SCORE;
 
@@ -99,9 +99,9 @@ impl Screen {
                         .words
                         .iter()
                         .take(MAX_WORDS)
-                        .map(|w| u16::try_from(w.chars().count()).unwrap_or(u16::MAX))
+                        .map(|w| u16::try_from(letters(w)).unwrap_or(u16::MAX))
                         .collect();
-                    let letters: usize = normalised.words.iter().map(|w| w.chars().count()).sum();
+                    let letters: usize = normalised.words.iter().map(|w| letters(w)).sum();
                     names.push(Indexed {
                         list: u32::try_from(l).unwrap_or(u32::MAX),
                         entry: u32::try_from(e).unwrap_or(u32::MAX),
@@ -197,7 +197,7 @@ impl Screen {
     /// Every indexed name scoring at least `min_score` against `query`, with its score.
     fn candidates(&self, query: &Normalised, min_score: f64) -> Vec<(u32, f64)> {
         let words: Vec<(usize, &String)> = query.words.iter().enumerate().take(MAX_WORDS).collect();
-        let query_letters: usize = query.words.iter().map(|w| w.chars().count()).sum();
+        let query_letters: usize = query.words.iter().map(|w| letters(w)).sum();
         if query_letters == 0 {
             return Vec::new();
         }
@@ -252,8 +252,7 @@ impl Screen {
                 seen.1 |= 1u64.checked_shl(u32::from(*w)).unwrap_or(0);
             }
         }
-        let query_word_letters: Vec<usize> =
-            query.words.iter().map(|w| w.chars().count()).collect();
+        let query_word_letters: Vec<usize> = query.words.iter().map(|w| letters(w)).collect();
         let mut out = Vec::new();
         for (number, (query_words, own_words)) in found {
             let Some(indexed) = self.names.get(number as usize) else {
