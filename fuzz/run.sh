@@ -45,6 +45,8 @@ for target in "${targets[@]}"; do
     # The binary `cargo fuzz build -O` made, run directly: `cargo fuzz run` would rebuild it if a
     # source changed since, and the build would count as fuzzing time.
     mkdir -p "artifacts/${target}"
+    # A finding is a file the run adds: one an earlier run left (kept as a seed) is not.
+    artifacts_before="$(ls -A "artifacts/${target}" | wc -l)"
     out="$(target/x86_64-unknown-linux-gnu/release/"${target}" -artifact_prefix="$(pwd)/artifacts/${target}/" \
         -max_total_time="${seconds}" -rss_limit_mb=2048 -max_len=65536 -timeout=30 \
         "corpus/${target}" 2>&1 || true)"
@@ -58,7 +60,7 @@ for target in "${targets[@]}"; do
     times > "${times_file}"
     cpu=$(( $(recorded_cpu_seconds) - before ))
     result="ok"
-    if [ -n "$(ls -A "artifacts/${target}" 2>/dev/null)" ]; then
+    if [ "$(ls -A "artifacts/${target}" | wc -l)" -gt "${artifacts_before}" ]; then
         result="CRASH"
     fi
     echo "$(date -u +%Y-%m-%dT%H:%MZ) ${target} ${seconds}s ${runs:-?} runs in ${fuzzed:-?} s, ${cpu} s CPU ${result}" >> log.txt
