@@ -8,6 +8,7 @@ use super::list::ListEntry;
 use super::normalise::{Normalised, normalise};
 use super::screen::{Hit, Screen};
 use crate::eval::Truth;
+use crate::history::party;
 use crate::rule::PartyField;
 use crate::rule::parties::PartyTest;
 use crate::shipment::Shipment;
@@ -25,14 +26,6 @@ fn slot(role: PartyField) -> usize {
         PartyField::Consignor => 0,
         PartyField::Consignee => 1,
         PartyField::EndUser => 2,
-    }
-}
-
-fn party(s: &Shipment, role: PartyField) -> Option<&str> {
-    match role {
-        PartyField::Consignor => s.consignor.as_deref(),
-        PartyField::Consignee => s.consignee.as_deref(),
-        PartyField::EndUser => s.end_user.as_deref(),
     }
 }
 
