@@ -15,10 +15,11 @@ use std::ops::Range;
 use chrono::NaiveDate;
 
 use crate::country::CountryCode;
-use crate::error::LoadError;
+use crate::error::{LoadError, RuleErrors};
 use crate::eval::{self, NoReasons, Notes, Sink, Truth};
 use crate::history::{self, Arrival, ArrivalKey, Facts, History, Replay, Series, Statistics, View};
 use crate::index::HsIndex;
+use crate::licences::{self, Covers, Register};
 use crate::parties::{self, Screen, Screened};
 use crate::program::Program;
 use crate::rule::PartyField;
@@ -59,8 +60,10 @@ struct Compiled {
     window: Window,
     exporter: Option<CountryCode>,
     verdict: Decision,
-    /// Whether a licence can meet it (`license_required` with accepted licences).
+    /// Whether a licence can meet it (`license_required`).
     licensed: bool,
+    /// The jurisdiction a licence that meets it is issued under (its rule set's).
+    jurisdiction: CountryCode,
     when: Range<u32>,
     unless: Option<Range<u32>>,
     /// Whether it tests history (`[rule.history]`).
@@ -113,6 +116,9 @@ pub struct Engine {
     screen: Screen,
     /// The lowest score of the party rules: each party is screened once, at it.
     party_floor: f64,
+    /// The licences that can meet `license_required` rules: the rule book's registers and
+    /// those the caller adds.
+    register: Register,
 }
 
 /// What one rule did for a record: its outcome and what it contributes.
@@ -141,8 +147,8 @@ impl Engine {
                         Scope::AnyExporter => None,
                     },
                     verdict: rule.verdict(),
-                    licensed: rule.verdict() == Decision::LicenseRequired
-                        && rule.accepted_licences.is_some(),
+                    licensed: rule.verdict() == Decision::LicenseRequired,
+                    jurisdiction: set.jurisdiction(),
                     when,
                     unless,
                     history: rule.history.is_some(),
@@ -182,6 +188,7 @@ impl Engine {
             .filter_map(|(_, rule)| rule.parties.as_ref().map(|p| p.min_score_f64))
             .fold(1.0_f64, f64::min);
         let screen = Screen::new(book.lists().to_vec());
+        let register = book.register().clone();
         Engine {
             book,
             compiled,
@@ -194,7 +201,47 @@ impl Engine {
             statistics,
             screen,
             party_floor,
+            register,
         }
+    }
+
+    /// Adds a licence register beside the rule book's (a logistics system's own, an audit's
+    /// `--licences`): a licence id the engine already holds is an error. The rule book's digest
+    /// does not cover it.
+    pub fn with_register(mut self, register: Register) -> Result<Engine, RuleErrors> {
+        self.register.merge(register)?;
+        Ok(self)
+    }
+
+    /// The licences that can meet `license_required` rules.
+    pub fn register(&self) -> &Register {
+        &self.register
+    }
+
+    /// Whether the record carries a licence of the register (and so may draw on one).
+    pub fn may_draw(&self, shipment: &Shipment) -> bool {
+        !self.register.is_empty()
+            && shipment
+                .licences
+                .iter()
+                .any(|l| self.register.get(l).is_some())
+    }
+
+    /// What the record draws on licences, against the history before it: the series of each
+    /// licence it draws on (see [`crate::licences`]), with the amounts.
+    pub fn draws_in(
+        &self,
+        shipment: &Shipment,
+        history: &View<'_>,
+    ) -> smallvec::SmallVec<[(Series, rust_decimal::Decimal); 2]> {
+        if !self.may_draw(shipment) {
+            return smallvec::SmallVec::new();
+        }
+        let view = history.for_record(shipment, &self.statistics);
+        licences::check_all(&self.register, shipment, &view)
+            .into_iter()
+            .flat_map(|item| item.draws)
+            .collect()
     }
 
     /// The rule book's party lists, indexed for screening.
@@ -337,15 +384,54 @@ impl Engine {
         facts
     }
 
+    /// What the records of an input draw on licences, settled in the order of history (by
+    /// date, then input order among records of a date) after those of `earlier` (a stored
+    /// history): the first pass of an audit, whose input need not be sorted. Returns the
+    /// draws alone, to [`merge`](crate::history::Aggregates::merge) into the input's history
+    /// (they count no record). `records` gives each record with its place in the input.
+    pub fn settle_draws<'a, I>(
+        &self,
+        earlier: &crate::history::Aggregates,
+        records: I,
+    ) -> crate::history::Aggregates
+    where
+        I: IntoIterator<Item = (u64, &'a Shipment)>,
+    {
+        let mut claims: Vec<(u64, &Shipment)> = records
+            .into_iter()
+            .filter(|(_, s)| self.may_draw(s))
+            .collect();
+        claims.sort_by_key(|(at, s)| (s.date, *at));
+        let mut ledger = earlier.draws_only();
+        let mut drawn = crate::history::Aggregates::new();
+        for (_, s) in claims {
+            for (series, amount) in self.draws_in(s, &View::of(&ledger)) {
+                ledger.add_draw(&series, s.date, amount);
+                drawn.add_draw(&series, s.date, amount);
+            }
+        }
+        drawn
+    }
+
+    /// What `shipment` adds to history against the history before it: its
+    /// [`facts`](Engine::facts) and what it draws on licences ([`Engine::draws_in`]).
+    pub fn facts_in(&self, shipment: &Shipment, history: &View<'_>) -> Facts {
+        let mut facts = self.facts(shipment);
+        facts.series.extend(self.draws_in(shipment, history));
+        facts
+    }
+
     /// Checks a shipment against the rules and a history kept in memory: [`Engine::check_in`]
     /// with the history's view.
     pub fn check_against(&self, shipment: &Shipment, history: &History) -> Verdict<'_> {
         self.check_in(shipment, &history.view(), &CheckOptions::default())
     }
 
-    /// Adds a shipment to a history: its [`facts`](Engine::facts) under these rules.
+    /// Adds a shipment to a history: its [`facts`](Engine::facts) under these rules and what
+    /// it draws on licences, against the history before it.
     pub fn record(&self, history: &mut History, shipment: &Shipment) {
-        history.add(&self.facts(shipment));
+        let facts = self.facts_in(shipment, &history.view());
+        history.add(&facts);
     }
 
     /// Checks the next record of an audit's input against the history of the whole input,
@@ -357,7 +443,8 @@ impl Engine {
         options: &CheckOptions,
     ) -> Verdict<'_> {
         let verdict = self.check_in(shipment, &replay.view(), options);
-        replay.add(&self.facts(shipment));
+        let facts = self.facts_in(shipment, &replay.view());
+        replay.add(&facts);
         verdict
     }
 
@@ -388,6 +475,7 @@ impl Engine {
         let date = options.as_of.unwrap_or(shipment.date);
         let mut best = Decision::Allowed;
         let mut screened = Screened::default();
+        let mut covers = Covers::default();
         self.index.for_each_candidate(&shipment.hs_code, |number| {
             if best == Decision::Prohibited {
                 return;
@@ -395,6 +483,7 @@ impl Engine {
             let mut context = Context {
                 history: &view,
                 parties: &mut screened,
+                licences: &mut covers,
             };
             if let Some(part) =
                 self.part(number, shipment, &mut context, date, false, &mut NoReasons)
@@ -554,29 +643,31 @@ impl Engine {
             sink.truncate(mark);
         }
         let unless_shown = matches!(unless, Some(Truth::True | Truth::Unknown));
-        let licence = if compiled.licensed && !unless_shown && !s.licences.is_empty() {
-            self.rule(number).and_then(|(_, rule, _)| {
-                let pattern = rule.accepted_licences.as_ref()?;
-                let licence = s.licences.iter().find(|l| pattern.is_match(l))?;
-                Some((licence, pattern))
-            })
-        } else {
-            None
-        };
-        if S::ACTIVE
-            && let Some((licence, pattern)) = licence
+        // A licence is looked at only where it would decide: the rule holds and no exception.
+        let mut licence_reasons = Vec::new();
+        let licensed = compiled.licensed
+            && !unless_shown
             && when == Truth::True
-        {
-            sink.reason(Because::Licence {
-                licence: licence.clone(),
-                pattern: Cow::Borrowed(pattern.as_str()),
+            && !s.licences.is_empty()
+            && self.rule(number).is_some_and(|(_, rule, _)| {
+                let items = context.licences.get(&self.register, s, context.history);
+                licences::meets(
+                    items,
+                    &self.register,
+                    s,
+                    compiled.jurisdiction,
+                    rule.accepted_licences.as_ref(),
+                    S::ACTIVE.then_some(&mut licence_reasons),
+                )
             });
+        for reason in licence_reasons {
+            sink.reason(reason);
         }
         let (outcome, effect) = if when == Truth::Unknown || unless == Some(Truth::Unknown) {
             (Outcome::Undetermined, Decision::Review)
         } else if unless == Some(Truth::True) {
             (Outcome::Exempted, Decision::Allowed)
-        } else if licence.is_some() {
+        } else if licensed {
             (Outcome::Licensed, Decision::Allowed)
         } else {
             (Outcome::Fired, compiled.verdict)
@@ -589,11 +680,13 @@ impl Engine {
     }
 }
 
-/// What a rule's evaluation reads beside the record: the history before it, and its parties
-/// as screened so far (each party screened once per record, on first need).
+/// What a rule's evaluation reads beside the record: the history before it, its parties as
+/// screened so far (each party screened once per record, on first need), and its licences as
+/// checked against the register (once per record, on first need).
 struct Context<'v, 'e> {
     history: &'v View<'v>,
     parties: &'v mut Screened<'e>,
+    licences: &'v mut Covers,
 }
 
 /// One check in progress: the record, the date, and the rules that played a part so far.
@@ -607,6 +700,7 @@ struct Check<'e, 's> {
     matches: Vec<RuleMatch<'e>>,
     reasons: Notes<'e>,
     screened: Screened<'e>,
+    covers: Covers,
 }
 
 impl<'e, 's> Check<'e, 's> {
@@ -626,6 +720,7 @@ impl<'e, 's> Check<'e, 's> {
             matches: Vec::new(),
             reasons: Notes::new(),
             screened: Screened::default(),
+            covers: Covers::default(),
         }
     }
 
@@ -637,6 +732,7 @@ impl<'e, 's> Check<'e, 's> {
             &mut Context {
                 history: &self.view,
                 parties: &mut self.screened,
+                licences: &mut self.covers,
             },
             self.date,
             self.options.include_not_in_force,

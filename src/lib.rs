@@ -107,6 +107,7 @@ mod eval;
 pub mod history;
 pub mod hs;
 mod index;
+pub mod licences;
 #[cfg(feature = "authoring")]
 pub mod lint;
 mod load;

@@ -187,6 +187,12 @@ fn kind_of(meta: &std::fs::Metadata) -> &'static str {
     }
 }
 
+/// Reads one file a caller names beside the rules (a licence register): a regular file,
+/// bounded, as rule files are read.
+pub(crate) fn file(path: &Path) -> Result<Source, LoadError> {
+    read(path, path)
+}
+
 /// Reads a file found by [`discover`]. `root` is the path the caller gave; the digest key is the
 /// path relative to it, so the same tree digests the same wherever it lies.
 fn read(path: &Path, root: &Path) -> Result<Source, LoadError> {

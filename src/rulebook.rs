@@ -10,6 +10,7 @@ use std::path::Path;
 
 use crate::error::{LoadError, RuleError, RuleErrorKind, RuleErrors};
 use crate::history::Statistics;
+use crate::licences::Register;
 use crate::load;
 use crate::parse;
 use crate::parties::PartyList;
@@ -22,6 +23,7 @@ pub struct Rulebook {
     sets: Vec<RuleSet>,
     statistics: Vec<Statistics>,
     lists: Vec<PartyList>,
+    register: Register,
     groups: BTreeMap<String, Group>,
     sources: Vec<Source>,
     digest: Digest,
@@ -103,6 +105,12 @@ impl Rulebook {
         }
         lists.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.file.cmp(&b.file)));
         check_unique_list_ids(&lists, &sources, &mut errors);
+        let mut register = Register::new();
+        for source in sources.iter().filter(|s| s.kind() == SourceKind::Licences) {
+            if let Some(licences) = crate::licences::read(source, &mut errors) {
+                register.add(source, licences, &mut errors);
+            }
+        }
         let mut sets: Vec<RuleSet> = Vec::new();
         let mut regexes = parse::RegexCache::new();
         for source in sources.iter().filter(|s| s.kind() == SourceKind::RuleSet) {
@@ -130,6 +138,7 @@ impl Rulebook {
             sets,
             statistics,
             lists,
+            register,
             groups,
             sources,
             digest,
@@ -161,13 +170,18 @@ impl Rulebook {
         &self.lists
     }
 
+    /// The licences of the rule book's registers (`*.licences.toml`, `*.licences.csv`).
+    pub fn register(&self) -> &Register {
+        &self.register
+    }
+
     /// A party list by id.
     pub fn list(&self, id: &str) -> Option<&PartyList> {
         self.lists.iter().find(|l| *l.id == *id)
     }
 
-    /// The SHA-256 digest of the rule set, groups, statistics, list declaration and list data
-    /// files: the identity of the rules that decide a verdict.
+    /// The SHA-256 digest of the rule set, groups, statistics, list declaration, list data and
+    /// licence register files: the identity of the rules that decide a verdict.
     pub fn digest(&self) -> Digest {
         self.digest
     }
@@ -199,7 +213,10 @@ impl Rulebook {
                     .filter(|s| {
                         matches!(
                             s.kind(),
-                            SourceKind::Statistics | SourceKind::List | SourceKind::ListData
+                            SourceKind::Statistics
+                                | SourceKind::List
+                                | SourceKind::ListData
+                                | SourceKind::Licences
                         )
                     })
                     .cloned(),
@@ -209,6 +226,7 @@ impl Rulebook {
             digest: Digest::of(&sources),
             statistics: self.statistics.clone(),
             lists: self.lists.clone(),
+            register: self.register.clone(),
             sets,
             groups: self.groups.clone(),
             sources,
@@ -224,6 +242,9 @@ impl Rulebook {
         for source in self.sources() {
             if matches!(source.kind(), SourceKind::Tests | SourceKind::RuleSet) {
                 cases.extend(crate::parse::cases(source, self.rule_sets(), &mut errors));
+            }
+            if source.kind() == SourceKind::Tests {
+                crate::licences::of_tests_file(source, &mut errors);
             }
         }
         if errors.is_empty() {

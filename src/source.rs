@@ -1,10 +1,11 @@
 //! Rule files as text: their names, kinds, locations of byte offsets, and the digest of a set of
 //! them. Nothing here touches the disk (see `load` for discovery and reading).
 //!
-//! A rule book holds four kinds of TOML files, told apart by name: `groups.toml` (country and
+//! A rule book holds five kinds of TOML files, told apart by name: `groups.toml` (country and
 //! HS code groups), `*.tests.toml` (rule test cases, not rule sets), `*.list.toml` (a party
-//! list's declaration) and every other `*.toml` (one rule set each); beside them statistics
-//! files (`*.statistics.csv`) and the data files list declarations name.
+//! list's declaration), `*.licences.toml` (a licence register) and every other `*.toml` (one
+//! rule set each); beside them statistics files (`*.statistics.csv`), licence registers in CSV
+//! (`*.licences.csv`) and the data files list declarations name.
 
 use std::fmt;
 use std::ops::Range;
@@ -23,6 +24,12 @@ pub const STATISTICS_SUFFIX: &str = ".statistics.csv";
 
 /// The suffix of a party list's declaration (see [`crate::parties::PartyList`]).
 pub const LIST_SUFFIX: &str = ".list.toml";
+
+/// The suffix of a licence register in TOML (see [`crate::licences::Register`]).
+pub const LICENCES_SUFFIX: &str = ".licences.toml";
+
+/// The suffix of a licence register in CSV.
+pub const LICENCES_CSV_SUFFIX: &str = ".licences.csv";
 
 /// Largest rule file accepted, in bytes (8 MiB). Files on disk are measured before they are
 /// read.
@@ -46,6 +53,9 @@ pub enum SourceKind {
     /// A data file a list declaration names (made with [`Source::data`]; the loader reads the
     /// files declarations name).
     ListData,
+    /// A licence register (`*.licences.toml` or `*.licences.csv`, see
+    /// [`crate::licences::Register`]).
+    Licences,
 }
 
 impl SourceKind {
@@ -61,6 +71,8 @@ impl SourceKind {
             Some(SourceKind::Statistics)
         } else if file.ends_with(LIST_SUFFIX) {
             Some(SourceKind::List)
+        } else if file.ends_with(LICENCES_SUFFIX) || file.ends_with(LICENCES_CSV_SUFFIX) {
+            Some(SourceKind::Licences)
         } else if file.ends_with(".toml") {
             Some(SourceKind::RuleSet)
         } else {

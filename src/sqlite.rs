@@ -162,7 +162,9 @@ impl SqliteHistory {
     pub fn record_batch(&mut self, engine: &Engine, batch: &[Shipment]) -> Result<(), SqliteError> {
         let mut added = Aggregates::new();
         for s in batch {
-            added.add(&engine.facts(s));
+            // What a record draws on licences counts the records of the batch before it.
+            let facts = engine.facts_in(s, &self.memory.view().with_pending(&added));
+            added.add(&facts);
         }
         let tx = self.connection.transaction()?;
         {

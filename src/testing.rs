@@ -92,15 +92,49 @@ impl TestReport {
 /// Runs test cases, each against its own rule set with the groups.
 pub fn run_tests(book: &Rulebook, cases: &[Case]) -> TestReport {
     // One engine per rule set its cases test, and one of the whole book for its cases.
-    let mut engines: BTreeMap<Option<&str>, Engine> = BTreeMap::new();
+    // A tests file's own register makes an engine of its own (keyed by the file).
+    let registers: BTreeMap<&str, crate::licences::Register> = book
+        .sources()
+        .iter()
+        .filter(|s| s.kind() == crate::source::SourceKind::Tests)
+        .filter_map(|s| {
+            Some((
+                s.name(),
+                crate::licences::of_tests_file(s, &mut Vec::new())?,
+            ))
+        })
+        .collect();
+    fn engine_key<'c>(
+        case: &'c Case,
+        registers: &BTreeMap<&'c str, crate::licences::Register>,
+    ) -> (Option<&'c str>, Option<&'c str>) {
+        let file = registers
+            .get_key_value(case.location.file())
+            .map(|(name, _)| *name);
+        (case.rule_set.as_deref(), file)
+    }
+    let mut engines: BTreeMap<(Option<&str>, Option<&str>), Engine> = BTreeMap::new();
+    let mut refused: Vec<(&str, String)> = Vec::new();
     for case in cases {
-        let key = case.rule_set.as_deref();
-        engines.entry(key).or_insert_with(|| {
-            Engine::new(match key {
-                Some(id) => book.subset(id),
-                None => book.clone(),
-            })
+        let key = engine_key(case, &registers);
+        if engines.contains_key(&key) {
+            continue;
+        }
+        let engine = Engine::new(match key.0 {
+            Some(id) => book.subset(id),
+            None => book.clone(),
         });
+        let engine = match key.1.and_then(|file| registers.get(file)) {
+            Some(register) => match engine.with_register(register.clone()) {
+                Ok(engine) => engine,
+                Err(e) => {
+                    refused.push((case.location.file(), e.to_string()));
+                    continue;
+                }
+            },
+            None => engine,
+        };
+        engines.insert(key, engine);
     }
     let mut coverage: Vec<RuleCoverage> = Vec::new();
     for set in book.rule_sets() {
@@ -144,7 +178,7 @@ pub fn run_tests(book: &Rulebook, cases: &[Case]) -> TestReport {
 
     let mut results = Vec::with_capacity(cases.len());
     for case in cases {
-        let Some(engine) = engines.get(&case.rule_set.as_deref()) else {
+        let Some(engine) = engines.get(&engine_key(case, &registers)) else {
             // Every case's rule set has an engine (built above); should one be missing, the
             // case fails rather than pass unchecked.
             let verdict = Verdict::allowed(case.date(), book.digest());
@@ -154,7 +188,10 @@ pub fn run_tests(book: &Rulebook, cases: &[Case]) -> TestReport {
                 mismatches: vec![(
                     "rule set".to_owned(),
                     case.rule_set.clone().unwrap_or_default(),
-                    "not loaded".to_owned(),
+                    refused
+                        .iter()
+                        .find(|(file, _)| *file == case.location.file())
+                        .map_or_else(|| "not loaded".to_owned(), |(_, e)| e.clone()),
                 )],
             });
             continue;

@@ -362,6 +362,255 @@ fn listed_parties(rows: &mut Vec<(String, String)>) {
     }
 }
 
+/// Dual-use exports classified against the control list and carrying licences, for the
+/// licence register of the sample (`examples/data/kz-sample.licences.toml`): covered ones, and
+/// ones whose licence has expired, is exhausted, is for other goods, destinations or holders,
+/// was issued under another country's law, or is not in the register at all. Returns the
+/// records' control codes by id.
+///
+/// The control codes are entries of the EU dual-use list (Regulation (EU) 2021/821, Annex I),
+/// whose numbering Kazakhstan's national list follows: 5A002 information security, 4A003
+/// digital computers, 2A001 bearings. They are the entries goods of these HS codes may be
+/// classified under, given here as a declarant would after classifying; the records, the
+/// licences and their numbers are invented.
+fn licensed_exports(rows: &mut Vec<(String, String)>) -> Vec<(&'static str, &'static str)> {
+    // id, date, HS code, description, destination, consignor, consignee, cents, quantity,
+    // unit, licences, control codes.
+    type Licensed = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        u64,
+        u32,
+        &'static str,
+        &'static str,
+        &'static str,
+    );
+    const ROUTERS: &str = "Routers with encryption, enterprise";
+    const SERVERS: &str = "Processing units, servers";
+    let records: [Licensed; 12] = [
+        // KZ-DU-2023-000117: 500 routers to Yerevan Electronics CJSC, January to June 2023.
+        (
+            "KZL-2023-001",
+            "2023-02-10",
+            "8517.62.0000",
+            ROUTERS,
+            "AM",
+            "Steppe Electronics LLP",
+            "Yerevan Electronics CJSC",
+            24_000_000,
+            200,
+            "pcs",
+            "KZ-DU-2023-000117",
+            "5A002.a",
+        ),
+        (
+            "KZL-2023-002",
+            "2023-03-15",
+            "8517.62.0000",
+            ROUTERS,
+            "AM",
+            "Steppe Electronics LLP",
+            "Yerevan Electronics CJSC",
+            30_000_000,
+            250,
+            "pcs",
+            "KZ-DU-2023-000117",
+            "5A002.a",
+        ),
+        // Declared in kilograms: the licence counts pieces.
+        (
+            "KZL-2023-003",
+            "2023-03-20",
+            "8517.62.0000",
+            ROUTERS,
+            "AM",
+            "Steppe Electronics LLP",
+            "Yerevan Electronics CJSC",
+            1_800_000,
+            40,
+            "kg",
+            "KZ-DU-2023-000117",
+            "5A002.a",
+        ),
+        // 50 pieces are left.
+        (
+            "KZL-2023-004",
+            "2023-04-20",
+            "8517.62.0000",
+            ROUTERS,
+            "AM",
+            "Steppe Electronics LLP",
+            "Yerevan Electronics CJSC",
+            14_400_000,
+            120,
+            "pcs",
+            "KZ-DU-2023-000117",
+            "5A002.a",
+        ),
+        // After its last day.
+        (
+            "KZL-2023-005",
+            "2023-08-02",
+            "8517.62.0000",
+            ROUTERS,
+            "AM",
+            "Steppe Electronics LLP",
+            "Yerevan Electronics CJSC",
+            3_600_000,
+            30,
+            "pcs",
+            "KZ-DU-2023-000117",
+            "5A002.a",
+        ),
+        // KZ-DU-2023-000245: a global licence for servers, USD 2,000,000 to AM, KG and CN.
+        (
+            "KZL-2023-006",
+            "2023-05-05",
+            "8471.50.0000",
+            SERVERS,
+            "KG",
+            "Kazakhstan Engineering JSC",
+            "Bishkek Trade House",
+            80_000_000,
+            100,
+            "pcs",
+            "KZ-DU-2023-000245",
+            "4A003",
+        ),
+        (
+            "KZL-2023-007",
+            "2023-06-06",
+            "8471.50.0000",
+            SERVERS,
+            "CN",
+            "Kazakhstan Engineering JSC",
+            "Shanghai Metals Co",
+            90_000_000,
+            110,
+            "pcs",
+            "KZ-DU-2023-000245",
+            "4A003",
+        ),
+        // Not among its destinations.
+        (
+            "KZL-2023-008",
+            "2023-07-07",
+            "8471.50.0000",
+            SERVERS,
+            "AE",
+            "Kazakhstan Engineering JSC",
+            "Gulf Defence Trading LLC",
+            10_000_000,
+            12,
+            "pcs",
+            "KZ-DU-2023-000245",
+            "4A003",
+        ),
+        // Another exporter's shipment under it.
+        (
+            "KZL-2023-009",
+            "2023-09-09",
+            "8471.50.0000",
+            SERVERS,
+            "KG",
+            "Astana Trade Hub LLP",
+            "Bishkek Trade House",
+            10_000_000,
+            12,
+            "pcs",
+            "KZ-DU-2023-000245",
+            "4A003",
+        ),
+        // Bearings under the servers' licence.
+        (
+            "KZL-2023-010",
+            "2023-10-10",
+            "8482.10.0000",
+            "Ball bearings, precision",
+            "KG",
+            "Kazakhstan Engineering JSC",
+            "Bishkek Trade House",
+            5_000_000,
+            400,
+            "pcs",
+            "KZ-DU-2023-000245",
+            "2A001",
+        ),
+        // A German licence presented for a Kazakh requirement.
+        (
+            "KZL-2023-011",
+            "2023-05-18",
+            "8471.50.0000",
+            SERVERS,
+            "AM",
+            "Steppe Electronics LLP",
+            "Yerevan Electronics CJSC",
+            20_000_000,
+            25,
+            "pcs",
+            "DE-BAFA-2023-118034",
+            "4A003",
+        ),
+        // A number of the right form that no authority issued.
+        (
+            "KZL-2023-012",
+            "2023-06-20",
+            "8517.62.0000",
+            ROUTERS,
+            "AM",
+            "Steppe Electronics LLP",
+            "Yerevan Electronics CJSC",
+            6_000_000,
+            50,
+            "pcs",
+            "KZ-DU-2023-000001",
+            "5A002.a",
+        ),
+    ];
+    let mut codes = Vec::new();
+    for (
+        id,
+        date,
+        hs,
+        description,
+        to,
+        consignor,
+        consignee,
+        cents,
+        quantity,
+        unit,
+        licence,
+        code,
+    ) in records
+    {
+        let (date, text) = line(
+            id,
+            date,
+            hs,
+            description,
+            "CN",
+            "KZ",
+            to,
+            (consignor, consignee, consignee),
+            cents,
+            "USD",
+            quantity,
+        );
+        let text = text
+            .strip_suffix(",pcs,")
+            .map(|head| format!("{head},{unit},{licence}"))
+            .unwrap_or(text);
+        rows.push((date, text));
+        codes.push((id, code));
+    }
+    codes
+}
+
 /// The records history rules read: the 2021 baseline year, imports into Kazakhstan and what
 /// their importers sent on, new consignees, and exports from the EU to Kazakhstan.
 fn history_patterns(rows: &mut Vec<(String, String)>) {
@@ -698,6 +947,7 @@ fn main() {
     }
     history_patterns(&mut rows);
     listed_parties(&mut rows);
+    let control_codes = licensed_exports(&mut rows);
     rows.sort();
 
     // A handful of malformed records, each wrong in one way, at fixed places.
@@ -718,9 +968,14 @@ fn main() {
     }
 
     println!(
-        "id,date,hs_code,description,origin,export_country,destination,transit,consignor,consignee,end_user,value,currency,quantity,unit,licences"
+        "id,date,hs_code,description,origin,export_country,destination,transit,consignor,consignee,end_user,value,currency,quantity,unit,licences,control_codes"
     );
     for (_, line) in rows {
-        println!("{line}");
+        let id = line.split(',').next().unwrap_or_default();
+        let codes = control_codes
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map_or("", |(_, c)| *c);
+        println!("{line},{codes}");
     }
 }

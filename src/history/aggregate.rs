@@ -20,6 +20,11 @@ use crate::rule::PartyField;
 use crate::shipment::Field;
 use crate::verdict::because::Key;
 
+/// The prefix of the series that hold what records drew on a licence (`#licence/` and the
+/// licence number, see [`crate::licences`]): no rule id starts with `#`, so these never meet a
+/// rule's series.
+pub const DRAWN_PREFIX: &str = "#licence/";
+
 /// One series: what a rule sums, for one key, in one currency or unit.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Series {
@@ -176,6 +181,24 @@ impl Aggregates {
         if let Some((key, arrival)) = &facts.arrival {
             self.add_arrival_day(key, facts.date, arrival);
         }
+    }
+
+    /// What records drew on licences alone (the series of [`DRAWN_PREFIX`]).
+    pub(crate) fn draws_only(&self) -> Aggregates {
+        Aggregates {
+            series: self
+                .series
+                .iter()
+                .filter(|(s, _)| s.rule.starts_with(DRAWN_PREFIX))
+                .map(|(s, d)| (s.clone(), d.clone()))
+                .collect(),
+            ..Aggregates::default()
+        }
+    }
+
+    /// Adds what one record drew on a licence, counting no record.
+    pub(crate) fn add_draw(&mut self, series: &Series, day: NaiveDate, amount: Decimal) {
+        self.add_sum_day(series, day, &Sum::of(amount));
     }
 
     pub(crate) fn add_sum_day(&mut self, series: &Series, day: NaiveDate, sum: &Sum) {

@@ -49,7 +49,7 @@ mod evaluate;
 
 pub use crate::source::STATISTICS_SUFFIX;
 pub use crate::verdict::because::Key;
-pub use aggregate::{Aggregates, Arrival, ArrivalKey, Facts, Series, Sum};
+pub use aggregate::{Aggregates, Arrival, ArrivalKey, DRAWN_PREFIX, Facts, Series, Sum};
 pub use baseline::Statistics;
 
 pub(crate) use aggregate::party_key;
@@ -75,6 +75,9 @@ pub struct View<'a> {
     date: Option<NaiveDate>,
     statistics: &'a [Statistics],
     book_statistics: &'a [Statistics],
+    /// Records added since `history` was taken and not yet in it (a batch being recorded): their
+    /// sums count too.
+    pending: Option<&'a Aggregates>,
 }
 
 impl<'a> View<'a> {
@@ -97,6 +100,13 @@ impl<'a> View<'a> {
         self
     }
 
+    /// Also counts the sums of `pending`: records of a batch being recorded, not yet in the
+    /// history (see `SqliteHistory::record_batch`).
+    pub fn with_pending(mut self, pending: &'a Aggregates) -> View<'a> {
+        self.pending = Some(pending);
+        self
+    }
+
     /// The view as the engine reads it for `s`.
     pub(crate) fn for_record(mut self, s: &Shipment, book: &'a [Statistics]) -> View<'a> {
         self.date = Some(s.date);
@@ -112,19 +122,21 @@ impl<'a> View<'a> {
     pub(crate) fn sum(&self, series: &Series, from: NaiveDate, through: NaiveDate) -> Sum {
         let date = self.date();
         let through = through.min(date);
-        let Some(history) = self.history else {
-            return Sum::default();
-        };
-        match self.same_day {
-            None => history.sum(series, from, through),
-            Some(same_day) => {
+        let mut sum = match (self.history, self.same_day) {
+            (None, _) => Sum::default(),
+            (Some(history), None) => history.sum(series, from, through),
+            (Some(history), Some(same_day)) => {
                 let mut sum = history.sum(series, from, through.min(before(date)));
                 if through == date {
                     sum.add(&same_day.sum(series, date, date));
                 }
                 sum
             }
+        };
+        if let Some(pending) = self.pending {
+            sum.add(&pending.sum(series, from, through));
         }
+        sum
     }
 
     /// The first day on or before the record's date a party was seen in a role.

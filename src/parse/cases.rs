@@ -33,7 +33,9 @@ use crate::source::{Source, SourceKind};
 use crate::verdict::Decision;
 use crate::verdict::Outcome;
 
-const TESTS_FILE_KEYS: &[&str] = &["defaults", "test"];
+/// `licence`: the file's own licence register (`[[licence]]` tables), read by the licences
+/// module (see `Rulebook::test_cases`).
+const TESTS_FILE_KEYS: &[&str] = &["defaults", "test", "licence"];
 const CASE_KEYS: &[&str] = &[
     "name",
     "shipment",

@@ -33,6 +33,7 @@ pub use legal::LegalForm;
 pub use list::{ListEntry, ListFormat, MAX_LIST_ENTRIES, PartyList};
 pub(crate) use list::{data_paths, read as read_list};
 pub use normalise::{MAX_NAME_CHARS, Normalised, normalise};
+pub(crate) use records::records;
 pub use score::score;
 pub use screen::{COMMON_KEY, DEFAULT_MIN_SCORE, Hit, Screen};
 pub use translit::{skeleton, to_latin};

@@ -395,14 +395,26 @@ where
 
 /// Adds every record an input holds to a history (the first pass of an audit with history
 /// rules); records that cannot be read add nothing. Returns how many were added.
+///
+/// What records draw on licences is settled after the pass, in the order of history
+/// ([`Engine::settle_draws`]): the input need not be sorted.
 pub fn record_all<I>(engine: &Engine, records: I, history: &mut crate::history::History) -> u64
 where
     I: IntoIterator<Item = Result<Record, RecordError>>,
 {
     let mut n = 0;
+    let mut claims = Vec::new();
     for record in records.into_iter().flatten() {
-        engine.record(history, &record.shipment);
+        history.add(&engine.facts(&record.shipment));
+        if engine.may_draw(&record.shipment) {
+            claims.push((n, record.shipment));
+        }
         n += 1;
+    }
+    if !claims.is_empty() {
+        let drawn =
+            engine.settle_draws(history.aggregates(), claims.iter().map(|(at, s)| (*at, s)));
+        history.merge(&drawn);
     }
     n
 }

@@ -268,13 +268,10 @@ pub enum Because<'e> {
         #[serde(default, skip_serializing_if = "is_false")]
         counts_as_no_match: bool,
     },
-    /// The licence that meets a `license_required` rule.
-    Licence {
-        /// The record's licence id.
-        licence: String,
-        /// The rule's pattern of accepted licences.
-        pattern: Cow<'e, str>,
-    },
+    /// A licence the record carries, checked against the licence register for a
+    /// `license_required` rule: it covers the record on every point (the rule is met), or the
+    /// points it fails.
+    Licence(Box<LicenceCheck>),
     /// A spike: the total of a key over a window ending on the record's date (the record
     /// included) against the average window of a baseline year.
     Spike(Box<Spike>),
@@ -522,6 +519,185 @@ pub struct ListedParty {
     /// The entry's owners' countries, if the rule tests them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub owners_countries: Vec<CountryCode>,
+}
+
+/// What kind of licence it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum LicenceKind {
+    /// Issued to one holder for one export (or a series of them) to named parties.
+    Individual,
+    /// Published for every exporter who meets its conditions (an EU Union General Export
+    /// Authorisation, a UK open general licence): no holder.
+    General,
+    /// Issued to one holder for a kind of goods to several destinations or parties.
+    Global,
+}
+
+impl LicenceKind {
+    /// The name used in register files and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LicenceKind::Individual => "individual",
+            LicenceKind::General => "general",
+            LicenceKind::Global => "global",
+        }
+    }
+}
+
+/// A licence the record carries, checked against the register for a `license_required` rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct LicenceCheck {
+    /// The licence number as the record carries it.
+    pub licence: String,
+    /// Whether it covers the record on every point: the rule is met by it.
+    pub covers: bool,
+    /// What kind of licence it is (absent when it is not in the register).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub licence_kind: Option<LicenceKind>,
+    /// Who issued it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authority: Option<String>,
+    /// Its holder (none for a general licence).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holder: Option<String>,
+    /// Where the register gives it (`file:line`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub register: Option<String>,
+    /// The points it fails, in the order they are checked (empty when it covers).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failures: Vec<LicenceFailure>,
+    /// Its balances with this record: before, drawn, after (one per limit it has).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub balances: Vec<LicenceBalance>,
+}
+
+/// A point on which a licence does not cover a record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "point", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum LicenceFailure {
+    /// The register holds no licence of this number.
+    NotInRegister,
+    /// The number is not of the form the rule accepts (`accepted_licences`).
+    Format {
+        /// The rule's pattern.
+        pattern: String,
+    },
+    /// It was issued under another country's law than the rule's.
+    Jurisdiction {
+        /// The licence's jurisdiction.
+        licence: CountryCode,
+        /// The rule set's.
+        required: CountryCode,
+    },
+    /// It is held by someone other than the record's consignor.
+    Holder {
+        /// The licence's holder.
+        holder: String,
+        /// The record's consignor, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        consignor: Option<String>,
+    },
+    /// The record's date is before its first day.
+    NotYetValid {
+        /// Its first day.
+        valid_from: NaiveDate,
+        /// The record's date.
+        date: NaiveDate,
+    },
+    /// The record's date is after its last day.
+    Expired {
+        /// Its last day.
+        valid_until: NaiveDate,
+        /// The record's date.
+        date: NaiveDate,
+    },
+    /// The record's HS code is not among the licence's.
+    Goods {
+        /// The licence's HS codes.
+        covers: Vec<HsPrefix>,
+        /// The record's.
+        hs_code: HsCode,
+    },
+    /// None of the record's control codes is among the licence's.
+    ControlCodes {
+        /// The licence's control codes.
+        covers: Vec<ControlCode>,
+        /// The record's.
+        codes: Vec<ControlCode>,
+    },
+    /// The record's destination is not among the licence's.
+    Destination {
+        /// The licence's destinations.
+        covers: Vec<CountryCode>,
+        /// The record's.
+        destination: CountryCode,
+    },
+    /// The licence names a consignee or end user the record does not.
+    Party {
+        /// `consignee` or `end_user`.
+        field: Field,
+        /// The party the licence names.
+        licence: String,
+        /// The record's, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        record: Option<String>,
+    },
+    /// What is left on the licence is less than the record needs.
+    Balance {
+        /// `quantity` or `value`.
+        field: Field,
+        /// The unit or currency.
+        unit: String,
+        /// What is left before this record.
+        remaining: Decimal,
+        /// What the record needs.
+        needed: Decimal,
+    },
+    /// The record's amount is missing or in another unit or currency than the licence's limit:
+    /// the balance cannot be drawn down.
+    NotComparable {
+        /// `quantity` or `value`.
+        field: Field,
+        /// The licence's unit or currency.
+        unit: String,
+        /// The record's amount, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        amount: Option<Decimal>,
+        /// Its unit or currency, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        record_unit: Option<String>,
+    },
+    /// What was drawn on the licence went past what a decimal holds: the balance is not known.
+    TotalTooLarge,
+    /// The record draws on another licence of the same jurisdiction it carries first.
+    DrawsOn {
+        /// That licence.
+        licence: String,
+    },
+}
+
+/// A licence's balance in one unit or currency, with the record drawn.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct LicenceBalance {
+    /// `quantity` or `value`.
+    pub field: Field,
+    /// The unit or currency.
+    pub unit: String,
+    /// The licence's limit.
+    pub limit: Decimal,
+    /// What was drawn before this record.
+    pub drawn_before: Decimal,
+    /// What this record draws.
+    pub amount: Decimal,
+    /// What is left after it.
+    pub remaining: Decimal,
 }
 
 /// A re-export of a recent import: the consignor received the same HS subheading in the
@@ -1099,10 +1275,7 @@ impl Because<'_> {
                 needed: needed.into_owned(),
                 counts_as_no_match,
             },
-            Because::Licence { licence, pattern } => Because::Licence {
-                licence,
-                pattern: owned(pattern),
-            },
+            Because::Licence(check) => Because::Licence(check),
             Because::Spike(figures) => Because::Spike(figures),
             Because::Quota(figures) => Because::Quota(figures),
             Because::NewParty(figures) => Because::NewParty(figures),

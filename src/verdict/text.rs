@@ -487,12 +487,7 @@ impl Display for Because<'_> {
                     }
                 }
             }
-            Because::Licence { licence, pattern } => write!(
-                f,
-                "licence `{}` meets the requirement (matches /{}/)",
-                Escaped(licence),
-                Escaped(pattern)
-            ),
+            Because::Licence(check) => check.fmt(f),
             Because::Spike(figures) => figures.fmt(f),
             Because::Quota(figures) => figures.fmt(f),
             Because::NewParty(figures) => figures.fmt(f),
@@ -773,6 +768,172 @@ impl Display for super::because::ListedParty {
             write!(f, "; owners in {}", owners.join(", "))?;
         }
         Ok(())
+    }
+}
+
+impl Display for super::because::LicenceCheck {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let super::because::LicenceCheck {
+            licence,
+            covers,
+            licence_kind,
+            authority,
+            holder,
+            register,
+            failures,
+            balances,
+        } = self;
+        write!(f, "licence `{}`", Escaped(licence))?;
+        if let Some(kind) = licence_kind {
+            write!(f, " ({}", kind.as_str())?;
+            if let Some(holder) = holder {
+                write!(f, ", held by `{}`", Escaped(holder))?;
+            }
+            if let Some(authority) = authority {
+                write!(f, ", issued by {}", Escaped(authority))?;
+            }
+            if let Some(register) = register {
+                write!(f, ", at {}", Escaped(register))?;
+            }
+            f.write_char(')')?;
+        }
+        if *covers {
+            f.write_str(" covers the record")?;
+        } else if failures.first() == Some(&super::because::LicenceFailure::NotInRegister) {
+            f.write_str(" is not in the licence register: it cannot meet the requirement")?;
+            return Ok(());
+        } else {
+            f.write_str(" does not cover the record: ")?;
+            for (i, failure) in failures.iter().enumerate() {
+                if i > 0 {
+                    f.write_str("; ")?;
+                }
+                failure.fmt(f)?;
+            }
+        }
+        for balance in balances {
+            write!(
+                f,
+                "; {} balance {} {} before, {} drawn, {} {} left",
+                balance.field,
+                balance.limit - balance.drawn_before,
+                Escaped(&balance.unit),
+                balance.amount,
+                balance.remaining,
+                Escaped(&balance.unit)
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl Display for super::because::LicenceFailure {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        use super::because::LicenceFailure as F;
+        match self {
+            F::NotInRegister => f.write_str("not in the licence register"),
+            F::Format { pattern } => write!(
+                f,
+                "its number is not of the form the rule accepts (/{}/)",
+                Escaped(pattern)
+            ),
+            F::Jurisdiction { licence, required } => {
+                write!(f, "issued under the law of {licence}, not of {required}")
+            }
+            F::Holder { holder, consignor } => match consignor {
+                Some(c) => write!(
+                    f,
+                    "held by `{}`, not by the consignor `{}`",
+                    Escaped(holder),
+                    Escaped(c)
+                ),
+                None => write!(
+                    f,
+                    "held by `{}`; the record names no consignor",
+                    Escaped(holder)
+                ),
+            },
+            F::NotYetValid { valid_from, date } => {
+                write!(f, "not valid before {valid_from} (the record is of {date})")
+            }
+            F::Expired { valid_until, date } => {
+                write!(f, "expired on {valid_until} (the record is of {date})")
+            }
+            F::Goods { covers, hs_code } => {
+                write!(f, "covers HS {}, not {hs_code}", List(covers))
+            }
+            F::ControlCodes { covers, codes } => {
+                if codes.is_empty() {
+                    write!(
+                        f,
+                        "covers control codes {}; the record carries none",
+                        List(covers)
+                    )
+                } else {
+                    write!(
+                        f,
+                        "covers control codes {}, not {}",
+                        List(covers),
+                        List(codes)
+                    )
+                }
+            }
+            F::Destination {
+                covers,
+                destination,
+            } => write!(f, "covers destinations {}, not {destination}", List(covers)),
+            F::Party {
+                field,
+                licence,
+                record,
+            } => match record {
+                Some(r) => write!(
+                    f,
+                    "names {field} `{}`, not `{}`",
+                    Escaped(licence),
+                    Escaped(r)
+                ),
+                None => write!(
+                    f,
+                    "names {field} `{}`; the record names none",
+                    Escaped(licence)
+                ),
+            },
+            F::Balance {
+                field,
+                unit,
+                remaining,
+                needed,
+            } => write!(
+                f,
+                "{field} balance {remaining} {u}, the record needs {needed} {u}",
+                u = Escaped(unit)
+            ),
+            F::NotComparable {
+                field,
+                unit,
+                amount,
+                record_unit,
+            } => match (amount, record_unit) {
+                (Some(a), Some(u)) => write!(
+                    f,
+                    "limits {field} in {}, the record gives {a} {}: not comparable",
+                    Escaped(unit),
+                    Escaped(u)
+                ),
+                _ => write!(
+                    f,
+                    "limits {field} in {}; the record gives no {field} in it: the balance cannot be drawn",
+                    Escaped(unit)
+                ),
+            },
+            F::TotalTooLarge => f.write_str("what was drawn on it is too large to add up"),
+            F::DrawsOn { licence } => write!(
+                f,
+                "the record draws on licence `{}`, which it carries first",
+                Escaped(licence)
+            ),
+        }
     }
 }
 

@@ -328,7 +328,11 @@ fn an_exemption_that_holds_wins_over_a_licence() {
     let rules = "[[rule]]\nid = \"r\"\nverdict = \"license_required\"\ntitle = \"t\"\ncitation = \"c\"\n\
         accepted_licences = '^LIC-'\nwhen = { hs_code = [\"1001\"] }\nunless = { destination = [\"KZ\"] }\n";
     let text = rule_set("x", "scope = \"any_exporter\"", rules);
-    let engine = engine_of(&[("x.toml", &text)]);
+    // A licence of any jurisdiction: the rule set is Kazakh and applies to any exporter.
+    let register = "[[licence]]\nid = \"LIC-1\"\nauthority = \"a\"\njurisdiction = \"KZ\"\n\
+        type = \"general\"\nvalid_from = 2000-01-01\nvalid_until = 2099-12-31\nhs = [\"1001\"]\n\
+        destinations = [\"KZ\", \"CN\"]\n";
+    let engine = engine_of(&[("x.toml", &text), ("x.licences.toml", register)]);
     let v = engine.check(&shipment(&with(&[("licences", "LIC-1")])));
     assert_eq!(v.matches[0].outcome, export_control::Outcome::Exempted);
     let v = engine.check(&shipment(&with(&[

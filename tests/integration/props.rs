@@ -518,12 +518,23 @@ fn holds(b: &Because<'_>, s: &Shipment, date: NaiveDate, book: &Rulebook) -> Res
             *licences == s.licences
                 && *matched == s.licences.iter().find(|l| re.is_match(l)).cloned()
         }
-        Because::Licence { licence, pattern } => {
-            let re = regex::RegexBuilder::new(pattern)
-                .case_insensitive(true)
-                .build()
-                .unwrap();
-            s.licences.contains(licence) && re.is_match(licence)
+        Because::Licence(check) => {
+            s.licences.contains(&check.licence)
+                && check.covers == check.failures.is_empty()
+                && check.failures.iter().all(|f| match f {
+                    export_control::licences::LicenceFailure::Format { pattern } => {
+                        !regex::RegexBuilder::new(pattern)
+                            .case_insensitive(true)
+                            .build()
+                            .unwrap()
+                            .is_match(&check.licence)
+                    }
+                    export_control::licences::LicenceFailure::Destination {
+                        covers,
+                        destination,
+                    } => *destination == s.destination && !covers.contains(destination),
+                    _ => true,
+                })
         }
         Because::Missing { subject, .. } => match subject {
             Subject::Field(Field::Origin) => s.origin.is_none(),

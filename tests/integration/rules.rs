@@ -211,6 +211,18 @@ fn goods_of_kazakh_origin_fall_only_under_interfax_reading_of_the_106_goods() {
     assert_eq!(fired(&v, "kz-du-licence"), Some(Outcome::Fired));
     let mut s = s;
     s.licences = vec!["KZ-DU-2023-123456".into()];
+    // Not in a register: no licence.
+    assert_eq!(
+        fired(&engine.check(&s), "kz-du-licence"),
+        Some(Outcome::Fired)
+    );
+    let register = export_control::licences::Register::from_source(&export_control::Source::new(
+        "kz.licences.csv",
+        "id,authority,jurisdiction,type,holder,valid_from,valid_until,control_codes,destinations\n\
+         KZ-DU-2023-123456,Ministry of Trade and Integration,KZ,individual,Astana Chips LLP,2023-01-01,2023-12-31,3A001,RU\n",
+    ))
+    .unwrap();
+    let engine = engine.with_register(register).unwrap();
     let v = engine.check(&s);
     assert_eq!(v.decision, Decision::Review);
     assert_eq!(fired(&v, "kz-du-licence"), Some(Outcome::Licensed));
@@ -431,9 +443,23 @@ when = { hs_code = ["8542"], value = { gt = "100000", currency = "USD" } }
 #[test]
 fn a_licence_meets_a_requirement_and_is_named() {
     let text = rule_set("lic", "effective_from = 2020-01-01", LICENCE_SET);
+    let register = r#"
+[[licence]]
+id = "KZ-DU-123456"
+authority = "Ministry of Trade and Integration of the Republic of Kazakhstan"
+jurisdiction = "KZ"
+type = "individual"
+holder = "Steppe Electronics LLP"
+valid_from = 2023-01-01
+valid_until = 2023-12-31
+hs = ["8542"]
+destinations = ["CN"]
+"#;
     let engine = engine_of(&[("lic.toml", &text)]);
+    let registered = engine_of(&[("lic.toml", &text), ("lic.licences.toml", register)]);
     let mut s = shipment(&[
         ("id", "L-1"),
+        ("consignor", "STEPPE ELECTRONICS, LLP"),
         ("date", "2023-11-15"),
         ("hs_code", "854239"),
         ("export_country", "KZ"),
@@ -443,18 +469,26 @@ fn a_licence_meets_a_requirement_and_is_named() {
     ]);
     assert_eq!(engine.check(&s).decision, Decision::LicenseRequired);
     s.licences = vec!["KZ-DU-12".into(), "KZ-DU-123456".into()];
+    // A number of the right form is no proof: without a register it meets nothing.
     let v = engine.check(&s);
+    assert_eq!(v.decision, Decision::LicenseRequired);
+    assert!(
+        v.to_string()
+            .contains("licence `KZ-DU-123456` is not in the licence register"),
+        "{v}"
+    );
+    let v = registered.check(&s);
     assert_eq!(v.decision, Decision::Allowed);
     assert_eq!(v.matches[0].outcome, Outcome::Licensed);
     assert!(
         v.matches[0].because.iter().any(|b| matches!(
             b,
-            Because::Licence { licence, .. } if licence == "KZ-DU-123456"
+            Because::Licence(check) if check.licence == "KZ-DU-123456" && check.covers
         )),
         "{v}"
     );
     s.destination = "BY".parse().unwrap();
-    assert!(engine.check(&s).matches.is_empty());
+    assert!(registered.check(&s).matches.is_empty());
     // Without a value the threshold rule cannot be told: review, never allowed.
     s.value = None;
     s.currency = None;
