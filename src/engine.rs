@@ -15,7 +15,7 @@ use std::ops::Range;
 use chrono::NaiveDate;
 
 use crate::country::CountryCode;
-use crate::error::{LoadError, RuleErrors};
+use crate::error::LoadError;
 use crate::eval::{self, NoReasons, Notes, Sink, Truth};
 use crate::history::{self, Arrival, ArrivalKey, Facts, History, Replay, Series, Statistics, View};
 use crate::index::HsIndex;
@@ -208,7 +208,7 @@ impl Engine {
     /// Adds a licence register beside the rule book's (a logistics system's own, an audit's
     /// `--licences`): a licence id the engine already holds is an error. The rule book's digest
     /// does not cover it.
-    pub fn with_register(mut self, register: Register) -> Result<Engine, RuleErrors> {
+    pub fn with_register(mut self, register: Register) -> Result<Engine, LoadError> {
         self.register.merge(register)?;
         Ok(self)
     }

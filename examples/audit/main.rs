@@ -19,6 +19,7 @@ mod cli;
 mod dates;
 mod history;
 mod kinds;
+mod licences;
 mod output;
 mod report;
 mod summary;
@@ -84,6 +85,10 @@ struct Args {
     /// itself.
     #[arg(long, value_name = "FILE")]
     history_db: Option<PathBuf>,
+    /// A licence register (`*.licences.toml` or `*.licences.csv`) beside those in the rule
+    /// directory (repeatable): `license_required` rules are met only by licences of a register.
+    #[arg(long, value_name = "FILE")]
+    licences: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -133,21 +138,39 @@ impl<R: Read> Read for Tally<R> {
     }
 }
 
-fn load_engine(paths: &[PathBuf]) -> Result<Engine, String> {
-    match Rulebook::load_paths(paths) {
-        Ok(book) => Ok(Engine::new(book)),
-        Err(export_control::LoadError::Invalid(errors)) => {
-            let mut text = format!("{} error(s) in rule files:", errors.as_slice().len());
-            for e in errors.as_slice() {
-                text.push_str(&format!("\n  {e}"));
-                if let Some(help) = e.help() {
-                    text.push_str(&format!("\n    help: {help}"));
-                }
+/// The engine of the rules and the licence registers given beside them, with each register
+/// file's name and SHA-256 (the rule book's digest does not cover them).
+fn load_engine(
+    paths: &[PathBuf],
+    registers: &[PathBuf],
+) -> Result<(Engine, Vec<(String, String)>), String> {
+    fn listed(what: &str, errors: &export_control::RuleErrors) -> String {
+        let mut text = format!("{} error(s) in {what}:", errors.as_slice().len());
+        for e in errors.as_slice() {
+            text.push_str(&format!("\n  {e}"));
+            if let Some(help) = e.help() {
+                text.push_str(&format!("\n    help: {help}"));
             }
-            Err(text)
         }
-        Err(e) => Err(e.to_string()),
+        text
     }
+    let load = |e: export_control::LoadError, what: &str| match e {
+        export_control::LoadError::Invalid(errors) => listed(what, &errors),
+        e => e.to_string(),
+    };
+    let mut engine = Rulebook::load_paths(paths)
+        .map(Engine::new)
+        .map_err(|e| load(e, "rule files"))?;
+    let mut files = Vec::new();
+    for path in registers {
+        let register = export_control::licences::Register::load(path)
+            .map_err(|e| load(e, "licence registers"))?;
+        files.push((path.display().to_string(), register.digest().to_string()));
+        engine = engine
+            .with_register(register)
+            .map_err(|e| load(e, "licence registers"))?;
+    }
+    Ok((engine, files))
 }
 
 type Records = read::Records<'static>;
@@ -280,7 +303,7 @@ fn stdin_metadata() -> Option<std::fs::Metadata> {
 
 fn run(args: &Args) -> Result<ExitCode, cli::Failure> {
     let started = Instant::now();
-    let engine = load_engine(&args.rules)?;
+    let (engine, registers) = load_engine(&args.rules, &args.licences)?;
     let statistics = history::baselines(&args.baseline)?;
     let mut options = CheckOptions::default();
     options.as_of = args.as_of;
@@ -289,7 +312,9 @@ fn run(args: &Args) -> Result<ExitCode, cli::Failure> {
     }
 
     // History rules read the whole input before any record is checked: a first pass.
-    let needs_history = engine.has_history_rules() || args.history_db.is_some();
+    // Licence balances are drawn in the order of history: a first pass too.
+    let needs_history =
+        engine.has_history_rules() || args.history_db.is_some() || !engine.register().is_empty();
     let (spool, tee) = if needs_history && args.shipments == Path::new("-") {
         let (spool, tee) = history::Spool::tee_stdin()?;
         (Some(spool), Some(tee))
@@ -344,6 +369,7 @@ fn run(args: &Args) -> Result<ExitCode, cli::Failure> {
         fail_on,
         matches!(format, OutputFormat::Markdown | OutputFormat::Html),
     );
+    summary.registers = registers;
     let progress = io::stderr().is_terminal();
     // Why reading stopped before the end of the input, if it did.
     let mut stopped = None;

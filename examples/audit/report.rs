@@ -167,6 +167,13 @@ pub fn markdown(
     );
     let _ = writeln!(md, "| records | {} |", summary.verdicts.total());
     let _ = writeln!(md, "| rules digest | {} |", engine.digest());
+    for (name, digest) in &summary.registers {
+        let _ = writeln!(
+            md,
+            "| licence register | `{}` ({digest}) |",
+            md_escape(name)
+        );
+    }
     let _ = writeln!(md, "| as of | {} |", as_of_text(as_of));
     let _ = writeln!(md, "| fails from | {fail_on} (and invalid records) |");
     let _ = writeln!(
@@ -269,6 +276,44 @@ pub fn markdown(
                     "| {month} | {total} | {} |",
                     times(*total, series.baseline)
                 );
+            }
+        }
+    }
+
+    let licences = crate::licences::sections(engine, summary);
+    if !licences.is_empty() {
+        let _ = writeln!(
+            md,
+            "\n## Licences\n\nEach licence of the register and each licence number the records \
+             carried: what the audit drew on it, what is left, the records that drew on it, and \
+             those it did not cover with why."
+        );
+        for section in &licences {
+            let _ = writeln!(
+                md,
+                "\n### {}\n\n{}\n",
+                md_code(&section.id),
+                md_escape(&section.terms)
+            );
+            for limit in &section.limits {
+                let _ = writeln!(md, "- {}", md_escape(limit));
+            }
+            if !section.limits.is_empty() {
+                let _ = writeln!(md);
+            }
+            if section.drew.is_empty() && section.refused.is_empty() {
+                let _ = writeln!(md, "No record carried it.");
+                continue;
+            }
+            let _ = writeln!(
+                md,
+                "| record | date | drew | not covered because |\n|---|---|---|---|"
+            );
+            for [id, date, drew] in &section.drew {
+                let _ = writeln!(md, "| {} | {date} | {} | |", md_escape(id), md_escape(drew));
+            }
+            for [id, date, why] in &section.refused {
+                let _ = writeln!(md, "| {} | {date} | | {} |", md_escape(id), md_escape(why));
             }
         }
     }
@@ -561,6 +606,17 @@ pub fn html(
         esc(&as_of_text(as_of)),
         env!("CARGO_PKG_VERSION"),
     );
+    if !summary.registers.is_empty() {
+        h.push_str("<table>");
+        for (name, digest) in &summary.registers {
+            let _ = write!(
+                h,
+                "<tr><th>licence register</th><td><code>{}</code> ({digest})</td></tr>",
+                esc(name)
+            );
+        }
+        h.push_str("</table>");
+    }
     h.push_str("<h2>Rule sets</h2><table><tr><th>id</th><th>version</th><th>status</th><th>in force</th><th>file</th><th>citations</th></tr>");
     for s in rule_set_table(engine) {
         let _ = write!(
@@ -645,6 +701,51 @@ pub fn html(
                 esc(&series.source),
                 sparkline(series, unit)
             );
+        }
+    }
+    let licences = crate::licences::sections(engine, summary);
+    if !licences.is_empty() {
+        h.push_str(
+            "\n<h2>Licences</h2><p>Each licence of the register and each licence number the \
+             records carried: what the audit drew on it, what is left, the records that drew on \
+             it, and those it did not cover with why.</p>",
+        );
+        for section in &licences {
+            let _ = write!(
+                h,
+                "<h3>{}</h3><p>{}</p>",
+                html_code(&section.id),
+                esc(&section.terms)
+            );
+            if !section.limits.is_empty() {
+                h.push_str("<ul>");
+                for limit in &section.limits {
+                    let _ = write!(h, "<li>{}</li>", esc(limit));
+                }
+                h.push_str("</ul>");
+            }
+            if section.drew.is_empty() && section.refused.is_empty() {
+                h.push_str("<p>No record carried it.</p>");
+                continue;
+            }
+            h.push_str("<table><tr><th>record</th><th>date</th><th>drew</th><th>not covered because</th></tr>");
+            for [id, date, drew] in &section.drew {
+                let _ = write!(
+                    h,
+                    "<tr><td>{}</td><td>{date}</td><td>{}</td><td></td></tr>",
+                    esc(id),
+                    esc(drew)
+                );
+            }
+            for [id, date, why] in &section.refused {
+                let _ = write!(
+                    h,
+                    "<tr><td>{}</td><td>{date}</td><td></td><td>{}</td></tr>",
+                    esc(id),
+                    esc(why)
+                );
+            }
+            h.push_str("</table>\n");
         }
     }
     h.push_str("\n<h2>Records not allowed</h2>\n");

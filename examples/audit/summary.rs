@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
 use export_control::history::{Aggregates, Key, Series};
+use export_control::licences::LicenceBalance;
 use export_control::{Because, Decision, Outcome};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -130,7 +132,20 @@ pub struct Summary<'e> {
     pub flagged: Vec<AuditRow<'e>>,
     /// Each spike key some record was flagged for, by rule and key.
     pub spikes: BTreeMap<(String, Key, String), SpikeSeries>,
+    /// What records did with each licence they carried, by licence number.
+    pub licences: BTreeMap<String, LicenceUse>,
+    /// The licence register files given beside the rules (`--licences`): name and SHA-256.
+    pub registers: Vec<(String, String)>,
     failing: u64,
+}
+
+/// What the records of the audit did with one licence.
+#[derive(Debug, Clone, Default)]
+pub struct LicenceUse {
+    /// The records that drew on it, in input order: id, date, and its balances with them.
+    pub drew: Vec<(String, NaiveDate, Vec<LicenceBalance>)>,
+    /// The records it did not cover, in input order: id, date, and why.
+    pub refused: Vec<(String, NaiveDate, String)>,
 }
 
 /// A spike key the audit flagged: its baseline and monthly totals.
@@ -163,6 +178,8 @@ impl<'e> Summary<'e> {
             stopped_by_month: BTreeMap::new(),
             flagged: Vec::new(),
             spikes: BTreeMap::new(),
+            licences: BTreeMap::new(),
+            registers: Vec::new(),
             failing: 0,
         }
     }
@@ -179,6 +196,28 @@ impl<'e> Summary<'e> {
                     ..RuleCount::default()
                 });
             for because in &m.because {
+                if let (Because::Licence(check), Some(s)) = (because, &row.shipment) {
+                    let usage = self.licences.entry(check.licence.clone()).or_default();
+                    // A licence checked by several rules of one record counts once.
+                    if check.covers {
+                        if usage.drew.last().is_none_or(|(id, ..)| *id != s.id) {
+                            usage
+                                .drew
+                                .push((s.id.clone(), s.date, check.balances.clone()));
+                        }
+                    } else {
+                        let why: Vec<String> =
+                            check.failures.iter().map(ToString::to_string).collect();
+                        let why = why.join("; ");
+                        if !usage
+                            .refused
+                            .iter()
+                            .any(|(id, _, w)| *id == s.id && *w == why)
+                        {
+                            usage.refused.push((s.id.clone(), s.date, why));
+                        }
+                    }
+                }
                 if let Because::Spike(figures) = because {
                     let series = self
                         .spikes
@@ -315,6 +354,13 @@ impl<'e> Summary<'e> {
             "by_rule": self.by_rule,
             "value_stopped": self.stopped,
             "stopped_without_value": self.stopped_without_value,
+            "licences": self.licences.iter().map(|(id, usage)| (id.clone(), serde_json::json!({
+                "drew": usage.drew.len(),
+                "refused": usage.refused.len(),
+            }))).collect::<BTreeMap<_, _>>(),
+            "licence_registers": self.registers.iter().map(|(name, digest)| serde_json::json!({
+                "name": name, "sha256": digest,
+            })).collect::<Vec<_>>(),
         })
     }
 }

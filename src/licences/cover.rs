@@ -253,8 +253,9 @@ pub(crate) fn meets(
     pattern: Option<&Pattern>,
     mut reasons: Option<&mut Vec<Because<'static>>>,
 ) -> bool {
-    let mut problems: SmallVec<[(&str, Option<&Licence>, Vec<LicenceFailure>); 2]> =
-        SmallVec::new();
+    /// A licence that does not meet the rule: its number, its entry, why.
+    type Problem<'a> = (&'a str, Option<&'a Licence>, Vec<LicenceFailure>);
+    let mut problems: SmallVec<[Problem<'_>; 2]> = SmallVec::new();
     for item in items {
         let Some(id) = s.licences.get(item.index) else {
             continue;

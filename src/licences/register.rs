@@ -122,7 +122,7 @@ pub(crate) struct Names {
 /// let register = Register::from_source(&Source::new("mine.licences.csv", csv))?;
 /// let licence = register.get("KZ-DU-2023-000117").unwrap();
 /// assert_eq!(licence.quantity.as_ref().unwrap().amount, 500.into());
-/// # Ok::<(), export_control::RuleErrors>(())
+/// # Ok::<(), export_control::LoadError>(())
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Register {
@@ -140,7 +140,7 @@ impl Register {
 
     /// Reads one register file: CSV if its name ends in `.licences.csv` (or `.csv`), TOML
     /// otherwise.
-    pub fn from_source(source: &Source) -> Result<Register, RuleErrors> {
+    pub fn from_source(source: &Source) -> Result<Register, LoadError> {
         let mut errors = Vec::new();
         let licences = read(source, &mut errors);
         let mut register = Register::new();
@@ -152,19 +152,19 @@ impl Register {
         if errors.is_empty() {
             Ok(register)
         } else {
-            Err(RuleErrors::new(errors))
+            Err(LoadError::Invalid(RuleErrors::new(errors)))
         }
     }
 
     /// Reads a register file from disk, as rule files are read (a regular file, bounded).
     pub fn load(path: impl AsRef<std::path::Path>) -> Result<Register, LoadError> {
         let source = crate::load::file(path.as_ref())?;
-        Register::from_source(&source).map_err(LoadError::Invalid)
+        Register::from_source(&source)
     }
 
     /// Adds another register's licences; a licence id already held is an error, located at
     /// the second licence.
-    pub fn merge(&mut self, other: Register) -> Result<(), RuleErrors> {
+    pub fn merge(&mut self, other: Register) -> Result<(), LoadError> {
         let mut errors = Vec::new();
         for source in &other.sources {
             let licences: Vec<Licence> = other
@@ -178,7 +178,7 @@ impl Register {
         if errors.is_empty() {
             Ok(())
         } else {
-            Err(RuleErrors::new(errors))
+            Err(LoadError::Invalid(RuleErrors::new(errors)))
         }
     }
 
@@ -212,6 +212,12 @@ impl Register {
             self.by_id.insert(licence.id.clone(), self.licences.len());
             self.licences.push(licence);
         }
+    }
+
+    /// The SHA-256 digest of the register's files, as a rule book's digest is made: what an
+    /// audit records of a register given beside the rules.
+    pub fn digest(&self) -> crate::source::Digest {
+        crate::source::Digest::of(&self.sources)
     }
 
     /// A licence by id.
@@ -401,6 +407,20 @@ fn toml_raw(
             .collect::<Option<Vec<String>>>(),
         other => one(other).map(|v| vec![v]),
     };
+    if values
+        .as_ref()
+        .is_some_and(|v| v.is_empty() || v.iter().any(String::is_empty))
+    {
+        diag.push(
+            RuleErrorKind::InvalidValue {
+                key: key.to_owned(),
+                value: String::new(),
+                reason: "it is empty".into(),
+            },
+            value.span(),
+        );
+        return None;
+    }
     match values {
         Some(values) => Some(Raw {
             values,

@@ -12,6 +12,7 @@ mod golden;
 mod history;
 mod hostile;
 mod layout;
+mod licences;
 mod parties;
 mod props;
 mod read;
