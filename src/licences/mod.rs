@@ -23,7 +23,7 @@
 //! ```
 //! use export_control::history::History;
 //! use export_control::licences::Register;
-//! use export_control::{Decision, Engine, Shipment, Source};
+//! use export_control::{Decision, Engine, Outcome, Shipment, Source};
 //!
 //! let register = Register::from_source(&Source::new("mine.licences.toml", r#"
 //! [[licence]]
@@ -47,7 +47,11 @@
 //! s.unit = Some("pcs".into());
 //! s.licences = vec!["KZ-DU-2023-000117".into()];
 //! let mut history = History::new();
-//! assert_eq!(engine.check_against(&s, &history).decision, Decision::Allowed);
+//! // The licence meets the licensing rule (the red flags still send the record, which gives
+//! // no value, consignee or end user, to review).
+//! let verdict = engine.check_against(&s, &history);
+//! assert!(verdict.matches.iter().any(|m| m.outcome == Outcome::Licensed));
+//! assert_eq!(verdict.decision, Decision::Review);
 //! engine.record(&mut history, &s);
 //! // 200 pcs are left: a second shipment of 300 is not covered.
 //! s.id = "S-2".into();
