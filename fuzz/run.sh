@@ -17,7 +17,7 @@ seconds="${1:-60}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(rules csv jsonl check output dirs statistics names lists)
+    targets=(rules csv jsonl check output dirs statistics names lists licences)
 fi
 export RUSTC_BOOTSTRAP=1
 # User + system seconds of the finished children of this shell: `times` must run in this shell

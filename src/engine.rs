@@ -645,11 +645,13 @@ impl Engine {
         let unless_shown = matches!(unless, Some(Truth::True | Truth::Unknown));
         // A licence is looked at only where it would decide: the rule holds and no exception.
         let mut licence_reasons = Vec::new();
-        let licensed = compiled.licensed
-            && !unless_shown
-            && when == Truth::True
-            && !s.licences.is_empty()
-            && self.rule(number).is_some_and(|(_, rule, _)| {
+        let licensed = match self.rule(number) {
+            Some((_, rule, _))
+                if compiled.licensed
+                    && !unless_shown
+                    && when == Truth::True
+                    && !s.licences.is_empty() =>
+            {
                 let items = context.licences.get(&self.register, s, context.history);
                 licences::meets(
                     items,
@@ -659,15 +661,20 @@ impl Engine {
                     rule.accepted_licences.as_ref(),
                     S::ACTIVE.then_some(&mut licence_reasons),
                 )
-            });
+            }
+            _ => Truth::False,
+        };
         for reason in licence_reasons {
             sink.reason(reason);
         }
-        let (outcome, effect) = if when == Truth::Unknown || unless == Some(Truth::Unknown) {
+        let (outcome, effect) = if when == Truth::Unknown
+            || unless == Some(Truth::Unknown)
+            || licensed == Truth::Unknown
+        {
             (Outcome::Undetermined, Decision::Review)
         } else if unless == Some(Truth::True) {
             (Outcome::Exempted, Decision::Allowed)
-        } else if licensed {
+        } else if licensed == Truth::True {
             (Outcome::Licensed, Decision::Allowed)
         } else {
             (Outcome::Fired, compiled.verdict)

@@ -16,6 +16,7 @@ use smallvec::SmallVec;
 
 use super::register::{Licence, Register};
 use crate::country::CountryCode;
+use crate::eval::Truth;
 use crate::history::{DRAWN_PREFIX, Series, View};
 use crate::parties::normalise;
 use crate::rule::Pattern;
@@ -243,7 +244,10 @@ fn check(licence: &Licence, s: &Shipment, view: &View<'_>, item: &mut Item) {
 }
 
 /// Whether the record's licences meet a `license_required` rule of `jurisdiction` (and, if the
-/// rule gives one, of the form `pattern`); the licences' reasons go into `reasons`, if given:
+/// rule gives one, of the form `pattern`): `True` when one covers the record on every point,
+/// `Unknown` when none does but one fails only because the record's amount cannot be measured
+/// against its limit (missing, or in another unit or currency: the record goes to review, as
+/// for value conditions), `False` otherwise. The licences' reasons go into `reasons`, if given:
 /// the one that meets the rule, or each that does not.
 pub(crate) fn meets(
     items: &[Item],
@@ -252,10 +256,11 @@ pub(crate) fn meets(
     jurisdiction: CountryCode,
     pattern: Option<&Pattern>,
     mut reasons: Option<&mut Vec<Because<'static>>>,
-) -> bool {
+) -> Truth {
     /// A licence that does not meet the rule: its number, its entry, why.
     type Problem<'a> = (&'a str, Option<&'a Licence>, Vec<LicenceFailure>);
     let mut problems: SmallVec<[Problem<'_>; 2]> = SmallVec::new();
+    let mut unmeasured = false;
     for item in items {
         let Some(id) = s.licences.get(item.index) else {
             continue;
@@ -282,8 +287,14 @@ pub(crate) fn meets(
                 let balances = item.balances.to_vec();
                 reasons.push(reason(id, licence, true, Vec::new(), balances));
             }
-            return true;
+            return Truth::True;
         }
+        unmeasured |= licence.is_some()
+            && failures.is_empty()
+            && item
+                .failures
+                .iter()
+                .all(|f| matches!(f, LicenceFailure::NotComparable { .. }));
         if reasons.is_some() {
             // Not in the register says all there is to say.
             if licence.is_none() {
@@ -298,7 +309,11 @@ pub(crate) fn meets(
             reasons.push(reason(id, licence, false, failures, Vec::new()));
         }
     }
-    false
+    if unmeasured {
+        Truth::Unknown
+    } else {
+        Truth::False
+    }
 }
 
 fn reason(

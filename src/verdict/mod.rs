@@ -236,7 +236,9 @@ pub enum Outcome {
     /// A `license_required` rule whose licence the record carries.
     Licensed,
     /// A condition could not be evaluated on this record (a missing field, a different
-    /// currency): the record goes to review.
+    /// currency), or a licence that covers it on every other point cannot be measured against
+    /// its limit (the record's quantity or value missing, or in another unit): the record goes
+    /// to review.
     Undetermined,
     /// Its conditions held, but it is not in force on the date (shown only on request).
     NotInForce,
