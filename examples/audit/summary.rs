@@ -208,7 +208,10 @@ impl<'e> Summary<'e> {
                     } else {
                         let why: Vec<String> =
                             check.failures.iter().map(ToString::to_string).collect();
-                        let why = why.join("; ");
+                        let mut why = why.join("; ");
+                        if m.outcome == Outcome::Undetermined {
+                            why.push_str(" (the record goes to review)");
+                        }
                         if !usage
                             .refused
                             .iter()

@@ -486,7 +486,7 @@ fn the_sample_audit_shows_every_licence_reason() {
         "| KZL-2023-001 | 2023-02-10 | 200 pcs (300 left) | |",
         "| KZL-2023-002 | 2023-03-15 | 250 pcs (50 left) | |",
         "quantity 500 pcs: 450 drawn in this audit, 50 left",
-        "limits quantity in pcs, the record gives 40 kg: not comparable",
+        "limits quantity in pcs, the record gives 40 kg: not comparable (the record goes to review) |",
         "quantity balance 50 pcs, the record needs 120 pcs",
         "expired on 2023-06-30",
         "value 2000000 USD: 1700000.00 drawn in this audit, 300000.00 left",
