@@ -69,4 +69,6 @@ pub use crate::verdict::because::{LicenceBalance, LicenceCheck, LicenceFailure, 
 pub use register::{Licence, Limit, MAX_LICENCES, Register};
 
 pub(crate) use cover::{Covers, check_all, meets};
-pub(crate) use register::{of_tests_file, read};
+#[cfg(feature = "authoring")]
+pub(crate) use register::of_tests_file;
+pub(crate) use register::read;

@@ -318,6 +318,7 @@ fn read_toml(diag: &mut Diagnostics<'_>) -> Option<Vec<Licence>> {
 }
 
 /// The register a tests file gives its cases (its `[[licence]]` tables), if it has one.
+#[cfg(feature = "authoring")]
 pub(crate) fn of_tests_file(source: &Source, errors: &mut Vec<RuleError>) -> Option<Register> {
     let mut diag = Diagnostics::new(source);
     let doc = parse_toml(&mut diag, source.text())?;
@@ -572,6 +573,24 @@ fn build(
         }
         found
     };
+    // Control characters would reach reports and terminals: none in any value, but line breaks
+    // and tabs in the notes.
+    let mut keys: Vec<&str> = fields.keys().copied().collect();
+    keys.sort_unstable();
+    for key in keys {
+        let Some(raw) = fields.get(key) else { continue };
+        let allowed = |c: char| key == "notes" && matches!(c, '\n' | '\t');
+        if let Some(c) = raw
+            .values
+            .iter()
+            .flat_map(|v| v.chars())
+            .find(|c| c.is_control() && !allowed(*c))
+        {
+            let value = raw.values.join(";").escape_default().to_string();
+            let reason = format!("holds the control character U+{:04X}", u32::from(c));
+            invalid(diag, key, &value, reason, &raw.span);
+        }
+    }
     let id = required(diag, "id").map(|(v, at)| (v.to_owned(), at.clone()));
     if let Some((id, at)) = &id
         && let Some(reason) = id_problem(id)
@@ -851,5 +870,126 @@ fn id_problem(id: &str) -> Option<String> {
                 c.escape_default()
             )
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOML_LICENCE: &str = r#"[[licence]]
+id = "KZ-DU-2023-000117"
+authority = "Ministry of Trade and Integration"
+jurisdiction = "KZ"
+type = "individual"
+holder = "Steppe Electronics LLP"
+valid_from = 2023-01-01
+valid_until = 2023-06-30
+hs = ["851762"]
+destinations = ["AM"]
+"#;
+
+    const CSV_HEADER: &str =
+        "id,authority,jurisdiction,type,holder,valid_from,valid_until,hs,destinations";
+    const CSV_ROW: &str = "KZ-DU-2023-000117,Ministry,KZ,individual,Steppe Electronics LLP,2023-01-01,2023-06-30,851762,AM";
+
+    fn errors(name: &str, text: &str) -> Vec<String> {
+        match Register::from_source(&Source::new(name, text)) {
+            Err(LoadError::Invalid(errors)) => {
+                errors.as_slice().iter().map(ToString::to_string).collect()
+            }
+            other => panic!("expected errors for {text:?}, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_fixtures_read() {
+        let toml = Register::from_source(&Source::new("a.licences.toml", TOML_LICENCE)).unwrap();
+        let csv = format!("{CSV_HEADER}\n{CSV_ROW}\n");
+        let csv = Register::from_source(&Source::new("a.licences.csv", &csv)).unwrap();
+        assert_eq!(toml.len(), 1);
+        assert_eq!(csv.len(), 1);
+        assert_eq!(toml.licences()[0].holder, csv.licences()[0].holder);
+    }
+
+    #[test]
+    fn a_key_given_twice_is_an_error() {
+        let twice = TOML_LICENCE.replace(
+            "destinations = [\"AM\"]",
+            "destinations = [\"AM\"]\ndestinations = [\"RU\"]",
+        );
+        assert!(!errors("a.licences.toml", &twice).is_empty());
+        let header = format!("{CSV_HEADER},destinations");
+        let text = format!("{header}\n{CSV_ROW},RU\n");
+        let found = errors("a.licences.csv", &text);
+        assert!(found.iter().any(|e| e.contains("named twice")), "{found:?}");
+    }
+
+    #[test]
+    fn disguised_column_names_are_unknown_columns_and_padded_ones_the_same_column() {
+        for disguise in ["hol\u{200b}der", "HOLDER", "h\u{f6}lder", "holder\u{7}"] {
+            let header = CSV_HEADER.replace("holder", disguise);
+            let found = errors("a.licences.csv", &format!("{header}\n{CSV_ROW}\n"));
+            assert!(
+                found.iter().any(|e| e.contains("unknown")),
+                "{disguise:?}: {found:?}"
+            );
+        }
+        // As in shipment files, spaces around a name are not part of it: a padded name and the
+        // plain one are one column named twice.
+        for padded in ["holder ", "holder\t", "\u{a0}holder"] {
+            let header = format!("{CSV_HEADER},{padded}");
+            let found = errors(
+                "a.licences.csv",
+                &format!("{header}\n{CSV_ROW},Other LLP\n"),
+            );
+            assert!(
+                found.iter().any(|e| e.contains("named twice")),
+                "{padded:?}: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn control_characters_in_names_and_ids_are_errors() {
+        // Values as TOML writes them: the escapes become control characters when read.
+        for (key, good, bad) in [
+            (
+                "holder",
+                "Steppe Electronics LLP",
+                r"Steppe\u0007Electronics LLP",
+            ),
+            (
+                "authority",
+                "Ministry of Trade and Integration",
+                r"Ministry\u001b[31m",
+            ),
+            ("id", "KZ-DU-2023-000117", r"KZ-DU-2023\n-000117"),
+        ] {
+            let text = TOML_LICENCE.replace(
+                &format!("{key} = \"{good}\""),
+                &format!("{key} = \"{bad}\""),
+            );
+            assert_ne!(text, TOML_LICENCE, "{key}: the fixture changed");
+            let found = errors("a.licences.toml", &text);
+            assert!(found.iter().any(|e| e.contains(key)), "{key}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn limits_beyond_a_decimal_are_errors_not_panics() {
+        for value in [
+            "\"79228162514264337593543950336\"",
+            "\"-1\"",
+            "\"0\"",
+            "\"1e400\"",
+        ] {
+            let text = format!("{TOML_LICENCE}value = {value}\ncurrency = \"USD\"\n");
+            let found = errors("a.licences.toml", &text);
+            assert!(
+                found.iter().any(|e| e.contains("value")),
+                "{value}: {found:?}"
+            );
+        }
     }
 }
