@@ -51,27 +51,23 @@ fn as_of_text(as_of: Option<NaiveDate>) -> String {
 }
 
 /// Text for a Markdown report: control characters as escapes (`\n`), HTML's `& < >` as
-/// entities (Markdown passes raw HTML through, and `<...>` would be an autolink), `](` broken
-/// up (no inline link or image can form), `*` and `|` escaped (no emphasis, no table cell
-/// split), and a backslash before punctuation doubled (so none of these escapes can be undone),
-/// so a value from a record adds no markup. Underscores, brackets and backticks are left
-/// alone: inside words, without `(` after them, or as code spans (which show HTML as text),
-/// they are harmless.
+/// entities (Markdown passes raw HTML through, and `<...>` would be an autolink), and a
+/// backslash before every character that can start or end markup inline (`\ * _ ` [ ] | ~ !`),
+/// so a value from a record adds no markup: no emphasis, code span, link, image, strikethrough
+/// or table cell split, and no escape of ours can be undone. (Line-start markup cannot occur:
+/// values never begin a line of a report.)
 pub(crate) fn md_escape(text: &str) -> String {
     let visible = Escaped(text).to_string();
     let mut out = String::with_capacity(visible.len());
-    let mut chars = visible.chars().peekable();
-    while let Some(c) = chars.next() {
+    for c in visible.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '*' | '|' => {
+            '\\' | '*' | '_' | '`' | '[' | ']' | '|' | '~' | '!' => {
                 out.push('\\');
                 out.push(c);
             }
-            '\\' if chars.peek().is_some_and(char::is_ascii_punctuation) => out.push_str("\\\\"),
-            ']' if chars.peek() == Some(&'(') => out.push_str("]\\"),
             c => out.push(c),
         }
     }
@@ -784,6 +780,56 @@ mod tests {
     use crate::output::AuditRow;
     use export_control::read::Record;
     use export_control::{Engine, Shipment};
+
+    /// The text CommonMark (with GitHub's tables and strikethrough) renders for `markdown`.
+    fn rendered(markdown: &str) -> String {
+        use pulldown_cmark::{Event, Options, Parser};
+        let mut text = String::new();
+        let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+        for event in Parser::new_ext(markdown, options) {
+            match event {
+                Event::Text(t) => text.push_str(&t),
+                Event::Code(t) => text.push_str(&format!("<code {t}>")),
+                Event::Html(t) | Event::InlineHtml(t) => text.push_str(&format!("<html {t}>")),
+                Event::Start(tag) => text.push_str(&format!("<{tag:?}>")),
+                Event::End(tag) => text.push_str(&format!("</{tag:?}>")),
+                other => text.push_str(&format!("<{other:?}>")),
+            }
+        }
+        text
+    }
+
+    proptest::proptest! {
+        /// Whatever a record holds, its escaped text renders as exactly that text, in a
+        /// sentence and in a table cell: no markup, no extra cell.
+        #[test]
+        fn escaped_text_renders_as_the_text(
+            text in r"[a-z _*`\[\]()|~!<>&#\\.:-]{0,24}",
+        ) {
+            let visible = Escaped(&text).to_string();
+            let expected = visible.trim();
+            let sentence = rendered(&format!("Record x {} y", md_escape(&text)));
+            let words = sentence
+                .strip_prefix("<Paragraph>Record x ")
+                .and_then(|s| s.strip_suffix(" y</Paragraph>"));
+            proptest::prop_assert_eq!(
+                words.map(str::trim),
+                Some(expected),
+                "{:?} rendered {:?}",
+                md_escape(&text),
+                sentence
+            );
+            let table = rendered(&format!("| a | b |\n|---|---|\n| {} | z |\n", md_escape(&text)));
+            let cells = table.matches("<TableCell>").count();
+            proptest::prop_assert_eq!(cells, 4, "{}", table);
+            proptest::prop_assert!(
+                table.contains(&format!("<TableCell>{expected}</TableCell><TableCell>z")),
+                "{:?} rendered {:?}",
+                md_escape(&text),
+                table
+            );
+        }
+    }
 
     /// Found by the `output` fuzz target: a record built by a caller (not read from a file) may
     /// hold any currency, and the chart wrote it raw.
