@@ -72,6 +72,10 @@ struct Args {
     /// Write the output here instead of standard output.
     #[arg(long)]
     output: Option<PathBuf>,
+    /// With `--format table`: show only records at or above this verdict (invalid records are
+    /// always shown); the totals at the end count every record.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    only: Option<FailOn>,
     /// Print the full explanation of the record with this id, including rules that would have
     /// fired but were not in force on its date, and stop.
     #[arg(long, value_name = "ID")]
@@ -355,6 +359,11 @@ fn run(args: &Args) -> Result<ExitCode, cli::Failure> {
         OutputFormat::Jsonl
     });
     let colour = to_terminal && std::env::var_os("NO_COLOR").is_none();
+    if args.only.is_some() && format != OutputFormat::Table {
+        return Err(cli::Failure::Run(
+            "--only applies to the table format (--format table)".to_owned(),
+        ));
+    }
     let sink: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(
             std::fs::File::create(path)
@@ -364,7 +373,8 @@ fn run(args: &Args) -> Result<ExitCode, cli::Failure> {
     };
     let mut out = io::BufWriter::new(sink);
     let fail_on = args.fail_on.level();
-    let mut writer = RowWriter::new(format, colour, &engine, args.as_of, fail_on);
+    let mut writer = RowWriter::new(format, colour, &engine, args.as_of, fail_on)
+        .only(args.only.map(FailOn::level));
     let mut summary = Summary::new(
         fail_on,
         matches!(format, OutputFormat::Markdown | OutputFormat::Html),

@@ -77,7 +77,11 @@ pub struct RowWriter<'e> {
     engine: &'e Engine,
     as_of: Option<NaiveDate>,
     fail_on: Decision,
+    /// The table's `--only`: rows below this verdict are not shown (invalid ones always are).
+    only: Option<Decision>,
     rows: usize,
+    /// Rows shown in the table.
+    shown: usize,
     /// One record's JSON, built here and written in one piece (the output is a `dyn Write`).
     line: Vec<u8>,
 }
@@ -96,9 +100,17 @@ impl<'e> RowWriter<'e> {
             engine,
             as_of,
             fail_on,
+            only: None,
             rows: 0,
+            shown: 0,
             line: Vec::with_capacity(1 << 14),
         }
+    }
+
+    /// Shows only rows at or above `level` in the table.
+    pub fn only(mut self, level: Option<Decision>) -> Self {
+        self.only = level;
+        self
     }
 
     pub fn begin(&mut self, out: &mut dyn Write) -> io::Result<()> {
@@ -135,7 +147,12 @@ impl<'e> RowWriter<'e> {
                 }
                 out.write_all(&self.line)?;
             }
+            OutputFormat::Table
+                if self
+                    .only
+                    .is_some_and(|l| row.decision().is_some_and(|d| d < l)) => {}
             OutputFormat::Table => {
+                self.shown += 1;
                 let (hs, route) = match &row.shipment {
                     Some(s) => (
                         s.hs_code.to_string(),
@@ -149,11 +166,10 @@ impl<'e> RowWriter<'e> {
                 } else {
                     verdict
                 };
-                let id: String = Escaped(row.record.id.as_deref().unwrap_or("-"))
-                    .to_string()
-                    .chars()
-                    .take(18)
-                    .collect();
+                let id = cut(
+                    &Escaped(row.record.id.as_deref().unwrap_or("-")).to_string(),
+                    18,
+                );
                 writeln!(
                     out,
                     "{:>6}  {id:<18}  {verdict}  {hs:<10}  {route:<9}  {}",
@@ -185,9 +201,35 @@ impl<'e> RowWriter<'e> {
             OutputFormat::Html => out.write_all(
                 report::html(self.engine, summary, input, self.as_of, self.fail_on).as_bytes(),
             ),
-            OutputFormat::Jsonl | OutputFormat::Table => Ok(()),
+            OutputFormat::Table => {
+                let counts: Vec<String> = crate::summary::VERDICTS
+                    .iter()
+                    .zip(summary.verdicts.0)
+                    .map(|(v, n)| format!("{n} {v}"))
+                    .collect();
+                let shown = match self.only {
+                    Some(level) => {
+                        format!("; shown: {} at or above {level} or invalid", self.shown)
+                    }
+                    None => String::new(),
+                };
+                let total = summary.verdicts.total();
+                let noun = if total == 1 { "record" } else { "records" };
+                writeln!(out, "total: {total} {noun}: {}{shown}", counts.join(", "))
+            }
+            OutputFormat::Jsonl => Ok(()),
         }
     }
+}
+
+/// `text` in at most `width` characters: cut ones end in an ellipsis.
+fn cut(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
+    out.push('\u{2026}');
+    out
 }
 
 /// ANSI colour for a verdict.

@@ -414,3 +414,83 @@ fn a_misspelt_csv_column_stops_the_audit_unless_named_as_an_attribute() {
     assert_ne!(line["decision"], "allowed");
     std::fs::remove_file(&path).ok();
 }
+
+#[test]
+fn the_table_shows_only_what_is_asked_cuts_long_ids_and_ends_with_totals() {
+    let out = audit(&[
+        "--rules",
+        "rules",
+        "--shipments",
+        INPUT,
+        "--format",
+        "table",
+        "--only",
+        "license-required",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let table = stdout(&out);
+    let rows: Vec<&str> = table.lines().skip(1).collect();
+    let (last, rows) = rows.split_last().expect("a totals line");
+    // Every row at or above licence required, and every invalid record; nothing else.
+    for verdict in ["review", "allowed"] {
+        assert!(
+            rows.iter()
+                .all(|r| r.split_whitespace().nth(2) != Some(verdict)),
+            "{table}"
+        );
+    }
+    let shown = |v: &str| {
+        rows.iter()
+            .filter(|r| r.split_whitespace().any(|w| w == v))
+            .count()
+    };
+    assert_eq!(
+        (
+            shown("prohibited"),
+            shown("license_required"),
+            shown("invalid")
+        ),
+        (1, 1, 4),
+        "{table}"
+    );
+    assert_eq!(
+        *last,
+        "total: 13 records: 1 prohibited, 1 license_required, 4 review, 3 allowed, 4 invalid; \
+         shown: 6 at or above license_required or invalid"
+    );
+    // `--only` is for the table: elsewhere it is a mistake, said with exit 2.
+    let out = audit(&[
+        "--rules",
+        "rules",
+        "--shipments",
+        INPUT,
+        "--format",
+        "jsonl",
+        "--only",
+        "review",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--only applies to the table"));
+
+    // An id longer than the column ends in an ellipsis, never cut silently.
+    let dir = std::env::temp_dir().join(format!("ec-table-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("long.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\":\"KZ-2023-0000000000000000042\",\"date\":\"2023-06-01\",\"hs_code\":\"090111\",\
+         \"export_country\":\"KZ\",\"destination\":\"CN\"}\n",
+    )
+    .unwrap();
+    let out = audit(&[
+        "--rules",
+        "rules",
+        "--shipments",
+        input.to_str().unwrap(),
+        "--format",
+        "table",
+    ]);
+    let table = stdout(&out);
+    assert!(table.contains("KZ-2023-000000000\u{2026}  "), "{table}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
