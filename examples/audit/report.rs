@@ -74,6 +74,32 @@ pub(crate) fn md_escape(text: &str) -> String {
     out
 }
 
+/// The records not allowed as the reports list them: by verdict (prohibited first, records
+/// that could not be read last), then by the rule that decided (the first, by id, of those
+/// that gave the verdict), then by date, then by line.
+fn in_report_order<'a, 'e>(rows: &'a [AuditRow<'e>]) -> Vec<&'a AuditRow<'e>> {
+    let key = |row: &'a AuditRow<'e>| {
+        let verdict = VERDICTS
+            .iter()
+            .position(|v| *v == row.verdict())
+            .unwrap_or(VERDICTS.len());
+        let decision = row.decision();
+        let rule = row
+            .record
+            .matches
+            .iter()
+            .filter(|m| Some(m.effect()) == decision)
+            .map(|m| m.rule.as_ref())
+            .min()
+            .unwrap_or_default();
+        let date = row.shipment.as_ref().map(|s| s.date);
+        (verdict, rule, date, row.record.line)
+    };
+    let mut ordered: Vec<&AuditRow<'e>> = rows.iter().collect();
+    ordered.sort_by_cached_key(|row| key(row));
+    ordered
+}
+
 /// An id in a Markdown code span. Ids are restricted when rules are loaded (letters, digits
 /// and `-_.:/`), so none can close the span; anything else is escaped as text.
 fn md_code(id: &str) -> String {
@@ -318,7 +344,7 @@ pub fn markdown(
     if summary.flagged.is_empty() {
         let _ = writeln!(md, "None.");
     }
-    for row in &summary.flagged {
+    for row in in_report_order(&summary.flagged) {
         let _ = writeln!(md, "### {}\n", md_escape(&record_heading(row)));
         if let Some(error) = row.error() {
             let _ = writeln!(md, "Could not be read: {}\n", md_escape(error));
@@ -748,7 +774,7 @@ pub fn html(
     if summary.flagged.is_empty() {
         h.push_str("<p>None.</p>");
     }
-    for row in &summary.flagged {
+    for row in in_report_order(&summary.flagged) {
         let _ = write!(
             h,
             "<div class=\"rec\"><h3 class=\"{}\">{}</h3>",
