@@ -6,7 +6,7 @@ use export_control::Engine;
 use export_control::licences::{Licence, Limit};
 use rust_decimal::Decimal;
 
-use crate::summary::Summary;
+use crate::summary::{Summary, grouped};
 
 /// One licence as the reports show it (plain text; each report escapes it its own way).
 pub struct Section {
@@ -92,7 +92,14 @@ fn section(id: &str, licence: Option<&Licence>, summary: &Summary) -> Section {
                 .map(|(record, date, balances)| {
                     let parts: Vec<String> = balances
                         .iter()
-                        .map(|b| format!("{} {} ({} left)", b.amount, b.unit, b.remaining))
+                        .map(|b| {
+                            format!(
+                                "{} {} ({} left)",
+                                grouped(b.amount),
+                                b.unit,
+                                grouped(b.remaining)
+                            )
+                        })
                         .collect();
                     let drawn = if parts.is_empty() {
                         "no limit to draw on".to_owned()
@@ -132,7 +139,10 @@ fn limit_line(field: &str, limit: &Limit, usage: Option<&crate::summary::Licence
         }
     }
     format!(
-        "{field} {} {}: {drawn} drawn in this audit, {left} left",
-        limit.amount, limit.unit
+        "{field} {} {}: {} drawn in this audit, {} left",
+        grouped(limit.amount),
+        limit.unit,
+        grouped(drawn),
+        grouped(left)
     )
 }

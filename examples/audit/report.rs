@@ -162,7 +162,7 @@ fn record_heading(row: &AuditRow<'_>) -> String {
             s.destination,
             s.date,
             match (&s.value, &s.currency) {
-                (Some(v), Some(c)) => format!(", {v} {c}"),
+                (Some(v), Some(c)) => format!(", {} {c}", crate::summary::grouped(*v)),
                 _ => String::new(),
             }
         ),

@@ -85,13 +85,41 @@ impl Ord for Total {
     }
 }
 
+/// A total as the reports show it: its digits grouped in thousands.
 impl std::fmt::Display for Total {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.0 {
-            Some(v) => v.fmt(f),
-            None => write!(f, "more than {}", Decimal::MAX),
+            Some(v) => f.write_str(&grouped(v)),
+            None => write!(f, "more than {}", grouped(Decimal::MAX)),
         }
     }
+}
+
+/// An amount with its whole digits grouped in thousands by commas (`1,700,000.00`), its
+/// fraction as it is.
+pub fn grouped(amount: Decimal) -> String {
+    let text = amount.to_string();
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (digits, None),
+    };
+    let mut out = String::with_capacity(text.len() + whole.len() / 3);
+    out.push_str(sign);
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(f) = fraction {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
 }
 
 impl Serialize for Total {
@@ -373,6 +401,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn amounts_are_grouped_in_thousands() {
+        for (amount, shown) in [
+            ("0", "0"),
+            ("999", "999"),
+            ("1000", "1,000"),
+            ("125000.00", "125,000.00"),
+            ("1700000.5", "1,700,000.5"),
+            ("-1234567", "-1,234,567"),
+            ("-12.34", "-12.34"),
+            (
+                "79228162514264337593543950335",
+                "79,228,162,514,264,337,593,543,950,335",
+            ),
+        ] {
+            assert_eq!(grouped(amount.parse().unwrap()), shown);
+        }
+    }
+
+    #[test]
     fn totals_stay_over_once_they_overflow() {
         let mut t = Total::default();
         t.add(Decimal::MAX);
@@ -382,7 +429,10 @@ mod tests {
         t.add(Decimal::ONE);
         assert_eq!(t.value(), None);
         assert!(t > Total::default());
-        assert_eq!(t.to_string(), format!("more than {}", Decimal::MAX));
+        assert_eq!(
+            t.to_string(),
+            "more than 79,228,162,514,264,337,593,543,950,335"
+        );
         assert_eq!(serde_json::to_string(&t).unwrap(), "\"overflow\"");
         assert_eq!(Total::default().plus(t).value(), None);
     }

@@ -491,7 +491,7 @@ fn the_sample_audit_shows_every_licence_reason() {
         "limits quantity in pcs, the record gives 40 kg: not comparable (the record goes to review) |",
         "quantity balance 50 pcs, the record needs 120 pcs",
         "expired on 2023-06-30",
-        "value 2000000 USD: 1700000.00 drawn in this audit, 300000.00 left",
+        "value 2,000,000 USD: 1,700,000.00 drawn in this audit, 300,000.00 left",
         "covers destinations [AM, KG, CN], not AE",
         "not by the consignor `Astana Trade Hub LLP`",
         "covers control codes [4A003], not [2A001]",
