@@ -202,11 +202,6 @@ impl<'e> RowWriter<'e> {
                 report::html(self.engine, summary, input, self.as_of, self.fail_on).as_bytes(),
             ),
             OutputFormat::Table => {
-                let counts: Vec<String> = crate::summary::VERDICTS
-                    .iter()
-                    .zip(summary.verdicts.0)
-                    .map(|(v, n)| format!("{n} {v}"))
-                    .collect();
                 let shown = match self.only {
                     Some(level) => {
                         format!("; shown: {} at or above {level} or invalid", self.shown)
@@ -215,7 +210,11 @@ impl<'e> RowWriter<'e> {
                 };
                 let total = summary.verdicts.total();
                 let noun = if total == 1 { "record" } else { "records" };
-                writeln!(out, "total: {total} {noun}: {}{shown}", counts.join(", "))
+                writeln!(
+                    out,
+                    "total: {total} {noun}: {}{shown}",
+                    summary.verdict_counts()
+                )
             }
             OutputFormat::Jsonl => Ok(()),
         }

@@ -364,15 +364,20 @@ impl<'e> Summary<'e> {
         } else {
             0.0
         };
+        format!(
+            "audit: {total} records in {seconds:.2} s ({rate:.0} records/s): {}",
+            self.verdict_counts()
+        )
+    }
+
+    /// `1 prohibited, 1 license_required, 4 review, 3 allowed, 4 invalid`.
+    pub fn verdict_counts(&self) -> String {
         let parts: Vec<String> = VERDICTS
             .iter()
             .zip(self.verdicts.0)
             .map(|(v, n)| format!("{n} {v}"))
             .collect();
-        format!(
-            "audit: {total} records in {seconds:.2} s ({rate:.0} records/s): {}",
-            parts.join(", ")
-        )
+        parts.join(", ")
     }
 
     pub fn json(&self, input: &InputInfo) -> serde_json::Value {
