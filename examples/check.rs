@@ -9,7 +9,7 @@
 //! arguments, rules with errors, a record that cannot be read); 141 when the output pipe is
 //! closed.
 
-#[path = "common/cli.rs"]
+#[path = "../src/bin/export-control/cli.rs"]
 mod cli;
 
 use std::io::{self, Write as _};
@@ -23,7 +23,7 @@ fn run() -> Result<ExitCode, cli::Failure> {
     let (Some(rules), Some(json), None) = (args.next(), args.next(), args.next()) else {
         return Err(cli::Failure::Run("usage: check RULES SHIPMENT_JSON".into()));
     };
-    let engine = Engine::from_path(&rules).map_err(|e| e.to_string())?;
+    let engine = Engine::from_path(&rules).map_err(|e| cli::load_failure(&e, "rule files"))?;
     let shipment: Shipment = serde_json::from_str(&json)
         .map_err(|e| format!("the record cannot be read: {}", Escaped(&e.to_string())))?;
     let verdict = engine.check(&shipment);

@@ -10,7 +10,7 @@
 //! mid-batch runs it so. Records that cannot be read are left out and counted on standard
 //! error. Exit status: 0 when done, 2 on errors, 141 when the output pipe is closed.
 
-#[path = "common/cli.rs"]
+#[path = "../src/bin/export-control/cli.rs"]
 mod cli;
 
 use std::io::{self, Write as _};
@@ -45,7 +45,7 @@ fn run() -> Result<ExitCode, cli::Failure> {
     if args.batch == 0 {
         return Err(cli::Failure::Run("--batch must be at least 1".into()));
     }
-    let engine = Engine::from_path(&args.rules).map_err(|e| e.to_string())?;
+    let engine = Engine::from_path(&args.rules).map_err(|e| cli::load_failure(&e, "rule files"))?;
     let records =
         read::open(&args.file, &read::ReadOptions::default()).map_err(|e| e.to_string())?;
     let mut shipments: Vec<Shipment> = Vec::new();

@@ -12,6 +12,20 @@ use crate::golden::assert_golden;
 /// (once), so that a test never runs a binary left over from an earlier build: `cargo` says
 /// where the executable is.
 pub fn example_path(name: &str) -> PathBuf {
+    built(name, &["--example", name])
+}
+
+/// The installable command `export-control` (feature `cli`), built as [`example_path`] builds
+/// an example.
+pub fn command_path() -> PathBuf {
+    built(
+        "export-control",
+        &["--bin", "export-control", "--features", "cli"],
+    )
+}
+
+/// The executable `name` that `cargo build <target>` makes, built once per test process.
+fn built(name: &str, target: &[&str]) -> PathBuf {
     static BUILT: OnceLock<Mutex<BTreeMap<String, PathBuf>>> = OnceLock::new();
     let mut built = BUILT
         .get_or_init(|| Mutex::new(BTreeMap::new()))
@@ -21,19 +35,14 @@ pub fn example_path(name: &str) -> PathBuf {
         return path.clone();
     }
     let output = Command::new(env!("CARGO"))
-        .args([
-            "build",
-            "--quiet",
-            "--example",
-            name,
-            "--message-format=json",
-        ])
+        .args(["build", "--quiet", "--message-format=json"])
+        .args(target)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();
     assert!(
         output.status.success(),
-        "cannot build example `{name}`: {}",
+        "cannot build `{name}`: {}",
         String::from_utf8_lossy(&output.stderr)
     );
     let path = String::from_utf8_lossy(&output.stdout)
@@ -41,7 +50,7 @@ pub fn example_path(name: &str) -> PathBuf {
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .filter(|m| m["target"]["name"] == name)
         .find_map(|m| m["executable"].as_str().map(PathBuf::from))
-        .unwrap_or_else(|| panic!("cargo built no executable for example `{name}`"));
+        .unwrap_or_else(|| panic!("cargo built no executable `{name}`"));
     built.insert(name.to_owned(), path.clone());
     path
 }
@@ -195,13 +204,17 @@ fn a_run_that_cannot_start_exits_2_and_says_why() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("error: unknown key `destinaton`"), "{err}");
     assert!(
-        err.contains(
-            "tests/fixtures/bad-rules/unknown-key-in-when.toml:18:1: unknown key `destinaton`"
-        ),
+        err.contains("--> tests/fixtures/bad-rules/unknown-key-in-when.toml:18:1"),
         "{err}"
     );
     assert!(err.contains("help: did you mean `destination`?"), "{err}");
+    assert!(
+        err.trim_end()
+            .ends_with("1 error(s) in rule files: nothing was checked"),
+        "{err}"
+    );
 
     let out = audit(&[
         "--rules",

@@ -522,12 +522,34 @@ fn rule_paths_that_are_not_regular_files_are_refused_unread() {
 /// Runs an example with its standard output (or error) closed before it writes.
 pub fn with_closed(name: &str, args: &[&str], close_stdout: bool) -> (Option<i32>, String, String) {
     let mut command = example(name);
-    command.args(args).stdin(Stdio::null());
-    command.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = command.spawn().unwrap();
+    command.args(args);
+    run_with_closed(command, close_stdout)
+}
+
+/// Runs `command` with its standard output (or error) a pipe whose reading end is closed
+/// before the command starts, so that its first write fails however little it writes.
+pub fn run_with_closed(mut command: Command, close_stdout: bool) -> (Option<i32>, String, String) {
+    command.stdin(Stdio::null());
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
     let (mut out, mut err) = (String::new(), String::new());
+    let mut child = if close_stdout {
+        command
+            .stdout(writer)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    } else {
+        command
+            .stdout(Stdio::piped())
+            .stderr(writer)
+            .spawn()
+            .unwrap()
+    };
+    // The parent's copy of the writing end went to the child with `command`, which is
+    // dropped here so that the child's exit ends the pipe.
+    drop(command);
     if close_stdout {
-        drop(child.stdout.take());
         child
             .stderr
             .take()
@@ -535,7 +557,6 @@ pub fn with_closed(name: &str, args: &[&str], close_stdout: bool) -> (Option<i32
             .read_to_string(&mut err)
             .unwrap();
     } else {
-        drop(child.stderr.take());
         child
             .stdout
             .take()

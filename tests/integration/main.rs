@@ -5,6 +5,7 @@ mod authoring;
 mod bad_input;
 mod bad_rules;
 mod classification;
+mod command;
 mod common;
 mod exits;
 mod explain;

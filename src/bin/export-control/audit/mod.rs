@@ -13,15 +13,12 @@
 //! that is one of the inputs); 141 when the output pipe is closed (as for any command stopped
 //! by `SIGPIPE`).
 
-#[path = "../common/cli.rs"]
-mod cli;
-#[path = "../common/dates.rs"]
-mod dates;
 mod history;
 mod kinds;
 mod licences;
 mod output;
 mod report;
+mod row;
 mod summary;
 
 pub use kinds::{InputInfo, OutputFormat};
@@ -38,15 +35,29 @@ use export_control::history::Replay;
 use export_control::read::{self, Format};
 use export_control::verdict::Escaped;
 use export_control::{CheckOptions, Checked, Decision, Engine, Rulebook};
+
 use sha2::{Digest as _, Sha256};
 
-use output::{AuditRow, RowWriter};
+use crate::{cli, dates};
+
+use output::RowWriter;
+use row::AuditRow;
 use summary::Summary;
+
+/// The exit statuses of the audit, for `--help`.
+pub const EXIT_STATUS: &str = "\
+Exit status:
+  0    no record reaches --fail-on and none is invalid
+  1    some record reaches --fail-on, or is invalid
+  2    the run failed: bad arguments, an input that cannot be read or is empty, reading that \
+stopped before the end of the input, rule files with errors, an --output that is one of the \
+inputs
+  141  the output pipe was closed";
 
 /// Audits a file of shipments against export-control rule files.
 #[derive(Parser, Debug)]
-#[command(version, about)]
-struct Args {
+#[command(version, about, after_help = EXIT_STATUS)]
+pub struct Args {
     /// Rule files or directories (every rule file below a directory).
     #[arg(long, required = true, num_args = 1..)]
     rules: Vec<PathBuf>,
@@ -120,9 +131,9 @@ impl FailOn {
     }
 }
 
-fn main() -> ExitCode {
-    let args = Args::parse();
-    cli::finish("audit", run(&args))
+/// Runs the audit the arguments describe; the exit status as documented above.
+pub fn main(args: &Args) -> ExitCode {
+    cli::finish("audit", run(args))
 }
 
 /// Reads a stream while hashing it and counting its bytes, for the report and the progress line.
@@ -147,32 +158,18 @@ impl<R: Read> Read for Tally<R> {
 fn load_engine(
     paths: &[PathBuf],
     registers: &[PathBuf],
-) -> Result<(Engine, Vec<(String, String)>), String> {
-    fn listed(what: &str, errors: &export_control::RuleErrors) -> String {
-        let mut text = format!("{} error(s) in {what}:", errors.as_slice().len());
-        for e in errors.as_slice() {
-            text.push_str(&format!("\n  {e}"));
-            if let Some(help) = e.help() {
-                text.push_str(&format!("\n    help: {help}"));
-            }
-        }
-        text
-    }
-    let load = |e: export_control::LoadError, what: &str| match e {
-        export_control::LoadError::Invalid(errors) => listed(what, &errors),
-        e => e.to_string(),
-    };
+) -> Result<(Engine, Vec<(String, String)>), cli::Failure> {
     let mut engine = Rulebook::load_paths(paths)
         .map(Engine::new)
-        .map_err(|e| load(e, "rule files"))?;
+        .map_err(|e| cli::load_failure(&e, "rule files"))?;
     let mut files = Vec::new();
     for path in registers {
         let register = export_control::licences::Register::load(path)
-            .map_err(|e| load(e, "licence registers"))?;
+            .map_err(|e| cli::load_failure(&e, "licence registers"))?;
         files.push((path.display().to_string(), register.digest().to_string()));
         engine = engine
             .with_register(register)
-            .map_err(|e| load(e, "licence registers"))?;
+            .map_err(|e| cli::load_failure(&e, "licence registers"))?;
     }
     Ok((engine, files))
 }
@@ -358,7 +355,9 @@ fn run(args: &Args) -> Result<ExitCode, cli::Failure> {
     } else {
         OutputFormat::Jsonl
     });
-    let colour = to_terminal && std::env::var_os("NO_COLOR").is_none();
+    // Colours by anstream's rules (a terminal, no NO_COLOR; CLICOLOR_FORCE forces them), and
+    // never into a file.
+    let colour = args.output.is_none() && cli::colours(&io::stdout());
     if args.only.is_some() && format != OutputFormat::Table {
         return Err(cli::Failure::Run(
             "--only applies to the table format (--format table)".to_owned(),
@@ -380,7 +379,7 @@ fn run(args: &Args) -> Result<ExitCode, cli::Failure> {
         matches!(format, OutputFormat::Markdown | OutputFormat::Html),
     );
     summary.registers = registers;
-    let progress = io::stderr().is_terminal();
+    let progress = progress_bar(size);
     // Why reading stopped before the end of the input, if it did.
     let mut stopped = None;
 
@@ -403,18 +402,12 @@ fn run(args: &Args) -> Result<ExitCode, cli::Failure> {
         };
         writer.row(&mut out, &row)?;
         summary.add(&row);
-        if progress && n % 5000 == 4999 {
-            let read = state.lock().map(|s| s.1).unwrap_or(0);
-            let share = size
-                .filter(|s| *s > 0)
-                .map(|s| format!(" ({:.0}%)", 100.0 * read as f64 / s as f64))
-                .unwrap_or_default();
-            let _ = write!(io::stderr(), "\raudit: {} records{share}", n + 1);
+        if n % 5000 == 4999 && !progress.is_hidden() {
+            progress.set_position(state.lock().map(|s| s.1).unwrap_or(0));
+            progress.set_message(format!("{} records", summary::grouped((n + 1).into())));
         }
     }
-    if progress {
-        let _ = write!(io::stderr(), "\r\x1b[K");
-    }
+    progress.finish_and_clear();
     let (hash, bytes) = state
         .lock()
         .map(|s| (s.0.clone().finalize(), s.1))
@@ -453,6 +446,36 @@ fn run(args: &Args) -> Result<ExitCode, cli::Failure> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The progress bar on standard error when it is a terminal (hidden otherwise): the share of
+/// the input read when its size is known, a spinner when it is not (standard input).
+fn progress_bar(size: Option<u64>) -> indicatif::ProgressBar {
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    if !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let target = ProgressDrawTarget::stderr_with_hz(4);
+    match size.filter(|s| *s > 0) {
+        Some(size) => {
+            let bar = ProgressBar::with_draw_target(Some(size), target);
+            if let Ok(style) = ProgressStyle::with_template(
+                "audit: [{bar:30}] {percent:>3}% of {total_bytes}, {msg}, {elapsed}",
+            ) {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar
+        }
+        None => {
+            let spinner = ProgressBar::with_draw_target(None, target);
+            if let Ok(style) =
+                ProgressStyle::with_template("audit: {spinner} {bytes} read, {msg}, {elapsed}")
+            {
+                spinner.set_style(style);
+            }
+            spinner
+        }
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -6,7 +6,7 @@ use export_control::Engine;
 use export_control::licences::{Licence, Limit};
 use rust_decimal::Decimal;
 
-use crate::summary::{Summary, grouped};
+use super::summary::{Summary, grouped};
 
 /// One licence as the reports show it (plain text; each report escapes it its own way).
 pub struct Section {
@@ -129,7 +129,7 @@ fn section(id: &str, licence: Option<&Licence>, summary: &Summary) -> Section {
 }
 
 /// `quantity 500 pcs: 450 drawn in this audit, 50 left`.
-fn limit_line(field: &str, limit: &Limit, usage: Option<&crate::summary::LicenceUse>) -> String {
+fn limit_line(field: &str, limit: &Limit, usage: Option<&super::summary::LicenceUse>) -> String {
     let mut drawn = Decimal::ZERO;
     let mut left = limit.amount;
     for (_, _, balances) in usage.map(|u| u.drew.as_slice()).unwrap_or_default() {

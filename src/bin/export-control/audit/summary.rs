@@ -9,8 +9,8 @@ use export_control::{Because, Decision, Outcome};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::InputInfo;
-use crate::output::AuditRow;
+use super::InputInfo;
+use super::row::AuditRow;
 
 /// The verdict names in report order.
 pub const VERDICTS: [&str; 5] = [

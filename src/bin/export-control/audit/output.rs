@@ -3,72 +3,13 @@
 use std::io::{self, Write};
 
 use chrono::NaiveDate;
-use export_control::read::{AuditRecord, Record, RecordError};
+use export_control::read::Record;
 use export_control::verdict::Escaped;
-use export_control::{Decision, Digest, Engine, Outcome, RuleMatch, Shipment, Verdict};
+use export_control::{Decision, Engine, Outcome, RuleMatch, Verdict};
 
-use crate::summary::Summary;
-use crate::{InputInfo, OutputFormat, report};
-
-/// A record's result as written out (the library's audit record), with the record itself for
-/// the reports.
-#[derive(Debug, Clone)]
-pub struct AuditRow<'e> {
-    pub record: AuditRecord<'e>,
-    /// The record, for reports; not part of the JSON contract.
-    pub shipment: Option<Shipment>,
-}
-
-impl<'e> AuditRow<'e> {
-    pub fn checked(record: Record, verdict: Verdict<'e>) -> AuditRow<'e> {
-        AuditRow {
-            record: AuditRecord::checked(&record, verdict),
-            shipment: Some(record.shipment),
-        }
-    }
-
-    pub fn invalid(error: &RecordError, digest: Digest) -> AuditRow<'e> {
-        AuditRow {
-            record: AuditRecord::invalid(error, digest),
-            shipment: None,
-        }
-    }
-
-    /// `prohibited` ... `allowed`, or `invalid`.
-    pub fn verdict(&self) -> &'static str {
-        self.record.decision.as_str()
-    }
-
-    /// The verdict's decision; `None` for an invalid record.
-    pub fn decision(&self) -> Option<Decision> {
-        self.record.decision.decision()
-    }
-
-    pub fn error(&self) -> Option<&str> {
-        self.record.error.as_ref().map(|e| e.message.as_str())
-    }
-
-    /// The rules that raised the verdict, in brief.
-    pub fn reasons(&self) -> String {
-        if let Some(error) = self.error() {
-            return Escaped(error).to_string();
-        }
-        let decisive: Vec<String> = self
-            .record
-            .matches
-            .iter()
-            .filter(|m| m.effect() > Decision::Allowed)
-            .map(|m| {
-                if m.outcome == Outcome::Undetermined {
-                    format!("{} (cannot tell)", Escaped(&m.rule))
-                } else {
-                    Escaped(&m.rule).to_string()
-                }
-            })
-            .collect();
-        decisive.join(", ")
-    }
-}
+use super::row::AuditRow;
+use super::summary::Summary;
+use super::{InputInfo, OutputFormat, report};
 
 /// Writes rows as they come, and whatever closes the output at the end.
 pub struct RowWriter<'e> {
@@ -231,16 +172,19 @@ fn cut(text: &str, width: usize) -> String {
     out
 }
 
-/// ANSI colour for a verdict.
+/// `text` in the colour of its verdict; a verdict this writer does not know (one a later
+/// version adds) is written without colour, never green.
 fn paint(verdict: &str, text: &str) -> String {
-    let code = match verdict {
-        "prohibited" => "1;31",
-        "license_required" => "1;33",
-        "review" => "36",
-        "invalid" => "35",
-        _ => "32",
+    use anstyle::{AnsiColor, Style};
+    let style = match verdict {
+        "prohibited" => AnsiColor::Red.on_default().bold(),
+        "license_required" => AnsiColor::Yellow.on_default().bold(),
+        "review" => AnsiColor::Cyan.on_default(),
+        "invalid" => AnsiColor::Magenta.on_default(),
+        "allowed" => AnsiColor::Green.on_default(),
+        _ => Style::new(),
     };
-    format!("\x1b[{code}m{text}\x1b[0m")
+    format!("{style}{text}{style:#}")
 }
 
 /// The full plain-language explanation of one record, for `--explain`.
@@ -307,4 +251,24 @@ pub fn explanation(record: &Record, verdict: &Verdict<'_>, engine: &Engine) -> S
         engine.rulebook().rule_sets().len()
     ));
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::paint;
+
+    #[test]
+    fn only_allowed_is_green_and_an_unknown_verdict_is_not_painted() {
+        assert_eq!(paint("allowed", "ok"), "\x1b[32mok\x1b[0m");
+        for verdict in ["prohibited", "license_required", "review", "invalid"] {
+            let painted = paint(verdict, "x");
+            assert!(painted.starts_with("\x1b[") && painted.ends_with("x\x1b[0m"));
+            assert!(
+                !painted.contains("32m"),
+                "{verdict} painted green: {painted:?}"
+            );
+        }
+        assert_eq!(paint("embargoed", "x"), "x");
+        assert_eq!(paint("", "x"), "x");
+    }
 }

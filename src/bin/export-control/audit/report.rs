@@ -12,9 +12,9 @@ use export_control::{Decision, Engine, Outcome, RuleMatch};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::InputInfo;
-use crate::output::AuditRow;
-use crate::summary::{Counts, Summary, Total, VERDICTS};
+use super::InputInfo;
+use super::row::AuditRow;
+use super::summary::{Counts, Summary, Total, VERDICTS};
 
 /// One rule set as the reports list it.
 #[derive(Serialize)]
@@ -162,7 +162,7 @@ fn record_heading(row: &AuditRow<'_>) -> String {
             s.destination,
             s.date,
             match (&s.value, &s.currency) {
-                (Some(v), Some(c)) => format!(", {} {c}", crate::summary::grouped(*v)),
+                (Some(v), Some(c)) => format!(", {} {c}", super::summary::grouped(*v)),
                 _ => String::new(),
             }
         ),
@@ -302,7 +302,7 @@ pub fn markdown(
         }
     }
 
-    let licences = crate::licences::sections(engine, summary);
+    let licences = super::licences::sections(engine, summary);
     if !licences.is_empty() {
         let _ = writeln!(
             md,
@@ -538,7 +538,7 @@ fn times(total: Decimal, baseline: Decimal) -> String {
 
 /// Monthly bars of a spike key with its baseline as a line, each bar titled with its month and
 /// total.
-fn sparkline(series: &crate::summary::SpikeSeries, unit: &str) -> String {
+fn sparkline(series: &super::summary::SpikeSeries, unit: &str) -> String {
     use rust_decimal::prelude::ToPrimitive as _;
     let (bar, height) = (10u32, 60.0f64);
     let max = series
@@ -725,7 +725,7 @@ pub fn html(
             );
         }
     }
-    let licences = crate::licences::sections(engine, summary);
+    let licences = super::licences::sections(engine, summary);
     if !licences.is_empty() {
         h.push_str(
             "\n<h2>Licences</h2><p>Each licence of the register and each licence number the \
@@ -803,7 +803,6 @@ pub fn html(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::AuditRow;
     use export_control::read::Record;
     use export_control::{Engine, Shipment};
 

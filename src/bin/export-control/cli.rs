@@ -9,6 +9,11 @@ use std::fmt;
 use std::io::{self, Write as _};
 use std::process::ExitCode;
 
+use anstream::stream::RawStream;
+use anstream::{AutoStream, ColorChoice};
+use export_control::LoadError;
+use export_control::render::Style;
+
 /// The status of a command whose output pipe was closed: 128 + `SIGPIPE` (13).
 pub const BROKEN_PIPE: u8 = 141;
 
@@ -62,4 +67,45 @@ pub fn finish(command: &str, result: Result<ExitCode, Failure>) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Whether text written to `stream` gets colours, by `anstream`'s rules: only on a terminal,
+/// never with `NO_COLOR` set or `CLICOLOR=0`, always with `CLICOLOR_FORCE`.
+pub fn colours<S: RawStream>(stream: &S) -> bool {
+    AutoStream::choice(stream) != ColorChoice::Never
+}
+
+/// The library's rendering style for text written to `stream` (see [`colours`]).
+pub fn style_for<S: RawStream>(stream: &S) -> Style {
+    if colours(stream) {
+        Style::Colour
+    } else {
+        Style::Plain
+    }
+}
+
+/// Why `what` (rule files, licence registers) could not be loaded: every error rendered by the
+/// library as rustc renders its own (`file:line:col`, the source line, a caret, the hint),
+/// then their count.
+pub fn load_errors(e: &LoadError, what: &str, style: Style) -> String {
+    match e {
+        LoadError::Invalid(errors) => {
+            let mut text = String::new();
+            for error in errors.as_slice() {
+                text.push_str(&error.render(style));
+                text.push_str("\n\n");
+            }
+            text.push_str(&format!(
+                "{} error(s) in {what}: nothing was checked",
+                errors.as_slice().len()
+            ));
+            text
+        }
+        other => other.to_string(),
+    }
+}
+
+/// A load failure, for standard error (coloured when it is a terminal).
+pub fn load_failure(e: &LoadError, what: &str) -> Failure {
+    Failure::Run(load_errors(e, what, style_for(&io::stderr())))
 }
