@@ -125,8 +125,11 @@ impl Source {
         source
     }
 
-    /// The path it goes by in the digest, relative to the root it was found under, with `/`.
-    pub(crate) fn key(&self) -> &str {
+    /// The path it goes by in the digest, relative to the root it was found under, with `/`
+    /// between parts (`chpl-2024.toml` for `/srv/rules/chpl-2024.toml` found under
+    /// `/srv/rules`): the same on every machine, unlike [`name`](Source::name). For a file held
+    /// in memory, its name.
+    pub fn key(&self) -> &str {
         &self.key
     }
 

@@ -182,6 +182,7 @@ fn read_rule_set(diag: &mut Diagnostics<'_>, groups: &GroupSets) -> Option<RuleS
         notes: notes.map(Spanned::into_inner),
         rules,
         location: source.locate(meta_value.span()),
+        path: source.key().into(),
     })
 }
 

@@ -117,6 +117,8 @@ pub struct RuleSet {
     pub(crate) location: Location,
     /// Where its `id` is written.
     pub(crate) id_location: Location,
+    /// The file's path relative to the rule directory it was found under, as the digest has it.
+    pub(crate) path: Arc<str>,
 }
 
 impl RuleSet {
@@ -172,9 +174,17 @@ impl RuleSet {
     pub fn location(&self) -> &Location {
         &self.location
     }
-    /// The file it was loaded from.
+    /// The file it was loaded from, as it was named (a path under the directory the caller
+    /// gave, which may be absolute).
     pub fn file(&self) -> &str {
         self.location.file()
+    }
+    /// The file's path relative to the directory it was found under (`chpl-2024.toml` for
+    /// `/srv/rules/chpl-2024.toml` loaded from `/srv/rules`), with `/` between parts: the name
+    /// the rule book's digest covers, the same on every machine. For a file named on its own,
+    /// its name; for rules parsed from text, the name given.
+    pub fn path(&self) -> &str {
+        &self.path
     }
 }
 

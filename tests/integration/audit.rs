@@ -191,6 +191,34 @@ fn exit_status_follows_fail_on_and_invalid_records() {
 }
 
 #[test]
+fn a_report_reads_the_same_whichever_way_the_rule_directory_was_named() {
+    let absolute = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let absolute = absolute.to_str().unwrap();
+    for format in ["markdown", "html"] {
+        let report = |rules: &str| {
+            let out = audit(&["--rules", rules, "--shipments", INPUT, "--format", format]);
+            assert_eq!(
+                out.status.code(),
+                Some(1),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            stdout(&out)
+        };
+        let relative = report("rules");
+        assert!(relative.contains("chpl-2024.toml"), "{relative}");
+        assert!(!relative.contains("rules/chpl-2024.toml"), "{relative}");
+        let from_root = report(absolute);
+        assert!(
+            !from_root.contains(absolute),
+            "{format}: the report names {absolute}"
+        );
+        assert_eq!(relative, from_root, "{format}");
+        assert_eq!(report("./rules/"), relative, "{format}");
+    }
+}
+
+#[test]
 fn a_run_that_cannot_start_exits_2_and_says_why() {
     let out = audit(&["--rules", "rules", "--shipments", "missing.csv"]);
     assert_eq!(out.status.code(), Some(2));

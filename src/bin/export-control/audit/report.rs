@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::InputInfo;
 use super::row::AuditRow;
-use super::summary::{Counts, Summary, Total, VERDICTS};
+use super::summary::{Counts, SpikeSeries, Summary, Total, VERDICTS};
 
 /// One rule set as the reports list it.
 #[derive(Serialize)]
@@ -23,6 +23,7 @@ pub struct RuleSetRow {
     pub version: String,
     pub status: String,
     pub window: String,
+    /// The file relative to the rule directory it was found under (as the digest names it).
     pub file: String,
     pub citations: Vec<String>,
 }
@@ -37,7 +38,7 @@ pub fn rule_set_table(engine: &Engine) -> Vec<RuleSetRow> {
             version: s.version().to_owned(),
             status: s.status().to_string(),
             window: s.window().to_string(),
-            file: s.file().to_owned(),
+            file: s.path().to_owned(),
             citations: s.citations().to_vec(),
         })
         .collect()
@@ -123,10 +124,59 @@ fn counts_row(label: &str, c: &Counts) -> String {
     )
 }
 
+/// The rule book's files by the names they were loaded under, for a report that reads the same
+/// on every machine: each name becomes the path relative to its rule directory (the name the
+/// digest covers), so `/home/a/rules/x.toml` and `rules/x.toml` are both `x.toml`.
+pub struct RulePaths(Vec<(String, String)>);
+
+impl RulePaths {
+    pub fn new(engine: &Engine) -> RulePaths {
+        let mut pairs: Vec<(String, String)> = engine
+            .rulebook()
+            .sources()
+            .iter()
+            .filter(|s| s.name() != s.key())
+            .map(|s| (s.name().to_owned(), s.key().to_owned()))
+            .collect();
+        // The longest name first, so that no name is replaced inside a longer one.
+        pairs.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.cmp(b)));
+        RulePaths(pairs)
+    }
+
+    /// A file's relative path; a name the rule book does not hold, unchanged.
+    pub fn file<'a>(&'a self, name: &'a str) -> &'a str {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or(name, |(_, key)| key.as_str())
+    }
+
+    /// Where a spike's baseline comes from, in words.
+    pub fn baseline_source(&self, series: &SpikeSeries) -> String {
+        match &series.statistics_file {
+            Some(file) => format!("statistics file {}", self.file(file)),
+            None => "the records".to_owned(),
+        }
+    }
+
+    /// An explanation with every file it names in backticks (`` `rules/x.csv` ``) relative.
+    pub fn text(&self, text: String) -> String {
+        let mut text = text;
+        for (name, key) in &self.0 {
+            let quoted = format!("`{}`", Escaped(name));
+            if text.contains(&quoted) {
+                text = text.replace(&quoted, &format!("`{}`", Escaped(key)));
+            }
+        }
+        text
+    }
+}
+
 /// The detail lines of one rule match, shared by both report formats: each value from the rules
-/// or the record goes through `text`, each id through `code`.
+/// or the record goes through `text`, each id through `code`; file names are relative.
 fn match_lines(
     m: &RuleMatch<'_>,
+    paths: &RulePaths,
     text: fn(&str) -> String,
     code: fn(&str) -> String,
 ) -> (String, Vec<String>) {
@@ -143,10 +193,10 @@ fn match_lines(
         text(&m.ruleset),
         text(&m.version),
         m.status,
-        text(&m.source.to_string())
+        text(&format!("{}:{}", paths.file(&m.source.file), m.source.line))
     );
     let mut lines = vec![text(&m.title), format!("cites: {}", text(&m.citation))];
-    lines.extend(m.because.iter().map(|b| text(&b.to_string())));
+    lines.extend(m.because.iter().map(|b| text(&paths.text(b.to_string()))));
     (head, lines)
 }
 
@@ -177,6 +227,7 @@ pub fn markdown(
     as_of: Option<NaiveDate>,
     fail_on: Decision,
 ) -> String {
+    let paths = RulePaths::new(engine);
     let mut md = String::new();
     let _ = writeln!(md, "# Export control audit\n");
     let _ = writeln!(md, "| | |\n|---|---|");
@@ -290,7 +341,7 @@ pub fn markdown(
                 series.baseline,
                 md_escape(unit),
                 series.baseline_year,
-                md_escape(&series.source)
+                md_escape(&paths.baseline_source(series))
             );
             for (month, total) in &series.months {
                 let _ = writeln!(
@@ -351,7 +402,7 @@ pub fn markdown(
             continue;
         }
         for m in &row.record.matches {
-            let (head, lines) = match_lines(m, md_escape, md_code);
+            let (head, lines) = match_lines(m, &paths, md_escape, md_code);
             let _ = writeln!(md, "- **{head}**");
             for line in lines {
                 let _ = writeln!(md, "  - {line}");
@@ -538,7 +589,7 @@ fn times(total: Decimal, baseline: Decimal) -> String {
 
 /// Monthly bars of a spike key with its baseline as a line, each bar titled with its month and
 /// total.
-fn sparkline(series: &super::summary::SpikeSeries, unit: &str) -> String {
+fn sparkline(series: &SpikeSeries, unit: &str) -> String {
     use rust_decimal::prelude::ToPrimitive as _;
     let (bar, height) = (10u32, 60.0f64);
     let max = series
@@ -612,6 +663,7 @@ pub fn html(
     as_of: Option<NaiveDate>,
     fail_on: Decision,
 ) -> String {
+    let paths = RulePaths::new(engine);
     let mut h = format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Export control audit</title><style>{CSS}</style></head><body>\n<h1>Export control audit</h1>\n"
     );
@@ -720,7 +772,7 @@ pub fn html(
                 series.baseline,
                 esc(unit),
                 series.baseline_year,
-                esc(&series.source),
+                esc(&paths.baseline_source(series)),
                 sparkline(series, unit)
             );
         }
@@ -787,7 +839,7 @@ pub fn html(
         }
         h.push_str("<ul>");
         for m in &row.record.matches {
-            let (head, lines) = match_lines(m, esc, html_code);
+            let (head, lines) = match_lines(m, &paths, esc, html_code);
             let _ = write!(h, "<li><b>{head}</b><ul>");
             for line in lines {
                 let _ = write!(h, "<li>{line}</li>");

@@ -183,8 +183,9 @@ pub struct SpikeSeries {
     pub baseline: Decimal,
     /// The baseline year.
     pub baseline_year: i32,
-    /// Where the baseline comes from, in words.
-    pub source: String,
+    /// The statistics file the baseline comes from, as loaded; `None` when it comes from the
+    /// records.
+    pub statistics_file: Option<String>,
     /// How many records the rule flagged for the key.
     pub flagged: u64,
     /// The key's total per month (`YYYY-MM`), from the history when the audit has it, else the
@@ -260,11 +261,11 @@ impl<'e> Summary<'e> {
                         .or_default();
                     series.baseline = figures.baseline;
                     series.baseline_year = figures.baseline_year;
-                    series.source = match &figures.baseline_source {
+                    series.statistics_file = match &figures.baseline_source {
                         export_control::verdict::because::BaselineSource::Statistics { file } => {
-                            format!("statistics file {file}")
+                            Some(file.clone())
                         }
-                        _ => "the records".to_owned(),
+                        _ => None,
                     };
                     if m.outcome == Outcome::Fired {
                         series.flagged += 1;
