@@ -278,7 +278,7 @@ impl Display for Because<'_> {
             } => match matched {
                 Some(name) => write!(
                     f,
-                    "{field} {} is the listed party `{}`",
+                    "{field} {} is the listed party \"{}\"",
                     Escaped(value),
                     Escaped(name)
                 ),
@@ -297,7 +297,7 @@ impl Display for Because<'_> {
             } => match matched {
                 Some(m) => write!(
                     f,
-                    "{subject} {} matches /{}/ at `{}`",
+                    "{subject} {} matches /{}/ at \"{}\"",
                     Escaped(value),
                     Escaped(pattern),
                     Escaped(m)
@@ -315,7 +315,7 @@ impl Display for Because<'_> {
                 same,
             } => write!(
                 f,
-                "end_user {} {} `{}`",
+                "end_user {} {} \"{}\"",
                 Escaped(end_user),
                 if *same {
                     "is the consignee"
@@ -365,9 +365,9 @@ impl Display for Because<'_> {
             } => {
                 write!(f, "attributes.{} {} ", Escaped(name), Escaped(value))?;
                 match (test, holds) {
-                    (AttributeTest::Equals(e), true) => write!(f, "equals `{}`", Escaped(e)),
+                    (AttributeTest::Equals(e), true) => write!(f, "equals \"{}\"", Escaped(e)),
                     (AttributeTest::Equals(e), false) => {
-                        write!(f, "does not equal `{}`", Escaped(e))
+                        write!(f, "does not equal \"{}\"", Escaped(e))
                     }
                     (AttributeTest::In(list), true) => write!(f, "is in {}", List(list)),
                     (AttributeTest::In(list), false) => write!(f, "is not in {}", List(list)),
@@ -386,7 +386,7 @@ impl Display for Because<'_> {
                 match matched {
                     Some(l) => write!(
                         f,
-                        " include `{}`, which matches /{}/",
+                        " include \"{}\", which matches /{}/",
                         Escaped(l),
                         Escaped(pattern)
                     ),
@@ -478,7 +478,7 @@ impl Display for Because<'_> {
                     }
                     Needed::Attribute {
                         test: AttributeTest::Equals(e),
-                    } => write!(f, "cannot tell whether it equals `{}`", Escaped(e)),
+                    } => write!(f, "cannot tell whether it equals \"{}\"", Escaped(e)),
                     Needed::Attribute {
                         test: AttributeTest::In(list),
                     } => write!(f, "cannot tell whether it is in {}", List(list)),
@@ -558,7 +558,7 @@ impl Display for RuleMatch<'_> {
         }
         writeln!(
             f,
-            " `{}` ({} v{}, {}) at {}:{}",
+            " {} ({} v{}, {}) at {}:{}",
             Escaped(&self.rule),
             Escaped(&self.ruleset),
             Escaped(&self.version),
@@ -617,7 +617,7 @@ impl Display for BaselineText<'_> {
             BaselineSource::Records { count: 1 } => f.write_str("1 record"),
             BaselineSource::Records { count } => write!(f, "{count} records"),
             BaselineSource::Statistics { file } => {
-                write!(f, "statistics file `{}`", Escaped(file))
+                write!(f, "statistics file \"{}\"", Escaped(file))
             }
         }
     }
@@ -714,7 +714,7 @@ impl Display for super::because::NewParty {
             holds: _,
         } = self;
         {
-            write!(f, "{field} `{}` ", Escaped(name))?;
+            write!(f, "{field} \"{}\" ", Escaped(name))?;
             match (first_seen, new) {
                 (None, _) => f.write_str("never seen before (new)")?,
                 (Some(d), true) => write!(f, "first seen on {d} (new: within {days} days)")?,
@@ -752,8 +752,8 @@ impl Display for super::because::ListedParty {
         } = self;
         write!(
             f,
-            "{field} `{}` matches `{}` (entry {} of list {list}, version {version}) with score \
-             {score} (at least {min_score}; compared as `{}` and `{}`)",
+            "{field} \"{}\" matches \"{}\" (entry {} of list {list}, version {version}) with score \
+             {score} (at least {min_score}; compared as \"{}\" and \"{}\")",
             Escaped(name),
             Escaped(matched),
             Escaped(entry),
@@ -783,11 +783,11 @@ impl Display for super::because::LicenceCheck {
             failures,
             balances,
         } = self;
-        write!(f, "licence `{}`", Escaped(licence))?;
+        write!(f, "licence \"{}\"", Escaped(licence))?;
         if let Some(kind) = licence_kind {
             write!(f, " ({}", kind.as_str())?;
             if let Some(holder) = holder {
-                write!(f, ", held by `{}`", Escaped(holder))?;
+                write!(f, ", held by \"{}\"", Escaped(holder))?;
             }
             if let Some(authority) = authority {
                 write!(f, ", issued by {}", Escaped(authority))?;
@@ -843,13 +843,13 @@ impl Display for super::because::LicenceFailure {
             F::Holder { holder, consignor } => match consignor {
                 Some(c) => write!(
                     f,
-                    "held by `{}`, not by the consignor `{}`",
+                    "held by \"{}\", not by the consignor \"{}\"",
                     Escaped(holder),
                     Escaped(c)
                 ),
                 None => write!(
                     f,
-                    "held by `{}`; the record names no consignor",
+                    "held by \"{}\"; the record names no consignor",
                     Escaped(holder)
                 ),
             },
@@ -889,13 +889,13 @@ impl Display for super::because::LicenceFailure {
             } => match record {
                 Some(r) => write!(
                     f,
-                    "names {field} `{}`, not `{}`",
+                    "names {field} \"{}\", not \"{}\"",
                     Escaped(licence),
                     Escaped(r)
                 ),
                 None => write!(
                     f,
-                    "names {field} `{}`; the record names none",
+                    "names {field} \"{}\"; the record names none",
                     Escaped(licence)
                 ),
             },
@@ -930,7 +930,7 @@ impl Display for super::because::LicenceFailure {
             F::TotalTooLarge => f.write_str("what was drawn on it is too large to add up"),
             F::DrawsOn { licence } => write!(
                 f,
-                "the record draws on licence `{}`, which it carries first",
+                "the record draws on licence \"{}\", which it carries first",
                 Escaped(licence)
             ),
         }
@@ -951,7 +951,7 @@ impl Display for super::because::Reexport {
             Some(import) => {
                 write!(
                     f,
-                    "consignor `{}` received HS {hs6} in {country} on {} (import `{}`), within \
+                    "consignor \"{}\" received HS {hs6} in {country} on {} (import \"{}\"), within \
                  {days} days before",
                     Escaped(consignor),
                     import.date,
@@ -960,7 +960,7 @@ impl Display for super::because::Reexport {
                 if let Some((id, end_user)) = &import.ghost {
                     write!(
                         f,
-                        "; import `{}` named end user `{}`, not the consignor (goods declared \
+                        "; import \"{}\" named end user \"{}\", not the consignor (goods declared \
                      for someone else)",
                         Escaped(id),
                         Escaped(end_user)
@@ -970,7 +970,7 @@ impl Display for super::because::Reexport {
             }
             None => write!(
                 f,
-                "consignor `{}` received no HS {hs6} in {country} within {days} days before",
+                "consignor \"{}\" received no HS {hs6} in {country} within {days} days before",
                 Escaped(consignor)
             ),
         }

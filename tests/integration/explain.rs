@@ -159,7 +159,7 @@ fn attribute_explanations() {
     assert_eq!(got[1], "attributes.buyer_type private is not in [state]");
     let when = "{ hs_code = [\"1001\"], attributes = { lot = { matches = '^L-\\d+$' } } }";
     let got = reasons(&rule(when), &with(&[("lot", "L-42")]));
-    assert_eq!(got[1], r"attributes.lot L-42 matches /^L-\d+$/ at `L-42`");
+    assert_eq!(got[1], r#"attributes.lot L-42 matches /^L-\d+$/ at "L-42""#);
 }
 
 #[test]
@@ -319,7 +319,7 @@ fn a_missing_attribute_cannot_be_told_unless_it_counts_as_no_match() {
     let got = reasons(&rule(when), &BASE);
     assert_eq!(
         got[1],
-        "attributes.supplier_country is missing: cannot tell whether it equals `KZ`"
+        "attributes.supplier_country is missing: cannot tell whether it equals \"KZ\""
     );
 }
 

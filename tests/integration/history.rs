@@ -690,11 +690,11 @@ fn explain_replays_the_history_before_the_record() {
         .unwrap();
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(
-        text.contains("received HS 854231 in KZ on 2022-07-07 (import `KZM-2022-010`)"),
+        text.contains("received HS 854231 in KZ on 2022-07-07 (import \"KZM-2022-010\")"),
         "{text}"
     );
     assert!(
-        text.contains("named end user `Almaty Mapping Services LLP`"),
+        text.contains("named end user \"Almaty Mapping Services LLP\""),
         "{text}"
     );
 }

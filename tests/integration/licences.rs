@@ -114,7 +114,7 @@ fn a_covered_record_is_licensed_and_shows_its_balance() {
     assert_eq!(
         texts,
         [
-            "licence `KZ-DU-2023-000117` (individual, held by `Steppe Electronics LLP`, issued by \
+            "licence \"KZ-DU-2023-000117\" (individual, held by \"Steppe Electronics LLP\", issued by \
           Ministry of Trade and Integration of the Republic of Kazakhstan, at \
           test.licences.toml:2) covers the record; quantity balance 500 pcs before, 300 drawn, \
           200 pcs left"
@@ -138,7 +138,7 @@ fn each_point_a_licence_fails_is_its_own_reason() {
         (
             "unknown number",
             Box::new(|s| s.licences = vec!["KZ-DU-2023-000001".into()]),
-            "licence `KZ-DU-2023-000001` is not in the licence register",
+            "licence \"KZ-DU-2023-000001\" is not in the licence register",
         ),
         (
             "expired",
@@ -168,7 +168,7 @@ fn each_point_a_licence_fails_is_its_own_reason() {
         (
             "other holder",
             Box::new(|s| s.consignor = Some("Astana Trade Hub LLP".into())),
-            "held by `Steppe Electronics LLP`, not by the consignor `Astana Trade Hub LLP`",
+            "held by \"Steppe Electronics LLP\", not by the consignor \"Astana Trade Hub LLP\"",
         ),
         (
             "no consignor",
@@ -178,7 +178,7 @@ fn each_point_a_licence_fails_is_its_own_reason() {
         (
             "other consignee",
             Box::new(|s| s.consignee = Some("OOO Vector Components".into())),
-            "names consignee `Yerevan Electronics CJSC`, not `OOO Vector Components`",
+            "names consignee \"Yerevan Electronics CJSC\", not \"OOO Vector Components\"",
         ),
         (
             "more than the limit",
@@ -493,7 +493,7 @@ fn the_sample_audit_shows_every_licence_reason() {
         "expired on 2023-06-30",
         "value 2,000,000 USD: 1,700,000.00 drawn in this audit, 300,000.00 left",
         "covers destinations [AM, KG, CN], not AE",
-        "not by the consignor `Astana Trade Hub LLP`",
+        "not by the consignor \"Astana Trade Hub LLP\"",
         "covers control codes [4A003], not [2A001]",
         "issued under the law of DE, not of KZ",
         "| KZL-2023-012 | 2023-06-20 | | not in the licence register |",

@@ -418,7 +418,7 @@ fn uk_document_codes_exempt_a_declaration() {
         m.because.iter().any(|b| matches!(
             b,
             Because::Exemption { held: true, because }
-                if because[0].to_string().contains("include `9022`")
+                if because[0].to_string().contains("include \"9022\"")
         )),
         "{m}"
     );
@@ -474,7 +474,7 @@ destinations = ["CN"]
     assert_eq!(v.decision, Decision::LicenseRequired);
     assert!(
         v.to_string()
-            .contains("licence `KZ-DU-123456` is not in the licence register"),
+            .contains("licence \"KZ-DU-123456\" is not in the licence register"),
         "{v}"
     );
     let v = registered.check(&s);
