@@ -8,8 +8,12 @@
 // `super`, which here is this crate's root.
 #[path = "../../src/bin/export-control/audit/kinds.rs"]
 mod kinds;
+#[path = "../../src/bin/export-control/audit/escape.rs"]
+mod escape;
 #[path = "../../src/bin/export-control/audit/licences.rs"]
 mod licences;
+#[path = "../../src/bin/export-control/audit/links.rs"]
+mod links;
 #[path = "../../src/bin/export-control/audit/output.rs"]
 #[allow(dead_code, reason = "the target drives the writers, not every option the command has")]
 mod output;

@@ -12,6 +12,7 @@ mod explain;
 mod golden;
 mod history;
 mod hostile;
+mod html;
 mod layout;
 mod licences;
 mod parties;

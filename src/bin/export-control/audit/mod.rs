@@ -13,9 +13,11 @@
 //! that is one of the inputs); 141 when the output pipe is closed (as for any command stopped
 //! by `SIGPIPE`).
 
+mod escape;
 mod history;
 mod kinds;
 mod licences;
+mod links;
 mod output;
 mod report;
 mod row;

@@ -13,6 +13,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::InputInfo;
+use super::escape::{esc, esc_dates, html_code, md_code, md_escape};
+use super::links::{self, Index, Kind};
 use super::row::AuditRow;
 use super::summary::{Counts, SpikeSeries, Summary, Total, VERDICTS};
 
@@ -51,30 +53,6 @@ fn as_of_text(as_of: Option<NaiveDate>) -> String {
     }
 }
 
-/// Text for a Markdown report: control characters as escapes (`\n`), HTML's `& < >` as
-/// entities (Markdown passes raw HTML through, and `<...>` would be an autolink), and a
-/// backslash before every character that can start or end markup inline (`\ * _ ` [ ] | ~ !`),
-/// so a value from a record adds no markup: no emphasis, code span, link, image, strikethrough
-/// or table cell split, and no escape of ours can be undone. (Line-start markup cannot occur:
-/// values never begin a line of a report.)
-pub(crate) fn md_escape(text: &str) -> String {
-    let visible = Escaped(text).to_string();
-    let mut out = String::with_capacity(visible.len());
-    for c in visible.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\\' | '*' | '_' | '`' | '[' | ']' | '|' | '~' | '!' => {
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The records not allowed as the reports list them: by verdict (prohibited first, records
 /// that could not be read last), then by the rule that decided (the first, by id, of those
 /// that gave the verdict), then by date, then by line.
@@ -99,19 +77,6 @@ fn in_report_order<'a, 'e>(rows: &'a [AuditRow<'e>]) -> Vec<&'a AuditRow<'e>> {
     let mut ordered: Vec<&AuditRow<'e>> = rows.iter().collect();
     ordered.sort_by_cached_key(|row| key(row));
     ordered
-}
-
-/// An id in a Markdown code span. Ids are restricted when rules are loaded (letters, digits
-/// and `-_.:/`), so none can close the span; anything else is escaped as text.
-fn md_code(id: &str) -> String {
-    if id
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '/'))
-    {
-        format!("`{id}`")
-    } else {
-        md_escape(id)
-    }
 }
 
 fn counts_row(label: &str, c: &Counts) -> String {
@@ -413,33 +378,10 @@ pub fn markdown(
     md
 }
 
-/// Text for HTML, in an element or a quoted attribute: control characters as escapes, then
-/// `& < > " '` as entities.
-pub(crate) fn esc(text: &str) -> String {
-    let visible = Escaped(text).to_string();
-    let mut out = String::with_capacity(visible.len());
-    for c in visible.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// An id in HTML, as code.
-fn html_code(id: &str) -> String {
-    format!("<code>{}</code>", esc(id))
-}
-
 const CSS: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;color:#222}\
 table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left;vertical-align:top}\
 th{background:#f2f2f2}code{font-size:90%}.prohibited{color:#b00020;font-weight:bold}.license_required{color:#a15c00;font-weight:bold}\
-.review{color:#00607a}.invalid{color:#6a1b9a}.rec{border-top:1px solid #ddd;padding:.4rem 0;break-inside:avoid}ul{margin:.2rem 0}\
+.review{color:#00607a}.invalid{color:#6a1b9a}.rec{border-top:1px solid #ddd;padding:.4rem 0;break-inside:avoid}ul{margin:.2rem 0}time{white-space:nowrap}.links{margin:.1rem 0;font-size:90%;color:#555}.index li{margin:.2rem 0}\
 @media print{body{margin:0;max-width:none;font-size:11px}.rec{page-break-inside:avoid}h2{page-break-after:avoid}}";
 
 const PALETTE: [&str; 7] = [
@@ -639,14 +581,19 @@ fn human(value: f64) -> String {
     }
 }
 
-fn html_counts(title: &str, first: &str, rows: &BTreeMap<String, Counts>) -> String {
-    let mut t = format!("<h2>{title}</h2><table><tr><th>{first}</th><th>total</th>");
+fn html_counts(
+    (id, title): (&str, &str),
+    first: &str,
+    rows: &BTreeMap<String, Counts>,
+    link: impl Fn(&str) -> String,
+) -> String {
+    let mut t = format!("<h2 id=\"{id}\">{title}</h2><table><tr><th>{first}</th><th>total</th>");
     for v in VERDICTS {
         let _ = write!(t, "<th>{v}</th>");
     }
     t.push_str("</tr>");
     for (label, c) in rows {
-        let _ = write!(t, "<tr><td>{}</td><td>{}</td>", esc(label), c.total());
+        let _ = write!(t, "<tr><td>{}</td><td>{}</td>", link(label), c.total());
         for n in c.0 {
             let _ = write!(t, "<td>{n}</td>");
         }
@@ -664,6 +611,9 @@ pub fn html(
     fail_on: Decision,
 ) -> String {
     let paths = RulePaths::new(engine);
+    let ordered = in_report_order(&summary.flagged);
+    let index = Index::new(&ordered);
+    let licences = super::licences::sections(engine, summary);
     let mut h = format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Export control audit</title><style>{CSS}</style></head><body>\n<h1>Export control audit</h1>\n"
     );
@@ -691,24 +641,44 @@ pub fn html(
         }
         h.push_str("</table>");
     }
-    h.push_str("<h2>Rule sets</h2><table><tr><th>id</th><th>version</th><th>status</th><th>in force</th><th>file</th><th>citations</th></tr>");
+    h.push_str("\n<nav id=\"contents\"><h2>Contents</h2><ul>");
+    let sections = [
+        ("rule-sets", "Rule sets", true),
+        ("verdicts", "Verdicts", true),
+        ("value-stopped", "Value stopped", true),
+        ("by-rule", "By rule", true),
+        ("by-chapter", "By HS chapter", true),
+        ("by-destination", "By destination", true),
+        (
+            "spikes",
+            "Spikes against the baseline",
+            !summary.spikes.is_empty(),
+        ),
+        ("licences", "Licences", !licences.is_empty()),
+        ("records", "Records not allowed", true),
+        ("index", "Index of records", true),
+    ];
+    for (id, title, _) in sections.iter().filter(|s| s.2) {
+        let _ = write!(h, "<li><a href=\"#{id}\">{title}</a></li>");
+    }
+    h.push_str("</ul></nav>\n<h2 id=\"rule-sets\">Rule sets</h2><table><tr><th>id</th><th>version</th><th>status</th><th>in force</th><th>file</th><th>citations</th></tr>");
     for s in rule_set_table(engine) {
         let _ = write!(
             h,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&s.id),
-            esc(&s.version),
+            index.link(Kind::RuleSet, &s.id, &esc(&s.id)),
+            esc_dates(&s.version),
             s.status,
-            s.window,
+            esc_dates(&s.window),
             esc(&s.file),
             esc(&s.citations.join("; "))
         );
     }
-    h.push_str("</table>\n<h2>Verdicts</h2><table><tr><th>verdict</th><th>records</th></tr>");
+    h.push_str("</table>\n<h2 id=\"verdicts\">Verdicts</h2><table><tr><th>verdict</th><th>records</th></tr>");
     for (v, n) in VERDICTS.iter().zip(summary.verdicts.0) {
         let _ = write!(h, "<tr><td class=\"{v}\">{v}</td><td>{n}</td></tr>");
     }
-    h.push_str("</table>\n<h2>Value stopped</h2>");
+    h.push_str("</table>\n<h2 id=\"value-stopped\">Value stopped</h2>");
     h.push_str(&chart(summary));
     let _ = write!(
         h,
@@ -730,13 +700,13 @@ pub fn html(
             summary.stopped_without_value
         );
     }
-    h.push_str("\n<h2>By rule</h2><table><tr><th>rule</th><th>rule set</th><th>verdict</th><th>fired</th><th>cannot tell</th><th>exempted</th><th>licensed</th></tr>");
+    h.push_str("\n<h2 id=\"by-rule\">By rule</h2><table><tr><th>rule</th><th>rule set</th><th>verdict</th><th>fired</th><th>cannot tell</th><th>exempted</th><th>licensed</th></tr>");
     for (rule, c) in &summary.by_rule {
         let _ = write!(
             h,
-            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(rule),
-            esc(&c.ruleset),
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            index.link(Kind::Rule, rule, &html_code(rule)),
+            index.link(Kind::RuleSet, &c.ruleset, &esc(&c.ruleset)),
             c.verdict,
             c.fired,
             c.undetermined,
@@ -746,18 +716,20 @@ pub fn html(
     }
     h.push_str("</table>\n");
     h.push_str(&html_counts(
-        "By HS chapter",
+        ("by-chapter", "By HS chapter"),
         "chapter",
         &summary.by_chapter,
+        |c| index.link(Kind::Chapter, c, &esc(c)),
     ));
     h.push_str(&html_counts(
-        "By destination",
+        ("by-destination", "By destination"),
         "destination",
         &summary.by_destination,
+        |d| index.link(Kind::Destination, d, &esc(d)),
     ));
     if !summary.spikes.is_empty() {
         h.push_str(
-            "\n<h2>Spikes against the baseline</h2><p>Each key a spike rule flagged records for: \
+            "\n<h2 id=\"spikes\">Spikes against the baseline</h2><p>Each key a spike rule flagged records for: \
              its total per month (bars) against the average month of its baseline year (line).</p>",
         );
         for ((rule, key, unit), series) in &summary.spikes {
@@ -777,10 +749,9 @@ pub fn html(
             );
         }
     }
-    let licences = super::licences::sections(engine, summary);
     if !licences.is_empty() {
         h.push_str(
-            "\n<h2>Licences</h2><p>Each licence of the register and each licence number the \
+            "\n<h2 id=\"licences\">Licences</h2><p>Each licence of the register and each licence number the \
              records carried: what the audit drew on it, what is left, the records that drew on \
              it, and those it did not cover with why.</p>",
         );
@@ -806,32 +777,36 @@ pub fn html(
             for [id, date, drew] in &section.drew {
                 let _ = write!(
                     h,
-                    "<tr><td>{}</td><td>{date}</td><td>{}</td><td></td></tr>",
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td></td></tr>",
                     esc(id),
-                    esc(drew)
+                    esc_dates(date),
+                    esc_dates(drew)
                 );
             }
             for [id, date, why] in &section.refused {
                 let _ = write!(
                     h,
-                    "<tr><td>{}</td><td>{date}</td><td></td><td>{}</td></tr>",
+                    "<tr><td>{}</td><td>{}</td><td></td><td>{}</td></tr>",
                     esc(id),
-                    esc(why)
+                    esc_dates(date),
+                    esc_dates(why)
                 );
             }
             h.push_str("</table>\n");
         }
     }
-    h.push_str("\n<h2>Records not allowed</h2>\n");
-    if summary.flagged.is_empty() {
+    h.push_str("\n<h2 id=\"records\">Records not allowed</h2>\n");
+    if ordered.is_empty() {
         h.push_str("<p>None.</p>");
     }
-    for row in in_report_order(&summary.flagged) {
+    for row in &ordered {
         let _ = write!(
             h,
-            "<div class=\"rec\"><h3 class=\"{}\">{}</h3>",
+            "<div class=\"rec\" id=\"{}\"><h3 class=\"{}\">{}</h3>{}",
+            links::record(row.record.line),
             row.verdict(),
-            esc(&record_heading(row))
+            esc_dates(&record_heading(row)),
+            index.back_links(row)
         );
         if let Some(error) = row.error() {
             let _ = writeln!(h, "<p>Could not be read: {}</p></div>", esc(error));
@@ -839,7 +814,7 @@ pub fn html(
         }
         h.push_str("<ul>");
         for m in &row.record.matches {
-            let (head, lines) = match_lines(m, &paths, esc, html_code);
+            let (head, lines) = match_lines(m, &paths, esc_dates, html_code);
             let _ = write!(h, "<li><b>{head}</b><ul>");
             for line in lines {
                 let _ = write!(h, "<li>{line}</li>");
@@ -848,6 +823,8 @@ pub fn html(
         }
         h.push_str("</ul></div>\n");
     }
+    h.push_str("\n<h2 id=\"index\">Index of records</h2>");
+    h.push_str(&index.html());
     h.push_str("</body></html>\n");
     h
 }
