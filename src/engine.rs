@@ -29,7 +29,7 @@ use crate::rulebook::Rulebook;
 use crate::shipment::Shipment;
 use crate::source::Digest;
 use crate::verdict::because::DateField;
-use crate::verdict::{Because, Decision, Outcome, RuleMatch, SourceRef, Verdict};
+use crate::verdict::{Because, Decision, Outcome, RuleMatch, SourceRef, Status, Verdict};
 use crate::window::Window;
 
 /// How to check.
@@ -41,6 +41,10 @@ pub struct CheckOptions {
     /// Also list rules whose conditions hold but that are not in force on the date
     /// ([`Outcome::NotInForce`]); they do not change the decision.
     pub include_not_in_force: bool,
+    /// Leave out the rules of rule sets with these statuses (`reported` and `draft`, say, for
+    /// a verdict that rests on law in force alone): they play no part in the decision and are
+    /// not listed. Empty by default: every rule set counts.
+    pub exclude_statuses: Vec<Status>,
 }
 
 impl CheckOptions {
@@ -51,6 +55,21 @@ impl CheckOptions {
             ..CheckOptions::default()
         }
     }
+
+    /// These options, leaving out the rule sets whose status is in `statuses`.
+    pub fn excluding(mut self, statuses: impl IntoIterator<Item = Status>) -> CheckOptions {
+        for status in statuses {
+            if !self.exclude_statuses.contains(&status) {
+                self.exclude_statuses.push(status);
+            }
+        }
+        self
+    }
+
+    /// Whether a rule set of `status` plays a part.
+    fn counts(&self, status: Status) -> bool {
+        !self.exclude_statuses.contains(&status)
+    }
 }
 
 /// A rule as compiled: what limits it before its conditions, and where its conditions'
@@ -58,6 +77,8 @@ impl CheckOptions {
 #[derive(Debug, Clone)]
 struct Compiled {
     window: Window,
+    /// Its rule set's status, for [`CheckOptions::exclude_statuses`].
+    status: Status,
     exporter: Option<CountryCode>,
     verdict: Decision,
     /// Whether a licence can meet it (`license_required`).
@@ -142,6 +163,7 @@ impl Engine {
                 let unless = rule.unless.as_ref().map(|u| program.add(u, 1));
                 compiled.push(Compiled {
                     window: set.window().intersect(&rule.window()),
+                    status: set.status(),
                     exporter: match set.scope() {
                         Scope::Jurisdiction => Some(set.jurisdiction()),
                         Scope::AnyExporter => None,
@@ -485,9 +507,14 @@ impl Engine {
                 parties: &mut screened,
                 licences: &mut covers,
             };
-            if let Some(part) =
-                self.part(number, shipment, &mut context, date, false, &mut NoReasons)
-            {
+            if let Some(part) = self.part(
+                number,
+                shipment,
+                &mut context,
+                date,
+                (options, false),
+                &mut NoReasons,
+            ) {
                 best = best.max(part.effect);
             }
         });
@@ -580,13 +607,14 @@ impl Engine {
         s: &Shipment,
         context: &mut Context<'_, 'e>,
         date: NaiveDate,
-        include_not_in_force: bool,
+        (options, include_not_in_force): (&CheckOptions, bool),
         sink: &mut S,
     ) -> Option<Part> {
         let compiled = self.compiled.get(number as usize)?;
         if compiled
             .exporter
             .is_some_and(|e| !e.has_member(s.export_country))
+            || !options.counts(compiled.status)
         {
             return None;
         }
@@ -742,7 +770,7 @@ impl<'e, 's> Check<'e, 's> {
                 licences: &mut self.covers,
             },
             self.date,
-            self.options.include_not_in_force,
+            (self.options, self.options.include_not_in_force),
             &mut self.reasons,
         );
         let Some(part) = part else {

@@ -201,6 +201,7 @@ pub fn run_tests(book: &Rulebook, cases: &[Case]) -> TestReport {
         let options = CheckOptions {
             as_of: case.as_of,
             include_not_in_force: true,
+            exclude_statuses: Vec::new(),
         };
         // The case's history, recorded in order, then its shipment checked against it.
         let mut history = History::new();

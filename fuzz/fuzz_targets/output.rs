@@ -21,6 +21,8 @@ mod output;
 mod report;
 #[path = "../../src/bin/export-control/audit/row.rs"]
 mod row;
+#[path = "../../src/bin/export-control/audit/detail.rs"]
+mod detail;
 #[path = "../../src/bin/export-control/audit/summary.rs"]
 #[allow(dead_code, reason = "the target drives the writers, not every option the command has")]
 mod summary;
@@ -110,8 +112,8 @@ fuzz_target!(|items: Vec<Item>| {
         bytes: 0,
     };
     for format in [OutputFormat::Table, OutputFormat::Markdown, OutputFormat::Html] {
-        let mut writer = RowWriter::new(format, false, engine, None, Decision::LicenseRequired);
-        let mut summary = Summary::new(Decision::LicenseRequired, format != OutputFormat::Table);
+        let mut writer = RowWriter::new(format, false, engine, &options, Decision::LicenseRequired);
+        let mut summary = Summary::new(Decision::LicenseRequired, (format != OutputFormat::Table).then_some(usize::from(items.len() as u8 % 4)));
         let mut out: Vec<u8> = Vec::new();
         writer.begin(&mut out).unwrap();
         for row in &rows {

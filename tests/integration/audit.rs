@@ -260,6 +260,169 @@ fn explanations_are_plain_text_without_markdown() {
 }
 
 #[test]
+fn exclude_status_leaves_out_measures_and_the_reports_say_so() {
+    let base = ["--rules", "rules", "--shipments", INPUT];
+    let run = |extra: &[&str]| {
+        let mut args = base.to_vec();
+        args.extend_from_slice(extra);
+        let out = audit(&args);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout(&out)
+    };
+    let statuses = |jsonl: &str| -> Vec<String> {
+        jsonl
+            .lines()
+            .flat_map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                v["matches"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|m| m["status"].as_str().unwrap().to_owned())
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    let all = statuses(&run(&[]));
+    assert!(all.iter().any(|s| s == "reported") && all.iter().any(|s| s == "draft"));
+    let kept = statuses(&run(&["--exclude-status", "reported,draft"]));
+    assert!(kept.iter().all(|s| s == "in_force"), "{kept:?}");
+    assert!(!kept.is_empty());
+
+    let json: serde_json::Value =
+        serde_json::from_str(&run(&["--exclude-status", "draft", "--format", "json"])).unwrap();
+    assert_eq!(json["exclude_statuses"], serde_json::json!(["draft"]));
+    // Every record not allowed and readable counts once under the status table.
+    let by_status = json["summary"]["by_status"].as_object().unwrap();
+    for (verdict, counts) in by_status {
+        let sum: u64 = counts
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|n| n.as_u64().unwrap())
+            .sum();
+        assert_eq!(
+            sum,
+            json["summary"]["verdicts"][verdict].as_u64().unwrap(),
+            "{verdict}"
+        );
+        assert_eq!(counts["draft"], 0, "{verdict}");
+    }
+
+    for format in ["markdown", "html"] {
+        let report = run(&["--exclude-status", "reported,draft", "--format", format]);
+        assert!(
+            report.contains("rule sets with status reported, draft: their rules played no part"),
+            "{format}"
+        );
+        assert!(
+            !run(&["--format", format]).contains("played no part"),
+            "{format}"
+        );
+    }
+    let out = audit(&[&base[..], &["--exclude-status", "rumoured"]].concat());
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn detail_bounds_the_records_shown_and_not_the_counts() {
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "--rules",
+            "rules",
+            "--licences",
+            "examples/data/kz-sample.licences.toml",
+            "--shipments",
+            "examples/data/kz-trade-2021-2023.csv",
+        ];
+        args.extend_from_slice(extra);
+        let out = audit(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout(&out)
+    };
+    // Records per verdict and deciding rule, from the JSON Lines (every record).
+    let mut groups: BTreeMap<(String, String), Vec<(String, u64)>> = BTreeMap::new();
+    for line in run(&[]).lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let decision = v["decision"].as_str().unwrap().to_owned();
+        if decision == "allowed" {
+            continue;
+        }
+        let effect = |m: &serde_json::Value| match m["outcome"].as_str().unwrap() {
+            "fired" => m["decision"].as_str().unwrap().to_owned(),
+            "undetermined" => "review".to_owned(),
+            _ => "allowed".to_owned(),
+        };
+        let rule = v["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| effect(m) == decision)
+            .map(|m| m["rule"].as_str().unwrap().to_owned())
+            .min()
+            .unwrap_or_default();
+        let date = v["as_of"].as_str().unwrap_or("").to_owned();
+        groups
+            .entry((decision, rule))
+            .or_default()
+            .push((date, v["line"].as_u64().unwrap()));
+    }
+    assert!(groups.values().any(|g| g.len() > 3), "no group to bound");
+    let full = run(&["--format", "markdown"]);
+    for limit in [1usize, 3] {
+        let report = run(&["--format", "markdown", "--detail", &limit.to_string()]);
+        // The counts are those of the full report (the licences' lists are bounded too).
+        let counts = |r: &str| {
+            let end = r
+                .find("\n## Licences")
+                .or_else(|| r.find("\n## Records not allowed"))
+                .unwrap();
+            r[..end].to_owned()
+        };
+        assert_eq!(counts(&report), counts(&full), "--detail {limit}");
+        // Each group shows its earliest records by date, then line, and says how many more.
+        for ((verdict, rule), records) in &groups {
+            let mut expected = records.clone();
+            expected.sort();
+            for (n, (_, line)) in expected.iter().enumerate() {
+                let heading = format!(" (line {line}): {}", verdict.replace('_', "\\_"));
+                assert_eq!(
+                    report.contains(&heading),
+                    n < limit,
+                    "{verdict} {rule} line {line}"
+                );
+            }
+            if records.len() > limit {
+                let note = format!(
+                    "{limit} of {} records {}",
+                    records.len(),
+                    verdict.replace('_', "\\_")
+                );
+                assert!(report.contains(&note), "no note {note:?} for {rule}");
+            }
+        }
+        // A licence that more records carried than the limit lists the first, and says so
+        // (in the sample, one licence has 2 records that drew on it and 3 it did not cover).
+        assert_eq!(
+            report.contains(
+                "*The first 1 of 2 records that drew on it and 1 of 3 that it did not cover"
+            ),
+            limit == 1,
+            "--detail {limit}"
+        );
+    }
+}
+
+#[test]
 fn a_run_that_cannot_start_exits_2_and_says_why() {
     let out = audit(&["--rules", "rules", "--shipments", "missing.csv"]);
     assert_eq!(out.status.code(), Some(2));

@@ -8,7 +8,9 @@ use export_control::shipment::Field;
 use export_control::verdict::because::{
     Comparison, DateField, HsListed, Listed, RouteField, Share, Subject,
 };
-use export_control::{Because, CheckOptions, CountryCode, Engine, Rulebook, Shipment, Source};
+use export_control::{
+    Because, CheckOptions, CountryCode, Engine, Rulebook, Shipment, Source, Status,
+};
 use proptest::prelude::*;
 
 use crate::common::{groups_source, shipment};
@@ -262,6 +264,29 @@ proptest! {
             let indexed = engine.check_with(s, &options);
             prop_assert_eq!(engine.decide_with(s, &options), indexed.decision);
             prop_assert_eq!(indexed, engine.check_by_scan(s, &options));
+        }
+    }
+
+    /// Leaving out the draft rule sets gives what a rule book without them gives: the same
+    /// decision and the same matches, in the indexed check, the scan and `decide`.
+    #[test]
+    fn excluding_a_status_is_checking_without_its_rule_sets(
+        in_force in proptest::collection::vec(gen_rule(), 1..15),
+        draft in proptest::collection::vec(gen_rule(), 1..15),
+        shipments in proptest::collection::vec(gen_shipment(), 1..15),
+    ) {
+        let kept = rule_file("f", &in_force).replace("status = \"draft\"", "status = \"in_force\"");
+        let both = engine(&[("f.toml".into(), kept.clone()), ("d.toml".into(), rule_file("d", &draft))]);
+        let alone = engine(&[("f.toml".into(), kept)]);
+        let options = CheckOptions::default().excluding([Status::Draft]);
+        for s in &shipments {
+            let excluded = both.check_with(s, &options);
+            let without = alone.check(s);
+            prop_assert_eq!(excluded.decision, without.decision);
+            prop_assert_eq!(&excluded.matches, &without.matches);
+            prop_assert_eq!(both.decide_with(s, &options), excluded.decision);
+            prop_assert_eq!(&both.check_by_scan(s, &options).matches, &excluded.matches);
+            prop_assert!(excluded.matches.iter().all(|m| m.status != Status::Draft));
         }
     }
 

@@ -19,6 +19,8 @@ pub struct Section {
     pub drew: Vec<[String; 3]>,
     /// The records it did not cover: id, date, why.
     pub refused: Vec<[String; 3]>,
+    /// When the lists hold only the first records: how many there were in all.
+    pub omitted: Option<String>,
 }
 
 /// The sections, register order first, then numbers not in the register (sorted).
@@ -119,25 +121,34 @@ fn section(id: &str, licence: Option<&Licence>, summary: &Summary) -> Section {
                 .collect()
         })
         .unwrap_or_default();
+    let omitted = usage.and_then(|u| {
+        let shown = (u.drew.len() + u.refused.len()) as u64;
+        (u.drew_total + u.refused_total > shown).then(|| {
+            format!(
+                "The first {} of {} records that drew on it and {} of {} that it did not \
+                 cover are listed; the JSON Lines hold every record.",
+                u.drew.len(),
+                u.drew_total,
+                u.refused.len(),
+                u.refused_total
+            )
+        })
+    });
     Section {
         id: id.to_owned(),
         terms,
         limits,
         drew,
         refused,
+        omitted,
     }
 }
 
 /// `quantity 500 pcs: 450 drawn in this audit, 50 left`.
 fn limit_line(field: &str, limit: &Limit, usage: Option<&super::summary::LicenceUse>) -> String {
-    let mut drawn = Decimal::ZERO;
-    let mut left = limit.amount;
-    for (_, _, balances) in usage.map(|u| u.drew.as_slice()).unwrap_or_default() {
-        for b in balances.iter().filter(|b| *b.unit == *limit.unit) {
-            drawn += b.amount;
-            left = b.remaining;
-        }
-    }
+    let (drawn, left) = usage
+        .and_then(|u| u.drawn.get(&*limit.unit).copied())
+        .unwrap_or((Decimal::ZERO, limit.amount));
     format!(
         "{field} {} {}: {} drawn in this audit, {} left",
         grouped(limit.amount),

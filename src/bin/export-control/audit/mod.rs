@@ -13,6 +13,7 @@
 //! that is one of the inputs); 141 when the output pipe is closed (as for any command stopped
 //! by `SIGPIPE`).
 
+mod detail;
 mod escape;
 mod history;
 mod kinds;
@@ -36,7 +37,7 @@ use clap::{Parser, ValueEnum};
 use export_control::history::Replay;
 use export_control::read::{self, Format};
 use export_control::verdict::Escaped;
-use export_control::{CheckOptions, Checked, Decision, Engine, Rulebook};
+use export_control::{CheckOptions, Checked, Decision, Engine, Rulebook, Status};
 
 use sha2::{Digest as _, Sha256};
 
@@ -79,12 +80,22 @@ pub struct Args {
     /// Take the rules in force on this date instead of each record's date.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = dates::parse_date)]
     as_of: Option<NaiveDate>,
+    /// Leave out the rule sets of these statuses (comma-separated, e.g. `reported,draft`):
+    /// their rules play no part in any verdict, and the reports say so in their header.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "STATUS")]
+    exclude_status: Vec<StatusArg>,
     /// The verdict from which a record fails the run (exit status 1).
     #[arg(long, value_enum, default_value = "license-required")]
     fail_on: FailOn,
     /// Write the output here instead of standard output.
     #[arg(long)]
     output: Option<PathBuf>,
+    /// In a report (`markdown`, `html`): show in full at most this many records of each
+    /// verdict and deciding rule (the earliest by date); the counts still cover every record,
+    /// and every record is in `--format jsonl`. The audit's memory grows with it, not with
+    /// the input.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    detail: usize,
     /// With `--format table`: show only records at or above this verdict (invalid records are
     /// always shown); the totals at the end count every record.
     #[arg(long, value_enum, value_name = "LEVEL")]
@@ -114,6 +125,26 @@ enum InputFormat {
     Jsonl,
     /// One JSON array of records.
     Json,
+}
+
+/// A rule set's status, as `--exclude-status` takes it.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum StatusArg {
+    InForce,
+    Reported,
+    Draft,
+    Repealed,
+}
+
+impl StatusArg {
+    fn status(self) -> Status {
+        match self {
+            StatusArg::InForce => Status::InForce,
+            StatusArg::Reported => Status::Reported,
+            StatusArg::Draft => Status::Draft,
+            StatusArg::Repealed => Status::Repealed,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -308,7 +339,8 @@ fn run(args: &Args) -> Result<ExitCode, cli::Failure> {
     let started = Instant::now();
     let (engine, registers) = load_engine(&args.rules, &args.licences)?;
     let statistics = history::baselines(&args.baseline)?;
-    let mut options = CheckOptions::default();
+    let mut options =
+        CheckOptions::default().excluding(args.exclude_status.iter().map(|s| s.status()));
     options.as_of = args.as_of;
     if let Some(output) = &args.output {
         refuse_input_as_output(args, &engine, output)?;
@@ -374,11 +406,11 @@ fn run(args: &Args) -> Result<ExitCode, cli::Failure> {
     };
     let mut out = io::BufWriter::new(sink);
     let fail_on = args.fail_on.level();
-    let mut writer = RowWriter::new(format, colour, &engine, args.as_of, fail_on)
+    let mut writer = RowWriter::new(format, colour, &engine, &options, fail_on)
         .only(args.only.map(FailOn::level));
     let mut summary = Summary::new(
         fail_on,
-        matches!(format, OutputFormat::Markdown | OutputFormat::Html),
+        matches!(format, OutputFormat::Markdown | OutputFormat::Html).then_some(args.detail),
     );
     summary.registers = registers;
     let progress = progress_bar(size);
@@ -426,7 +458,20 @@ fn run(args: &Args) -> Result<ExitCode, cli::Failure> {
     out.flush()?;
 
     let elapsed = started.elapsed().as_secs_f64();
-    cli::warn(format_args!("{}", summary.stderr_line(elapsed)));
+    let left_out: Vec<&str> = options
+        .exclude_statuses
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+    if left_out.is_empty() {
+        cli::warn(format_args!("{}", summary.stderr_line(elapsed)));
+    } else {
+        cli::warn(format_args!(
+            "{} (left out: rule sets with status {})",
+            summary.stderr_line(elapsed),
+            left_out.join(", ")
+        ));
+    }
     if let Some(reason) = stopped {
         return Err(cli::Failure::Run(format!(
             "reading `{}` stopped before its end ({}): the records after it were not checked",

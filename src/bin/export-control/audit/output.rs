@@ -2,10 +2,9 @@
 
 use std::io::{self, Write};
 
-use chrono::NaiveDate;
 use export_control::read::Record;
 use export_control::verdict::Escaped;
-use export_control::{Decision, Engine, Outcome, RuleMatch, Verdict};
+use export_control::{CheckOptions, Decision, Engine, Outcome, RuleMatch, Verdict};
 
 use super::row::AuditRow;
 use super::summary::Summary;
@@ -16,7 +15,7 @@ pub struct RowWriter<'e> {
     format: OutputFormat,
     colour: bool,
     engine: &'e Engine,
-    as_of: Option<NaiveDate>,
+    options: CheckOptions,
     fail_on: Decision,
     /// The table's `--only`: rows below this verdict are not shown (invalid ones always are).
     only: Option<Decision>,
@@ -32,14 +31,14 @@ impl<'e> RowWriter<'e> {
         format: OutputFormat,
         colour: bool,
         engine: &'e Engine,
-        as_of: Option<NaiveDate>,
+        options: &CheckOptions,
         fail_on: Decision,
     ) -> Self {
         RowWriter {
             format,
             colour,
             engine,
-            as_of,
+            options: options.clone(),
             fail_on,
             only: None,
             rows: 0,
@@ -60,9 +59,10 @@ impl<'e> RowWriter<'e> {
                 let sets = report::rule_set_table(self.engine);
                 write!(
                     out,
-                    "{{\"ruleset_digest\":{},\"as_of\":{},\"rule_sets\":{},\"records\":[",
+                    "{{\"ruleset_digest\":{},\"as_of\":{},\"exclude_statuses\":{},\"rule_sets\":{},\"records\":[",
                     serde_json::to_string(&self.engine.digest())?,
-                    serde_json::to_string(&self.as_of)?,
+                    serde_json::to_string(&self.options.as_of)?,
+                    serde_json::to_string(&self.options.exclude_statuses)?,
                     serde_json::to_string(&sets)?,
                 )
             }
@@ -137,10 +137,11 @@ impl<'e> RowWriter<'e> {
                 writeln!(out, "}}")
             }
             OutputFormat::Markdown => out.write_all(
-                report::markdown(self.engine, summary, input, self.as_of, self.fail_on).as_bytes(),
+                report::markdown(self.engine, summary, input, &self.options, self.fail_on)
+                    .as_bytes(),
             ),
             OutputFormat::Html => out.write_all(
-                report::html(self.engine, summary, input, self.as_of, self.fail_on).as_bytes(),
+                report::html(self.engine, summary, input, &self.options, self.fail_on).as_bytes(),
             ),
             OutputFormat::Table => {
                 let shown = match self.only {

@@ -8,15 +8,16 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 use export_control::verdict::Escaped;
-use export_control::{Decision, Engine, Outcome, RuleMatch};
+use export_control::{CheckOptions, Decision, Engine, Outcome, RuleMatch};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::InputInfo;
+use super::detail::{Detail, Shown};
 use super::escape::{esc, esc_dates, html_code, md_code, md_escape};
 use super::links::{self, Index, Kind};
-use super::row::AuditRow;
-use super::summary::{Counts, SpikeSeries, Summary, Total, VERDICTS};
+use super::row::{AuditRow, VERDICTS};
+use super::summary::{Counts, STATUSES, SpikeSeries, Summary, Total};
 
 /// One rule set as the reports list it.
 #[derive(Serialize)]
@@ -46,37 +47,32 @@ pub fn rule_set_table(engine: &Engine) -> Vec<RuleSetRow> {
         .collect()
 }
 
+/// What `--exclude-status` left out, for the header; `None` when nothing was.
+fn excluded_text(options: &CheckOptions) -> Option<String> {
+    if options.exclude_statuses.is_empty() {
+        return None;
+    }
+    let names: Vec<&str> = options
+        .exclude_statuses
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+    Some(format!(
+        "rule sets with status {}: their rules played no part in any verdict",
+        names.join(", ")
+    ))
+}
+
+/// The counts of records not allowed by the standing of the measures that decided them.
+fn status_rows(summary: &Summary) -> Vec<(Decision, [u64; 4])> {
+    summary.by_status.rows().map(|(d, c)| (d, *c)).collect()
+}
+
 fn as_of_text(as_of: Option<NaiveDate>) -> String {
     match as_of {
         Some(d) => format!("{d} (every record checked against the rules in force on this date)"),
         None => "each record's own date".to_owned(),
     }
-}
-
-/// The records not allowed as the reports list them: by verdict (prohibited first, records
-/// that could not be read last), then by the rule that decided (the first, by id, of those
-/// that gave the verdict), then by date, then by line.
-fn in_report_order<'a, 'e>(rows: &'a [AuditRow<'e>]) -> Vec<&'a AuditRow<'e>> {
-    let key = |row: &'a AuditRow<'e>| {
-        let verdict = VERDICTS
-            .iter()
-            .position(|v| *v == row.verdict())
-            .unwrap_or(VERDICTS.len());
-        let decision = row.decision();
-        let rule = row
-            .record
-            .matches
-            .iter()
-            .filter(|m| Some(m.effect()) == decision)
-            .map(|m| m.rule.as_ref())
-            .min()
-            .unwrap_or_default();
-        let date = row.shipment.as_ref().map(|s| s.date);
-        (verdict, rule, date, row.record.line)
-    };
-    let mut ordered: Vec<&AuditRow<'e>> = rows.iter().collect();
-    ordered.sort_by_cached_key(|row| key(row));
-    ordered
 }
 
 fn counts_row(label: &str, c: &Counts) -> String {
@@ -189,7 +185,7 @@ pub fn markdown(
     engine: &Engine,
     summary: &Summary,
     input: &InputInfo,
-    as_of: Option<NaiveDate>,
+    options: &CheckOptions,
     fail_on: Decision,
 ) -> String {
     let paths = RulePaths::new(engine);
@@ -212,7 +208,10 @@ pub fn markdown(
             md_escape(name)
         );
     }
-    let _ = writeln!(md, "| as of | {} |", as_of_text(as_of));
+    let _ = writeln!(md, "| as of | {} |", as_of_text(options.as_of));
+    if let Some(excluded) = excluded_text(options) {
+        let _ = writeln!(md, "| left out | {excluded} |");
+    }
     let _ = writeln!(md, "| fails from | {fail_on} (and invalid records) |");
     let _ = writeln!(
         md,
@@ -240,6 +239,18 @@ pub fn markdown(
     let _ = writeln!(md, "\n## Verdicts\n\n| verdict | records |\n|---|---|");
     for (v, n) in VERDICTS.iter().zip(summary.verdicts.0) {
         let _ = writeln!(md, "| {v} | {n} |");
+    }
+    let _ = writeln!(
+        md,
+        "\n## Verdicts by the standing of the measures behind them\n\n\
+         Each record not allowed counts under the firmest status among the rule sets whose \
+         rules gave its verdict.\n\n| verdict | {} |\n|---|{}",
+        STATUSES.map(|s| s.as_str()).join(" | "),
+        "---:|".repeat(STATUSES.len())
+    );
+    for (decision, counts) in status_rows(summary) {
+        let cells: Vec<String> = counts.iter().map(u64::to_string).collect();
+        let _ = writeln!(md, "| {decision} | {} |", cells.join(" | "));
     }
 
     let _ = writeln!(
@@ -353,29 +364,76 @@ pub fn markdown(
             for [id, date, why] in &section.refused {
                 let _ = writeln!(md, "| {} | {date} | | {} |", md_escape(id), md_escape(why));
             }
+            if let Some(omitted) = &section.omitted {
+                let _ = writeln!(md, "\n*{}*", md_escape(omitted));
+            }
         }
     }
 
     let _ = writeln!(md, "\n## Records not allowed\n");
-    if summary.flagged.is_empty() {
+    let groups = summary
+        .detail
+        .as_ref()
+        .map(Detail::groups)
+        .unwrap_or_default();
+    if groups.is_empty() {
         let _ = writeln!(md, "None.");
     }
-    for row in in_report_order(&summary.flagged) {
-        let _ = writeln!(md, "### {}\n", md_escape(&record_heading(row)));
-        if let Some(error) = row.error() {
-            let _ = writeln!(md, "Could not be read: {}\n", md_escape(error));
-            continue;
-        }
-        for m in &row.record.matches {
-            let (head, lines) = match_lines(m, &paths, md_escape, md_code);
-            let _ = writeln!(md, "- **{head}**");
-            for line in lines {
-                let _ = writeln!(md, "  - {line}");
+    if let Some(limit) = detail_limit(summary) {
+        let _ = writeln!(md, "{}\n", md_escape(&limit));
+    }
+    for group in &groups {
+        for row in &group.rows {
+            let _ = writeln!(md, "### {}\n", md_escape(&record_heading(row)));
+            if let Some(error) = row.error() {
+                let _ = writeln!(md, "Could not be read: {}\n", md_escape(error));
+                continue;
             }
+            for m in &row.record.matches {
+                let (head, lines) = match_lines(m, &paths, md_escape, md_code);
+                let _ = writeln!(md, "- **{head}**");
+                for line in lines {
+                    let _ = writeln!(md, "  - {line}");
+                }
+            }
+            md.push('\n');
         }
-        md.push('\n');
+        if let Some(more) = omitted_text(group) {
+            let _ = writeln!(md, "*{}*\n", md_escape(&more));
+        }
     }
     md
+}
+
+/// How the detail section is bounded, when some group has more records than it shows.
+fn detail_limit(summary: &Summary) -> Option<String> {
+    let detail = summary.detail.as_ref()?;
+    detail.groups().iter().any(|g| g.omitted() > 0).then(|| {
+        format!(
+            "At most {} records of each verdict and deciding rule are shown, the earliest by \
+             date; the counts above cover every record, and every record is in the audit's JSON \
+             Lines (--format jsonl).",
+            detail.limit()
+        )
+    })
+}
+
+/// The note after a group some of whose records are not shown.
+fn omitted_text(group: &Shown<'_, '_>) -> Option<String> {
+    let omitted = group.omitted();
+    (omitted > 0).then(|| {
+        let by = if group.rule.is_empty() {
+            String::new()
+        } else {
+            format!(" by {}", group.rule)
+        };
+        format!(
+            "{} of {} records {}{by} shown; {omitted} more in the JSON Lines.",
+            group.rows.len(),
+            group.total,
+            group.verdict
+        )
+    })
 }
 
 const CSS: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;color:#222}\
@@ -607,11 +665,16 @@ pub fn html(
     engine: &Engine,
     summary: &Summary,
     input: &InputInfo,
-    as_of: Option<NaiveDate>,
+    options: &CheckOptions,
     fail_on: Decision,
 ) -> String {
     let paths = RulePaths::new(engine);
-    let ordered = in_report_order(&summary.flagged);
+    let groups = summary
+        .detail
+        .as_ref()
+        .map(Detail::groups)
+        .unwrap_or_default();
+    let ordered: Vec<&AuditRow<'_>> = groups.iter().flat_map(|g| g.rows.iter().copied()).collect();
     let index = Index::new(&ordered);
     let licences = super::licences::sections(engine, summary);
     let mut h = format!(
@@ -620,14 +683,18 @@ pub fn html(
     let _ = write!(
         h,
         "<table><tr><th>shipments</th><td><code>{}</code> ({} bytes, {})</td></tr><tr><th>records</th><td>{}</td></tr>\
-         <tr><th>rules digest</th><td>{}</td></tr><tr><th>as of</th><td>{}</td></tr><tr><th>fails from</th><td>{fail_on} (and invalid records)</td></tr>\
+         <tr><th>rules digest</th><td>{}</td></tr><tr><th>as of</th><td>{}</td></tr>{}<tr><th>fails from</th><td>{fail_on} (and invalid records)</td></tr>\
          <tr><th>engine</th><td>export-control {}</td></tr></table>",
         esc(&input.name),
         input.bytes,
         input.digest,
         summary.verdicts.total(),
         engine.digest(),
-        esc(&as_of_text(as_of)),
+        esc_dates(&as_of_text(options.as_of)),
+        excluded_text(options).map_or_else(String::new, |e| format!(
+            "<tr><th>left out</th><td>{}</td></tr>",
+            esc(&e)
+        )),
         env!("CARGO_PKG_VERSION"),
     );
     if !summary.registers.is_empty() {
@@ -645,6 +712,11 @@ pub fn html(
     let sections = [
         ("rule-sets", "Rule sets", true),
         ("verdicts", "Verdicts", true),
+        (
+            "by-status",
+            "Verdicts by the standing of the measures behind them",
+            true,
+        ),
         ("value-stopped", "Value stopped", true),
         ("by-rule", "By rule", true),
         ("by-chapter", "By HS chapter", true),
@@ -677,6 +749,22 @@ pub fn html(
     h.push_str("</table>\n<h2 id=\"verdicts\">Verdicts</h2><table><tr><th>verdict</th><th>records</th></tr>");
     for (v, n) in VERDICTS.iter().zip(summary.verdicts.0) {
         let _ = write!(h, "<tr><td class=\"{v}\">{v}</td><td>{n}</td></tr>");
+    }
+    h.push_str(
+        "</table>\n<h2 id=\"by-status\">Verdicts by the standing of the measures behind them</h2>\
+         <p>Each record not allowed counts under the firmest status among the rule sets whose \
+         rules gave its verdict.</p><table><tr><th>verdict</th>",
+    );
+    for status in STATUSES {
+        let _ = write!(h, "<th>{status}</th>");
+    }
+    h.push_str("</tr>");
+    for (decision, counts) in status_rows(summary) {
+        let _ = write!(h, "<tr><td class=\"{decision}\">{decision}</td>");
+        for n in counts {
+            let _ = write!(h, "<td>{n}</td>");
+        }
+        h.push_str("</tr>");
     }
     h.push_str("</table>\n<h2 id=\"value-stopped\">Value stopped</h2>");
     h.push_str(&chart(summary));
@@ -793,40 +881,56 @@ pub fn html(
                 );
             }
             h.push_str("</table>\n");
+            if let Some(omitted) = &section.omitted {
+                let _ = write!(h, "<p class=\"more\"><i>{}</i></p>", esc(omitted));
+            }
         }
     }
     h.push_str("\n<h2 id=\"records\">Records not allowed</h2>\n");
     if ordered.is_empty() {
         h.push_str("<p>None.</p>");
     }
-    for row in &ordered {
-        let _ = write!(
-            h,
-            "<div class=\"rec\" id=\"{}\"><h3 class=\"{}\">{}</h3>{}",
-            links::record(row.record.line),
-            row.verdict(),
-            esc_dates(&record_heading(row)),
-            index.back_links(row)
-        );
-        if let Some(error) = row.error() {
-            let _ = writeln!(h, "<p>Could not be read: {}</p></div>", esc(error));
-            continue;
+    if let Some(limit) = detail_limit(summary) {
+        let _ = write!(h, "<p>{}</p>", esc(&limit));
+    }
+    for group in &groups {
+        for row in &group.rows {
+            html_record(&mut h, row, &index, &paths);
         }
-        h.push_str("<ul>");
-        for m in &row.record.matches {
-            let (head, lines) = match_lines(m, &paths, esc_dates, html_code);
-            let _ = write!(h, "<li><b>{head}</b><ul>");
-            for line in lines {
-                let _ = write!(h, "<li>{line}</li>");
-            }
-            h.push_str("</ul></li>");
+        if let Some(more) = omitted_text(group) {
+            let _ = writeln!(h, "<p class=\"more\"><i>{}</i></p>", esc(&more));
         }
-        h.push_str("</ul></div>\n");
     }
     h.push_str("\n<h2 id=\"index\">Index of records</h2>");
     h.push_str(&index.html());
     h.push_str("</body></html>\n");
     h
+}
+
+/// One record of the detail section: its heading, its links, and each rule's part in it.
+fn html_record(h: &mut String, row: &AuditRow<'_>, index: &Index, paths: &RulePaths) {
+    let _ = write!(
+        h,
+        "<div class=\"rec\" id=\"{}\"><h3 class=\"{}\">{}</h3>{}",
+        links::record(row.record.line),
+        row.verdict(),
+        esc_dates(&record_heading(row)),
+        index.back_links(row)
+    );
+    if let Some(error) = row.error() {
+        let _ = writeln!(h, "<p>Could not be read: {}</p></div>", esc(error));
+        return;
+    }
+    h.push_str("<ul>");
+    for m in &row.record.matches {
+        let (head, lines) = match_lines(m, paths, esc_dates, html_code);
+        let _ = write!(h, "<li><b>{head}</b><ul>");
+        for line in lines {
+            let _ = write!(h, "<li>{line}</li>");
+        }
+        h.push_str("</ul></li>");
+    }
+    h.push_str("</ul></div>\n");
 }
 
 #[cfg(test)]
@@ -907,15 +1011,27 @@ mod tests {
             },
             verdict,
         );
-        let mut summary = Summary::new(Decision::LicenseRequired, true);
+        let mut summary = Summary::new(Decision::LicenseRequired, Some(100));
         summary.add(&row);
         let input = InputInfo {
             name: "in\u{1b}.csv".to_owned(),
             digest: "sha256:00".to_owned(),
             bytes: 1,
         };
-        let html = html(&engine, &summary, &input, None, Decision::LicenseRequired);
-        let md = markdown(&engine, &summary, &input, None, Decision::LicenseRequired);
+        let html = html(
+            &engine,
+            &summary,
+            &input,
+            &CheckOptions::default(),
+            Decision::LicenseRequired,
+        );
+        let md = markdown(
+            &engine,
+            &summary,
+            &input,
+            &CheckOptions::default(),
+            Decision::LicenseRequired,
+        );
         for report in [&html, &md] {
             assert!(
                 !report.chars().any(|c| c.is_control() && c != '\n'),

@@ -6,6 +6,15 @@ use export_control::read::{AuditRecord, Record, RecordError};
 use export_control::verdict::Escaped;
 use export_control::{Decision, Digest, Outcome, Verdict};
 
+/// The verdict names in report order.
+pub const VERDICTS: [&str; 5] = [
+    "prohibited",
+    "license_required",
+    "review",
+    "allowed",
+    "invalid",
+];
+
 /// A record's result as written out (the library's audit record), with the record itself for
 /// the reports.
 #[derive(Debug, Clone)]

@@ -5,21 +5,13 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use export_control::history::{Aggregates, Key, Series};
 use export_control::licences::LicenceBalance;
-use export_control::{Because, Decision, Outcome};
+use export_control::{Because, Decision, Outcome, Status};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::InputInfo;
-use super::row::AuditRow;
-
-/// The verdict names in report order.
-pub const VERDICTS: [&str; 5] = [
-    "prohibited",
-    "license_required",
-    "review",
-    "allowed",
-    "invalid",
-];
+use super::detail::Detail;
+use super::row::{AuditRow, VERDICTS};
 
 /// Records per verdict, in [`VERDICTS`] order.
 #[derive(Debug, Clone, Copy, Default, Serialize)]
@@ -145,7 +137,6 @@ pub struct RuleCount {
 /// Everything the summary line and the reports need.
 pub struct Summary<'e> {
     fail_on: Decision,
-    keep_rows: bool,
     pub verdicts: Counts,
     pub by_rule: BTreeMap<String, RuleCount>,
     pub by_chapter: BTreeMap<String, Counts>,
@@ -156,24 +147,123 @@ pub struct Summary<'e> {
     pub stopped_without_value: u64,
     /// Value stopped per currency, month (`YYYY-MM`) and HS chapter.
     pub stopped_by_month: BTreeMap<(String, String, String), Total>,
-    /// Rows not allowed (kept only for reports), in input order.
-    pub flagged: Vec<AuditRow<'e>>,
+    /// The records not allowed that the reports show in full (only for reports).
+    pub detail: Option<Detail<'e>>,
     /// Each spike key some record was flagged for, by rule and key.
     pub spikes: BTreeMap<(String, Key, String), SpikeSeries>,
     /// What records did with each licence they carried, by licence number.
     pub licences: BTreeMap<String, LicenceUse>,
     /// The licence register files given beside the rules (`--licences`): name and SHA-256.
     pub registers: Vec<(String, String)>,
+    /// Records not allowed, by verdict and by the standing of the measures that decided them.
+    pub by_status: ByStatus,
     failing: u64,
 }
 
-/// What the records of the audit did with one licence.
+/// The standings a verdict can rest on, from the firmest: a record counts under the firmest
+/// status among the rule sets of the rules that gave its verdict (one rule of a set in force
+/// is enough for the verdict to rest on law in force).
+pub const STATUSES: [Status; 4] = [
+    Status::InForce,
+    Status::Reported,
+    Status::Draft,
+    Status::Repealed,
+];
+
+/// Records not allowed by verdict (`prohibited`, `license_required`, `review`) and by the
+/// firmest status of the measures that decided them, in the order of [`STATUSES`].
+#[derive(Debug, Clone, Default)]
+pub struct ByStatus(pub BTreeMap<Decision, [u64; 4]>);
+
+impl ByStatus {
+    fn add(&mut self, row: &AuditRow<'_>) {
+        let Some(decision) = row.decision().filter(|d| *d > Decision::Allowed) else {
+            return;
+        };
+        let firmest = row
+            .record
+            .matches
+            .iter()
+            .filter(|m| m.effect() == decision)
+            .filter_map(|m| STATUSES.iter().position(|s| *s == m.status))
+            .min();
+        if let Some(i) = firmest {
+            self.0.entry(decision).or_default()[i] += 1;
+        }
+    }
+
+    /// The verdicts from the most severe, each with its counts.
+    pub fn rows(&self) -> impl Iterator<Item = (Decision, &[u64; 4])> {
+        self.0.iter().rev().map(|(d, c)| (*d, c))
+    }
+
+    fn json(&self) -> serde_json::Value {
+        self.rows()
+            .map(|(d, counts)| {
+                let by: BTreeMap<&str, u64> = STATUSES
+                    .iter()
+                    .map(|s| s.as_str())
+                    .zip(counts.iter().copied())
+                    .collect();
+                (d.as_str().to_owned(), serde_json::json!(by))
+            })
+            .collect::<serde_json::Map<_, _>>()
+            .into()
+    }
+}
+
+/// What the records of the audit did with one licence. The lists hold the first records only
+/// (as many as the report's detail limit); the totals and the amounts drawn cover them all.
 #[derive(Debug, Clone, Default)]
 pub struct LicenceUse {
-    /// The records that drew on it, in input order: id, date, and its balances with them.
+    /// The first records that drew on it, in input order: id, date, and its balances with them.
     pub drew: Vec<(String, NaiveDate, Vec<LicenceBalance>)>,
-    /// The records it did not cover, in input order: id, date, and why.
+    /// How many records drew on it.
+    pub drew_total: u64,
+    /// The first records it did not cover, in input order: id, date, and why.
     pub refused: Vec<(String, NaiveDate, String)>,
+    /// How many times a record was not covered (once per record and reason).
+    pub refused_total: u64,
+    /// Per unit: what the audit drew on it, and the balance left after the last draw.
+    pub drawn: BTreeMap<String, (Decimal, Decimal)>,
+    /// The input line of the last record that drew on it, and of the last it did not cover
+    /// with the reasons given for that record (a licence checked by several rules of one
+    /// record counts once).
+    last_drew: Option<u64>,
+    last_refused: Option<(u64, Vec<String>)>,
+}
+
+impl LicenceUse {
+    fn draw(&mut self, line: u64, entry: (String, NaiveDate, Vec<LicenceBalance>), keep: usize) {
+        if self.last_drew == Some(line) {
+            return;
+        }
+        self.last_drew = Some(line);
+        self.drew_total += 1;
+        for b in &entry.2 {
+            let (drawn, left) = self.drawn.entry(b.unit.to_string()).or_default();
+            *drawn += b.amount;
+            *left = b.remaining;
+        }
+        if self.drew.len() < keep {
+            self.drew.push(entry);
+        }
+    }
+
+    fn refuse(&mut self, line: u64, entry: (String, NaiveDate, String), keep: usize) {
+        let seen = match &mut self.last_refused {
+            Some((l, whys)) if *l == line => whys,
+            _ => &mut self.last_refused.insert((line, Vec::new())).1,
+        };
+        if seen.contains(&entry.2) {
+            return;
+        }
+        seen.push(entry.2.clone());
+        self.refused_total += 1;
+        if self.refused.len() < keep {
+            self.refused.push(entry);
+        }
+    }
 }
 
 /// A spike key the audit flagged: its baseline and monthly totals.
@@ -194,10 +284,11 @@ pub struct SpikeSeries {
 }
 
 impl<'e> Summary<'e> {
-    pub fn new(fail_on: Decision, keep_rows: bool) -> Summary<'e> {
+    /// A summary failing from `fail_on`; `detail` keeps, for a report, that many records of
+    /// each verdict and deciding rule.
+    pub fn new(fail_on: Decision, detail: Option<usize>) -> Summary<'e> {
         Summary {
             fail_on,
-            keep_rows,
             verdicts: Counts::default(),
             by_rule: BTreeMap::new(),
             by_chapter: BTreeMap::new(),
@@ -205,16 +296,19 @@ impl<'e> Summary<'e> {
             stopped: BTreeMap::new(),
             stopped_without_value: 0,
             stopped_by_month: BTreeMap::new(),
-            flagged: Vec::new(),
+            detail: detail.map(Detail::new),
             spikes: BTreeMap::new(),
             licences: BTreeMap::new(),
             registers: Vec::new(),
+            by_status: ByStatus::default(),
             failing: 0,
         }
     }
 
     pub fn add(&mut self, row: &AuditRow<'e>) {
+        let keep = self.detail.as_ref().map_or(0, Detail::limit);
         self.verdicts.add(row.verdict());
+        self.by_status.add(row);
         for m in &row.record.matches {
             let count = self
                 .by_rule
@@ -229,11 +323,11 @@ impl<'e> Summary<'e> {
                     let usage = self.licences.entry(check.licence.clone()).or_default();
                     // A licence checked by several rules of one record counts once.
                     if check.covers {
-                        if usage.drew.last().is_none_or(|(id, ..)| *id != s.id) {
-                            usage
-                                .drew
-                                .push((s.id.clone(), s.date, check.balances.clone()));
-                        }
+                        usage.draw(
+                            row.record.line,
+                            (s.id.clone(), s.date, check.balances.clone()),
+                            keep,
+                        );
                     } else {
                         let why: Vec<String> =
                             check.failures.iter().map(ToString::to_string).collect();
@@ -241,13 +335,7 @@ impl<'e> Summary<'e> {
                         if m.outcome == Outcome::Undetermined {
                             why.push_str(" (the record goes to review)");
                         }
-                        if !usage
-                            .refused
-                            .iter()
-                            .any(|(id, _, w)| *id == s.id && *w == why)
-                        {
-                            usage.refused.push((s.id.clone(), s.date, why));
-                        }
+                        usage.refuse(row.record.line, (s.id.clone(), s.date, why), keep);
                     }
                 }
                 if let Because::Spike(figures) = because {
@@ -317,8 +405,8 @@ impl<'e> Summary<'e> {
                 _ => self.stopped_without_value += 1,
             }
         }
-        if self.keep_rows && row.verdict() != "allowed" {
-            self.flagged.push(row.clone());
+        if let Some(detail) = &mut self.detail {
+            detail.add(row);
         }
     }
 
@@ -389,11 +477,12 @@ impl<'e> Summary<'e> {
             "verdicts": verdicts,
             "fail_on": self.fail_on,
             "by_rule": self.by_rule,
+            "by_status": self.by_status.json(),
             "value_stopped": self.stopped,
             "stopped_without_value": self.stopped_without_value,
             "licences": self.licences.iter().map(|(id, usage)| (id.clone(), serde_json::json!({
-                "drew": usage.drew.len(),
-                "refused": usage.refused.len(),
+                "drew": usage.drew_total,
+                "refused": usage.refused_total,
             }))).collect::<BTreeMap<_, _>>(),
             "licence_registers": self.registers.iter().map(|(name, digest)| serde_json::json!({
                 "name": name, "sha256": digest,
