@@ -448,21 +448,64 @@ const PALETTE: [&str; 7] = [
 
 /// Stacked bars: value stopped per month, one colour per HS chapter (the six largest, then
 /// the rest), in the currency with the largest total.
-fn chart(summary: &Summary) -> String {
-    let Some(currency) = summary
-        .stopped
+/// The charts of the value stopped: one per currency that records were stopped in (the four
+/// with the most records), and in each currency one per verdict, so that what is prohibited
+/// and what needs a licence are never added up.
+fn charts(summary: &Summary) -> String {
+    let mut currencies: Vec<(&String, &u64)> = summary.stopped_records.iter().collect();
+    currencies.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let mut out = String::new();
+    for (currency, _) in currencies.iter().take(4) {
+        let mut verdicts: Vec<Decision> = summary
+            .stopped_by_month
+            .keys()
+            .filter(|(c, ..)| c == *currency)
+            .map(|(_, d, ..)| *d)
+            .collect();
+        verdicts.sort();
+        verdicts.dedup();
+        for verdict in verdicts.into_iter().rev() {
+            out.push_str(&chart(summary, currency, verdict));
+        }
+    }
+    if out.is_empty() {
+        out.push_str("<p>No value stopped.</p>");
+    }
+    if currencies.len() > 4 {
+        let _ = write!(
+            out,
+            "<p>{} more currencies are in the table only.</p>",
+            currencies.len() - 4
+        );
+    }
+    out
+}
+
+/// Round ticks from 0 to at least `max`: a step of 1, 2, 2.5 or 5 times a power of ten, for
+/// four or five intervals.
+fn ticks(max: f64) -> (f64, usize) {
+    if max <= 0.0 || !max.is_finite() {
+        return (1.0, 1);
+    }
+    let raw = max / 4.0;
+    let power = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
         .iter()
-        .max_by(|a, b| a.1.cmp(b.1))
-        .map(|(c, _)| c.clone())
-    else {
-        return "<p>No value stopped.</p>".to_owned();
-    };
+        .map(|m| m * power)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * power);
+    let count = (max / step).ceil().max(1.0) as usize;
+    (step, count)
+}
+
+/// One chart: value stopped in `currency` with `verdict`, by month, stacked by HS chapter.
+fn chart(summary: &Summary, currency: &str, verdict: Decision) -> String {
     // A currency is three letters when read from a file, but a caller's record may hold anything.
-    let shown_currency = esc(&currency);
+    let shown_currency = esc(currency);
     let mut by_chapter: BTreeMap<&str, Total> = BTreeMap::new();
     let mut months: BTreeMap<&str, BTreeMap<&str, Total>> = BTreeMap::new();
-    for ((cur, month, chapter), value) in &summary.stopped_by_month {
-        if *cur != currency {
+    for ((cur, d, month, chapter), value) in &summary.stopped_by_month {
+        if cur != currency || *d != verdict {
             continue;
         }
         let slot = by_chapter.entry(chapter).or_default();
@@ -487,14 +530,22 @@ fn chart(summary: &Summary) -> String {
             .parse::<f64>()
             .unwrap_or(0.0)
     };
-    let max_f = as_f64(max).max(1.0);
+    let (step_value, intervals) = ticks(as_f64(max));
+    let axis_max = step_value * intervals as f64;
     let (w, h, left, bottom, top_pad) = (760.0, 300.0, 90.0, 50.0, 20.0);
     let plot_h = h - bottom - top_pad;
     let n = months.len().max(1) as f64;
     let bar_w = ((w - left - 20.0) / n * 0.7).max(2.0);
     let step = (w - left - 20.0) / n;
+    let phrase = match verdict {
+        Decision::Prohibited => "prohibited",
+        Decision::LicenseRequired => "needing a licence",
+        Decision::Review => "sent to review",
+        _ => "allowed",
+    };
+    let label = format!("Value of records {phrase} ({shown_currency}) by month and HS chapter");
     let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {}\" width=\"{w}\" height=\"{}\" role=\"img\" aria-label=\"Value stopped by month and HS chapter\">",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {}\" width=\"{w}\" height=\"{}\" role=\"img\" aria-label=\"{label}\">",
         h + 30.0,
         h + 30.0
     );
@@ -510,12 +561,19 @@ fn chart(summary: &Summary) -> String {
         w - 10.0,
         h - bottom
     );
-    for tick in 0..=4 {
-        let value = max_f * f64::from(tick) / 4.0;
-        let y = h - bottom - plot_h * f64::from(tick) / 4.0;
+    // The axis unit, along the axis.
+    let _ = write!(
+        svg,
+        "<text x=\"14\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" transform=\"rotate(-90 14 {:.1})\">{shown_currency}</text>",
+        top_pad + plot_h / 2.0,
+        top_pad + plot_h / 2.0
+    );
+    for tick in 0..=intervals {
+        let value = step_value * tick as f64;
+        let y = h - bottom - plot_h * value / axis_max;
         let _ = write!(
             svg,
-            "<text x=\"{}\" y=\"{}\" font-size=\"10\" text-anchor=\"end\">{}</text><line x1=\"{left}\" y1=\"{y:.1}\" x2=\"{}\" y2=\"{y:.1}\" stroke=\"#eee\"/>",
+            "<text x=\"{}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"end\">{}</text><line x1=\"{left}\" y1=\"{y:.1}\" x2=\"{}\" y2=\"{y:.1}\" stroke=\"#eee\"/>",
             left - 4.0,
             y + 3.0,
             human(value),
@@ -525,23 +583,32 @@ fn chart(summary: &Summary) -> String {
     for (i, (month, chapters)) in months.iter().enumerate() {
         let x = left + step * i as f64 + (step - bar_w) / 2.0;
         let mut y = h - bottom;
-        let mut stacked: Vec<(usize, Total)> = Vec::new();
+        let mut stacked: Vec<(usize, Total, Vec<&str>)> = Vec::new();
         for (chapter, value) in chapters {
             let s = series(chapter);
-            match stacked.iter_mut().find(|(k, _)| *k == s) {
-                Some(entry) => entry.1 = entry.1.plus(*value),
-                None => stacked.push((s, *value)),
+            match stacked.iter_mut().find(|(k, ..)| *k == s) {
+                Some(entry) => {
+                    entry.1 = entry.1.plus(*value);
+                    entry.2.push(chapter);
+                }
+                None => stacked.push((s, *value, vec![chapter])),
             }
         }
         stacked.sort();
-        for (s, value) in stacked {
+        for (s, value, chapters) in stacked {
             let v = as_f64(value);
-            let bar_h = plot_h * v / max_f;
+            let bar_h = plot_h * v / axis_max;
             y -= bar_h;
+            let names = if s < 6 {
+                format!("ch. {}", chapters.join(", "))
+            } else {
+                format!("other chapters ({})", chapters.join(", "))
+            };
             let _ = write!(
                 svg,
-                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bar_w:.1}\" height=\"{bar_h:.1}\" fill=\"{}\"><title>{month}: {} {shown_currency}</title></rect>",
+                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bar_w:.1}\" height=\"{bar_h:.1}\" fill=\"{}\"><title>{month}, {}: {} {shown_currency}, {phrase}</title></rect>",
                 PALETTE[s.min(6)],
+                esc(&names),
                 value
             );
         }
@@ -572,9 +639,7 @@ fn chart(summary: &Summary) -> String {
         legend_x += 80.0;
     }
     svg.push_str("</svg>");
-    format!(
-        "<figure>{svg}<figcaption>Value stopped ({shown_currency}) by month and HS chapter.</figcaption></figure>"
-    )
+    format!("<figure>{svg}<figcaption>{label}.</figcaption></figure>")
 }
 
 /// How many times the baseline a total is (`-` against a zero baseline).
@@ -767,7 +832,7 @@ pub fn html(
         h.push_str("</tr>");
     }
     h.push_str("</table>\n<h2 id=\"value-stopped\">Value stopped</h2>");
-    h.push_str(&chart(summary));
+    h.push_str(&charts(summary));
     let _ = write!(
         h,
         "<table><tr><th>currency</th><th>value at or above {fail_on}</th></tr>"
@@ -1043,5 +1108,22 @@ mod tests {
             html.contains("\\u{e}&lt;blink&gt;p"),
             "the currency is shown, escaped"
         );
+    }
+
+    #[test]
+    fn ticks_are_round_and_cover_the_maximum() {
+        assert_eq!(ticks(900_000.0), (250_000.0, 4));
+        assert_eq!(ticks(1_025_000.0), (500_000.0, 3));
+        assert_eq!(ticks(80.0), (20.0, 4));
+        assert_eq!(ticks(1.0), (0.25, 4));
+        assert_eq!(ticks(0.0), (1.0, 1));
+        for max in [3.0, 17.0, 999.0, 12_345.0, 7.7e9] {
+            let (step, n) = ticks(max);
+            assert!(
+                step * n as f64 >= max && step * ((n - 1) as f64) < max,
+                "{max}"
+            );
+            assert!((3..=5).contains(&n), "{max}: {n} intervals");
+        }
     }
 }

@@ -145,8 +145,10 @@ pub struct Summary<'e> {
     pub stopped: BTreeMap<String, Total>,
     /// Records at or above the fail-on level that declare no value.
     pub stopped_without_value: u64,
-    /// Value stopped per currency, month (`YYYY-MM`) and HS chapter.
-    pub stopped_by_month: BTreeMap<(String, String, String), Total>,
+    /// Value stopped per currency, verdict, month (`YYYY-MM`) and HS chapter.
+    pub stopped_by_month: BTreeMap<(String, Decision, String, String), Total>,
+    /// Records stopped that declare a value, per currency.
+    pub stopped_records: BTreeMap<String, u64>,
     /// The records not allowed that the reports show in full (only for reports).
     pub detail: Option<Detail<'e>>,
     /// Each spike key some record was flagged for, by rule and key.
@@ -296,6 +298,7 @@ impl<'e> Summary<'e> {
             stopped: BTreeMap::new(),
             stopped_without_value: 0,
             stopped_by_month: BTreeMap::new(),
+            stopped_records: BTreeMap::new(),
             detail: detail.map(Detail::new),
             spikes: BTreeMap::new(),
             licences: BTreeMap::new(),
@@ -396,9 +399,10 @@ impl<'e> Summary<'e> {
             match (s.value, &s.currency) {
                 (Some(value), Some(currency)) => {
                     self.stopped.entry(currency.clone()).or_default().add(value);
+                    *self.stopped_records.entry(currency.clone()).or_default() += 1;
                     let month = s.date.format("%Y-%m").to_string();
                     self.stopped_by_month
-                        .entry((currency.clone(), month, chapter))
+                        .entry((currency.clone(), d, month, chapter))
                         .or_default()
                         .add(value);
                 }
