@@ -423,6 +423,40 @@ fn detail_bounds_the_records_shown_and_not_the_counts() {
 }
 
 #[test]
+fn the_markdown_contents_link_to_headings_that_exist() {
+    let out = audit(&[
+        "--rules",
+        "rules",
+        "--licences",
+        "examples/data/kz-sample.licences.toml",
+        "--shipments",
+        "examples/data/kz-trade-2021-2023.csv",
+        "--format",
+        "markdown",
+    ]);
+    let md = stdout(&out);
+    // Headings as GitHub anchors them: lower case, spaces as `-`.
+    let anchors: Vec<String> = md
+        .lines()
+        .filter_map(|l| l.strip_prefix("## "))
+        .map(|h| h.to_lowercase().replace(' ', "-"))
+        .collect();
+    let links: Vec<&str> = md
+        .lines()
+        .skip_while(|l| *l != "## Contents")
+        .skip(1)
+        .take_while(|l| !l.starts_with("## "))
+        .filter_map(|l| l.split("](#").nth(1)?.strip_suffix(')'))
+        .collect();
+    assert!(links.len() >= 10, "{links:?}");
+    for link in &links {
+        assert!(anchors.iter().any(|a| a == link), "no heading for #{link}");
+    }
+    // Every section is in the contents.
+    assert_eq!(links.len() + 1, anchors.len(), "{anchors:?}");
+}
+
+#[test]
 fn a_run_that_cannot_start_exits_2_and_says_why() {
     let out = audit(&["--rules", "rules", "--shipments", "missing.csv"]);
     assert_eq!(out.status.code(), Some(2));

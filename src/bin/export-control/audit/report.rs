@@ -218,6 +218,28 @@ pub fn markdown(
         "| engine | export-control {} |\n",
         env!("CARGO_PKG_VERSION")
     );
+    // Contents, linking to the anchors GitHub and GitLab give headings (lower case, spaces as
+    // `-`).
+    let _ = writeln!(md, "## Contents\n");
+    let has_licences = !super::licences::sections(engine, summary).is_empty();
+    for (title, shown) in [
+        ("Rule sets", true),
+        ("Verdicts", true),
+        ("Verdicts by the standing of the measures behind them", true),
+        ("By rule", true),
+        ("By HS chapter", true),
+        ("By destination", true),
+        ("Value stopped", true),
+        ("Spikes against the baseline", !summary.spikes.is_empty()),
+        ("Licences", has_licences),
+        ("Records not allowed", true),
+    ] {
+        if shown {
+            let anchor = title.to_lowercase().replace(' ', "-");
+            let _ = writeln!(md, "- [{title}](#{anchor})");
+        }
+    }
+    md.push('\n');
 
     let _ = writeln!(
         md,
