@@ -77,6 +77,16 @@ fn digest() -> String {
 
 const INPUT: &str = "tests/fixtures/audit.csv";
 
+/// The audit of the sample year with its licence register.
+pub const SAMPLE_YEAR: [&str; 6] = [
+    "--rules",
+    "rules",
+    "--licences",
+    "examples/data/kz-sample.licences.toml",
+    "--shipments",
+    "examples/data/kz-trade-2021-2023.csv",
+];
+
 #[test]
 fn each_format_matches_its_golden_file() {
     let digest = digest();
@@ -236,14 +246,7 @@ fn texts<'a>(value: &'a serde_json::Value, out: &mut Vec<&'a str>) {
 
 #[test]
 fn explanations_are_plain_text_without_markdown() {
-    let out = audit(&[
-        "--rules",
-        "rules",
-        "--licences",
-        "examples/data/kz-sample.licences.toml",
-        "--shipments",
-        "examples/data/kz-trade-2021-2023.csv",
-    ]);
+    let out = audit(&SAMPLE_YEAR);
     assert_eq!(out.status.code(), Some(1));
     let mut seen = 0;
     for line in stdout(&out).lines() {
@@ -331,14 +334,7 @@ fn exclude_status_leaves_out_measures_and_the_reports_say_so() {
 #[test]
 fn detail_bounds_the_records_shown_and_not_the_counts() {
     let run = |extra: &[&str]| {
-        let mut args = vec![
-            "--rules",
-            "rules",
-            "--licences",
-            "examples/data/kz-sample.licences.toml",
-            "--shipments",
-            "examples/data/kz-trade-2021-2023.csv",
-        ];
+        let mut args = SAMPLE_YEAR.to_vec();
         args.extend_from_slice(extra);
         let out = audit(&args);
         assert_eq!(
@@ -424,16 +420,7 @@ fn detail_bounds_the_records_shown_and_not_the_counts() {
 
 #[test]
 fn the_markdown_contents_link_to_headings_that_exist() {
-    let out = audit(&[
-        "--rules",
-        "rules",
-        "--licences",
-        "examples/data/kz-sample.licences.toml",
-        "--shipments",
-        "examples/data/kz-trade-2021-2023.csv",
-        "--format",
-        "markdown",
-    ]);
+    let out = audit(&[&SAMPLE_YEAR[..], &["--format", "markdown"]].concat());
     let md = stdout(&out);
     // Headings as GitHub anchors them: lower case, spaces as `-`.
     let anchors: Vec<String> = md

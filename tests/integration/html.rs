@@ -9,6 +9,8 @@ use html5ever::tendril::TendrilSink;
 use html5ever::tree_builder::TreeBuilderOpts;
 use markup5ever_rcdom::{Handle, NodeData, RcDom};
 
+use crate::audit::SAMPLE_YEAR;
+
 /// The parse errors of `html`, and its elements' `id` and `href` attribute values.
 struct Parsed {
     errors: Vec<String>,
@@ -119,18 +121,13 @@ fn the_html_reports_are_valid_html5_whose_links_all_lead_somewhere() {
     ]);
     assert_valid("the report of tests/fixtures/audit.csv", &fixture);
 
-    let sample = report(&[
-        "--rules",
-        "rules",
-        "--licences",
-        "examples/data/kz-sample.licences.toml",
-        "--shipments",
-        "examples/data/kz-trade-2021-2023.csv",
-        "--format",
-        "html",
-        "--detail",
-        "1000000",
-    ]);
+    let sample = report(
+        &[
+            &SAMPLE_YEAR[..],
+            &["--format", "html", "--detail", "1000000"],
+        ]
+        .concat(),
+    );
     let parsed = assert_valid("the sample's report, every record", &sample);
     // The sample's report has its sections, a record per record not allowed, and the index.
     for id in [
@@ -148,6 +145,19 @@ fn the_html_reports_are_valid_html5_whose_links_all_lead_somewhere() {
         parsed.hrefs.len() > 3 * records,
         "{} links",
         parsed.hrefs.len()
+    );
+
+    // Bounded to two records a group, the index links only to records shown.
+    let bounded = report(&[&SAMPLE_YEAR[..], &["--format", "html", "--detail", "2"]].concat());
+    let parsed = assert_valid("the sample's report, --detail 2", &bounded);
+    let shown = parsed
+        .ids
+        .keys()
+        .filter(|id| id.starts_with("rec-"))
+        .count();
+    assert!(
+        shown > 0 && shown < records / 5,
+        "{shown} of {records} records shown"
     );
 }
 
