@@ -38,6 +38,17 @@ fn chromium(profile: &Path) -> Command {
     command
 }
 
+/// Runs Chromium to its end; it must succeed.
+fn run(command: &mut Command) -> std::process::Output {
+    let out = command.output().unwrap();
+    assert!(
+        out.status.success(),
+        "chromium: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 fn out_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser");
     std::fs::create_dir_all(&dir).unwrap();
@@ -165,16 +176,9 @@ fn a_person_sees_the_verdicts_follows_a_rule_to_its_records_and_back() {
 
     let profile = dir.join("profile");
     let _ = std::fs::remove_dir_all(&profile);
-    let out = chromium(&profile)
+    let out = run(chromium(&profile)
         .arg("--dump-dom")
-        .arg(format!("file://{}", probed.display()))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "chromium: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .arg(format!("file://{}", probed.display())));
     let got = probe_result(&String::from_utf8_lossy(&out.stdout));
 
     // The verdict table shows what the audit counted, every verdict in its row.
@@ -228,16 +232,9 @@ fn a_person_sees_the_verdicts_follows_a_rule_to_its_records_and_back() {
     // A screenshot of the top of the report, for a person to look at.
     let shot = dir.join("report.png");
     let _ = std::fs::remove_file(&shot);
-    let out = chromium(&profile)
+    run(chromium(&profile)
         .arg(format!("--screenshot={}", shot.display()))
-        .arg(format!("file://{}", plain.display()))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "chromium: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .arg(format!("file://{}", plain.display())));
     let png = std::fs::read(&shot).unwrap();
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
     assert!(png.len() > 20_000, "a screenshot of {} bytes", png.len());

@@ -164,7 +164,7 @@ fn the_html_reports_are_valid_html5_whose_links_all_lead_somewhere() {
 #[test]
 fn hostile_values_leave_the_report_valid() {
     // Ids, parties, descriptions and attributes with markup, quotes, entities and controls.
-    let dir = tempfile_dir("html-hostile");
+    let dir = crate::common::fresh_dir("html-hostile");
     let csv = dir.join("hostile.csv");
     std::fs::write(
         &csv,
@@ -185,11 +185,4 @@ fn hostile_values_leave_the_report_valid() {
     assert_valid("a report of hostile values", &html);
     assert!(!html.contains("<script>"));
     assert!(!html.contains("<b>x</b>"));
-}
-
-fn tempfile_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }

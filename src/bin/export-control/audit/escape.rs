@@ -10,6 +10,19 @@ use export_control::verdict::Escaped;
 /// or table cell split, and no escape of ours can be undone. (Line-start markup cannot occur:
 /// values never begin a line of a report.)
 pub fn md_escape(text: &str) -> String {
+    escaped_with(text, |c, out| {
+        let markup = matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '|' | '~' | '!');
+        if markup {
+            out.push('\\');
+            out.push(c);
+        }
+        markup
+    })
+}
+
+/// `text` with control characters as escapes and `& < >` as entities; `more` writes any other
+/// character its format escapes (and says whether it did).
+fn escaped_with(text: &str, more: impl Fn(char, &mut String) -> bool) -> String {
     let visible = Escaped(text).to_string();
     let mut out = String::with_capacity(visible.len());
     for c in visible.chars() {
@@ -17,10 +30,7 @@ pub fn md_escape(text: &str) -> String {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '\\' | '*' | '_' | '`' | '[' | ']' | '|' | '~' | '!' => {
-                out.push('\\');
-                out.push(c);
-            }
+            c if more(c, &mut out) => {}
             c => out.push(c),
         }
     }
@@ -43,19 +53,17 @@ pub fn md_code(id: &str) -> String {
 /// Text for HTML, in an element or a quoted attribute: control characters as escapes, then
 /// `& < > " '` as entities.
 pub fn esc(text: &str) -> String {
-    let visible = Escaped(text).to_string();
-    let mut out = String::with_capacity(visible.len());
-    for c in visible.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+    escaped_with(text, |c, out| match c {
+        '"' => {
+            out.push_str("&quot;");
+            true
         }
-    }
-    out
+        '\'' => {
+            out.push_str("&#39;");
+            true
+        }
+        _ => false,
+    })
 }
 
 /// An id in HTML, as code.
