@@ -426,13 +426,24 @@ impl Engine {
         claims.sort_by_key(|(at, s)| (s.date, *at));
         let mut ledger = earlier.draws_only();
         let mut drawn = crate::history::Aggregates::new();
-        for (_, s) in claims {
-            for (series, amount) in self.draws_in(s, &View::of(&ledger)) {
+        self.settle_in_order(&mut ledger, &mut drawn, claims.into_iter().map(|(_, s)| s));
+        drawn
+    }
+
+    /// Settles claims already in the order of history against `ledger` (the draws before
+    /// them, which it then holds too), adding what they draw to `drawn` as well.
+    pub(crate) fn settle_in_order<'a>(
+        &self,
+        ledger: &mut crate::history::Aggregates,
+        drawn: &mut crate::history::Aggregates,
+        claims: impl IntoIterator<Item = &'a Shipment>,
+    ) {
+        for s in claims {
+            for (series, amount) in self.draws_in(s, &View::of(ledger)) {
                 ledger.add_draw(&series, s.date, amount);
                 drawn.add_draw(&series, s.date, amount);
             }
         }
-        drawn
     }
 
     /// What `shipment` adds to history against the history before it: its

@@ -397,26 +397,149 @@ where
 /// rules); records that cannot be read add nothing. Returns how many were added.
 ///
 /// What records draw on licences is settled after the pass, in the order of history
-/// ([`Engine::settle_draws`]): the input need not be sorted.
+/// ([`Engine::settle_draws`]): the input need not be sorted. The records that draw are held
+/// in memory until then, all of them: for an input of any size, [`record_all_in_passes`].
 pub fn record_all<I>(engine: &Engine, records: I, history: &mut crate::history::History) -> u64
 where
     I: IntoIterator<Item = Result<Record, RecordError>>,
 {
+    let (n, claims) = first_pass(engine, records, history, usize::MAX);
+    if let Claims::Held(claims) = claims {
+        settle_held(engine, history, &claims);
+    }
+    n
+}
+
+/// How many records that draw on licences an audit's first pass holds at once
+/// ([`record_all_in_passes`]): about 7 MB of the sample's records.
+pub const DRAW_CLAIMS_HELD: usize = 16_384;
+
+/// [`record_all`] in memory bounded by `limit` records that draw on licences, not by the
+/// input: while they fit they are held and settled as `record_all` does; when more draw, the
+/// pass keeps only how many draw on each day, and the draws are settled over ranges of days
+/// of at most `limit` such records (a day of more, alone, in input order without holding
+/// them), reading the input again for each range through `reopen`, which must give the same
+/// records in the same order. The history is the same as `record_all`'s for any `limit`.
+///
+/// # Errors
+/// What `reopen` returns when it cannot open the input again; the history then holds the
+/// records' facts but not all their draws, and must not be used.
+pub fn record_all_in_passes<I, F, E>(
+    engine: &Engine,
+    records: I,
+    mut reopen: F,
+    limit: usize,
+    history: &mut crate::history::History,
+) -> Result<u64, E>
+where
+    I: IntoIterator<Item = Result<Record, RecordError>>,
+    F: FnMut() -> Result<I, E>,
+{
+    let (n, claims) = first_pass(engine, records, history, limit);
+    let per_day = match claims {
+        Claims::Held(claims) => {
+            settle_held(engine, history, &claims);
+            return Ok(n);
+        }
+        Claims::Counted(per_day) => per_day,
+    };
+    let mut ledger = history.aggregates().draws_only();
+    let mut drawn = crate::history::Aggregates::new();
+    for (from, through) in day_ranges(&per_day, limit) {
+        let mut claims = Vec::new();
+        let records = reopen()?.into_iter().flatten().enumerate();
+        for (at, record) in records {
+            let s = record.shipment;
+            if s.date < from || s.date > through || !engine.may_draw(&s) {
+                continue;
+            }
+            if from == through {
+                // One day: input order is the order of history.
+                engine.settle_in_order(&mut ledger, &mut drawn, std::iter::once(&s));
+            } else {
+                claims.push((at, s));
+            }
+        }
+        claims.sort_by_key(|(at, s)| (s.date, *at));
+        engine.settle_in_order(&mut ledger, &mut drawn, claims.iter().map(|(_, s)| s));
+    }
+    history.merge(&drawn);
+    Ok(n)
+}
+
+/// The records of a first pass that draw on licences: held, or, past the limit, counted by
+/// day.
+enum Claims {
+    Held(Vec<(u64, Shipment)>),
+    Counted(std::collections::BTreeMap<chrono::NaiveDate, u64>),
+}
+
+/// Adds each record's facts to `history`; holds the records that draw while there are at most
+/// `limit` of them, and counts them by day in any case.
+fn first_pass<I>(
+    engine: &Engine,
+    records: I,
+    history: &mut crate::history::History,
+    limit: usize,
+) -> (u64, Claims)
+where
+    I: IntoIterator<Item = Result<Record, RecordError>>,
+{
     let mut n = 0;
-    let mut claims = Vec::new();
+    let mut held = Vec::new();
+    let mut over = false;
+    let mut per_day = std::collections::BTreeMap::<chrono::NaiveDate, u64>::new();
     for record in records.into_iter().flatten() {
         history.add(&engine.facts(&record.shipment));
         if engine.may_draw(&record.shipment) {
-            claims.push((n, record.shipment));
+            *per_day.entry(record.shipment.date).or_default() += 1;
+            if held.len() < limit {
+                held.push((n, record.shipment));
+            } else if !over {
+                over = true;
+                held = Vec::new();
+            }
         }
         n += 1;
     }
+    let claims = if over {
+        Claims::Counted(per_day)
+    } else {
+        Claims::Held(held)
+    };
+    (n, claims)
+}
+
+/// Settles held claims and adds their draws to `history`.
+fn settle_held(engine: &Engine, history: &mut crate::history::History, claims: &[(u64, Shipment)]) {
     if !claims.is_empty() {
         let drawn =
             engine.settle_draws(history.aggregates(), claims.iter().map(|(at, s)| (*at, s)));
         history.merge(&drawn);
     }
-    n
+}
+
+/// Consecutive ranges of days (first, last) covering every day of `per_day`, each of at most
+/// `limit` records unless it is one day.
+fn day_ranges(
+    per_day: &std::collections::BTreeMap<chrono::NaiveDate, u64>,
+    limit: usize,
+) -> Vec<(chrono::NaiveDate, chrono::NaiveDate)> {
+    let limit = u64::try_from(limit).unwrap_or(u64::MAX);
+    let mut ranges = Vec::new();
+    let mut current: Option<(chrono::NaiveDate, chrono::NaiveDate, u64)> = None;
+    for (&day, &count) in per_day {
+        current = match current {
+            Some((from, through, held)) if held.saturating_add(count) > limit => {
+                ranges.push((from, through));
+                Some((day, day, count))
+            }
+            Some((from, _, held)) => Some((from, day, held.saturating_add(count))),
+            None => Some((day, day, count)),
+        };
+    }
+    ranges.extend(current.map(|(from, through, _)| (from, through)));
+    ranges
 }
 
 /// One record's result as an audit writes it: the record's id and line, and its verdict, or
@@ -557,6 +680,34 @@ impl<'e> AuditRecord<'e> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn day_ranges_hold_at_most_the_limit_unless_one_day() {
+        let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2023, 1, d).unwrap();
+        let per_day: std::collections::BTreeMap<_, _> = [
+            (day(1), 1),
+            (day(2), 2),
+            (day(3), 5),
+            (day(4), 1),
+            (day(9), 1),
+            (day(10), 3),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(
+            day_ranges(&per_day, 3),
+            vec![
+                (day(1), day(2)),
+                (day(3), day(3)),
+                (day(4), day(9)),
+                (day(10), day(10))
+            ]
+        );
+        assert_eq!(day_ranges(&per_day, 13), vec![(day(1), day(10))]);
+        assert_eq!(day_ranges(&per_day, 12).len(), 2);
+        assert_eq!(day_ranges(&per_day, 0).len(), 6);
+        assert!(day_ranges(&std::collections::BTreeMap::new(), 3).is_empty());
+    }
 
     #[test]
     fn formats_are_told_by_the_file_name() {

@@ -620,6 +620,61 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Settling draws in passes over ranges of days, holding at most `limit` records that draw,
+    /// gives the history of holding them all, in any order of input, with records that do not
+    /// draw and records that cannot be read among them; the passes read the input again only
+    /// when more than `limit` records draw.
+    #[test]
+    fn draws_settled_in_passes_equal_draws_held(
+        amounts in proptest::collection::vec((1u32..200, 0u32..8, any::<bool>()), 1..16),
+        limit in 0usize..5,
+    ) {
+        let engine = engine(&routers(""));
+        let mut records: Vec<Result<read::Record, read::RecordError>> = amounts
+            .iter()
+            .enumerate()
+            .map(|(i, (q, day, draws))| {
+                let mut s = covered();
+                s.id = format!("P-{i}");
+                s.date = "2023-01-01".parse::<chrono::NaiveDate>().unwrap() + chrono::Days::new(u64::from(*day));
+                s.quantity = Some(Decimal::from(*q));
+                if !draws {
+                    s.licences.clear();
+                }
+                read::Record { line: i as u64 + 2, shipment: s }
+            })
+            .map(Ok)
+            .collect();
+        // A record that cannot be read, in the middle.
+        let unreadable = read::json_lines("{\"id\":\"X\"}\n".as_bytes()).next().unwrap();
+        prop_assert!(unreadable.is_err());
+        records.insert(records.len() / 2, unreadable);
+        let drawing = amounts.iter().filter(|(_, _, d)| *d).count();
+        let mut held = History::new();
+        let n = read::record_all(&engine, records.clone(), &mut held);
+        let mut passes = History::new();
+        let mut reads = 0;
+        let m = read::record_all_in_passes(
+            &engine,
+            records.clone(),
+            || {
+                reads += 1;
+                Ok::<_, ()>(records.clone())
+            },
+            limit,
+            &mut passes,
+        )
+        .unwrap();
+        prop_assert_eq!(n, m);
+        prop_assert_eq!(n, amounts.len() as u64);
+        prop_assert_eq!(held.aggregates(), passes.aggregates());
+        prop_assert_eq!(reads > 0, drawing > limit);
+    }
+}
+
 #[test]
 fn failures_serialise_with_their_point() {
     let engine = engine(&routers(""));

@@ -145,11 +145,14 @@ pub struct RunHistory {
 }
 
 /// Builds the history of a run: the database's records, then every record of the input.
+/// Records that draw on licences are settled in memory bounded by
+/// [`read::DRAW_CLAIMS_HELD`], reading the input again through `reopen` when more draw.
 pub fn build(
     engine: &Engine,
     database: Option<&Path>,
     statistics: Vec<Statistics>,
     input: read::Records<'static>,
+    reopen: impl FnMut() -> Result<read::Records<'static>, String>,
 ) -> Result<RunHistory, String> {
     let database = database
         .map(|path| {
@@ -163,7 +166,7 @@ pub fn build(
     for stats in statistics {
         full.add_statistics(stats);
     }
-    read::record_all(engine, input, &mut full);
+    read::record_all_in_passes(engine, input, reopen, read::DRAW_CLAIMS_HELD, &mut full)?;
     Ok(RunHistory {
         full,
         earlier,

@@ -16,6 +16,7 @@
 mod detail;
 mod escape;
 mod history;
+mod html;
 mod kinds;
 mod licences;
 mod links;
@@ -363,11 +364,16 @@ fn run(args: &Args) -> Result<ExitCode, cli::Failure> {
     let mut run_history = if needs_history {
         let first = tee.map_or(Source::Args, Source::Tee);
         let (first_pass, _) = open_input(args, first, Arc::new(Mutex::new((Sha256::new(), 0))))?;
+        let reopen = || {
+            open_input(args, source(), Arc::new(Mutex::new((Sha256::new(), 0))))
+                .map(|(records, _)| records)
+        };
         Some(history::build(
             &engine,
             args.history_db.as_deref(),
             statistics,
             first_pass,
+            reopen,
         )?)
     } else {
         None
