@@ -10,6 +10,8 @@
 mod kinds;
 #[path = "../../src/bin/export-control/audit/escape.rs"]
 mod escape;
+#[path = "../../src/bin/export-control/audit/html.rs"]
+mod html;
 #[path = "../../src/bin/export-control/audit/licences.rs"]
 mod licences;
 #[path = "../../src/bin/export-control/audit/links.rs"]

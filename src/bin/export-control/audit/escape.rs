@@ -1,7 +1,10 @@
 //! Text for the reports' formats: a value from a record or a rule as Markdown or HTML text
 //! that adds no markup, and an id as code.
 
+use std::fmt::Write as _;
+
 use export_control::verdict::Escaped;
+use maud::Render;
 
 /// Text for a Markdown report: control characters as escapes (`\n`), HTML's `& < >` as
 /// entities (Markdown passes raw HTML through, and `<...>` would be an autolink), and a
@@ -21,7 +24,7 @@ pub fn md_escape(text: &str) -> String {
 }
 
 /// `text` with control characters as escapes and `& < >` as entities; `more` writes any other
-/// character its format escapes (and says whether it did).
+/// character Markdown escapes (and says whether it did).
 fn escaped_with(text: &str, more: impl Fn(char, &mut String) -> bool) -> String {
     let visible = Escaped(text).to_string();
     let mut out = String::with_capacity(visible.len());
@@ -50,20 +53,28 @@ pub fn md_code(id: &str) -> String {
     }
 }
 
-/// Text for HTML, in an element or a quoted attribute: control characters as escapes, then
-/// `& < > " '` as entities.
+/// A value from a record or a rule as HTML text, in an element or a quoted attribute: its
+/// control characters as escapes, then escaped by maud (`& < > "` as entities).
+pub struct Text<'a>(pub &'a str);
+
+impl Render for Text<'_> {
+    fn render_to(&self, buffer: &mut String) {
+        let _ = write!(maud::Escaper::new(buffer), "{}", Escaped(self.0));
+    }
+}
+
+/// [`Text`] with each ISO date in a `<time>` element ([`esc_dates`]).
+pub struct Dated<'a>(pub &'a str);
+
+impl Render for Dated<'_> {
+    fn render_to(&self, buffer: &mut String) {
+        buffer.push_str(&esc_dates(self.0));
+    }
+}
+
+/// [`Text`] as a string.
 pub fn esc(text: &str) -> String {
-    escaped_with(text, |c, out| match c {
-        '"' => {
-            out.push_str("&quot;");
-            true
-        }
-        '\'' => {
-            out.push_str("&#39;");
-            true
-        }
-        _ => false,
-    })
+    Text(text).render().into_string()
 }
 
 /// An id in HTML, as code.

@@ -7,7 +7,9 @@ use std::fmt::Write;
 
 use export_control::Decision;
 
-use super::escape::esc;
+use maud::{Markup, Render, html};
+
+use super::escape::Text;
 use super::row::AuditRow;
 
 /// What an index entry is about; each kind has its own fragment prefix.
@@ -28,6 +30,16 @@ impl Kind {
             Kind::RuleSet => "set",
             Kind::Chapter => "ch",
             Kind::Destination => "dest",
+        }
+    }
+
+    /// How a record's links name the kind.
+    fn plural(self) -> &'static str {
+        match self {
+            Kind::Rule => "rules",
+            Kind::RuleSet => "rule sets",
+            Kind::Chapter => "chapter",
+            Kind::Destination => "destination",
         }
     }
 
@@ -85,67 +97,61 @@ impl Index {
         index
     }
 
-    /// `text` (already escaped) as a link to the index entry of `name`, when there is one.
-    pub fn link(&self, kind: Kind, name: &str, text: &str) -> String {
-        if self.entries.contains_key(&(kind, name.to_owned())) {
-            format!("<a href=\"#{}\">{text}</a>", fragment(kind.prefix(), name))
-        } else {
-            text.to_owned()
+    /// `text` as a link to the index entry of `name`, when there is one.
+    pub fn link(&self, kind: Kind, name: &str, text: impl Render) -> Markup {
+        let listed = self.entries.contains_key(&(kind, name.to_owned()));
+        html! {
+            @if listed {
+                a href={ "#" (fragment(kind.prefix(), name)) } { (text) }
+            } @else {
+                (text)
+            }
         }
     }
 
     /// The links from a record back to the index entries it is listed under, and to the top.
-    pub fn back_links(&self, row: &AuditRow<'_>) -> String {
-        let mut parts: Vec<String> = Vec::new();
+    pub fn back_links(&self, row: &AuditRow<'_>) -> Markup {
         let mut by_kind: BTreeMap<Kind, Vec<String>> = BTreeMap::new();
         for (kind, name) in keys(row) {
-            by_kind
-                .entry(kind)
-                .or_default()
-                .push(self.link(kind, &name, &esc(&name)));
+            by_kind.entry(kind).or_default().push(name);
         }
-        for (kind, links) in by_kind {
-            let what = match kind {
-                Kind::Rule => "rules",
-                Kind::RuleSet => "rule sets",
-                Kind::Chapter => "chapter",
-                Kind::Destination => "destination",
-            };
-            parts.push(format!("{what} {}", links.join(", ")));
+        html! {
+            p.links {
+                @for (kind, names) in &by_kind {
+                    (kind.plural()) " "
+                    @for (i, name) in names.iter().enumerate() {
+                        @if i > 0 { ", " }
+                        (self.link(*kind, name, Text(name)))
+                    }
+                    " · "
+                }
+                a href="#contents" { "contents" }
+            }
         }
-        parts.push("<a href=\"#contents\">contents</a>".to_owned());
-        format!("<p class=\"links\">{}</p>", parts.join(" · "))
     }
 
     /// The index section: under each rule, rule set, chapter and destination, its records.
-    pub fn html(&self) -> String {
-        let mut h = String::from(
-            "<p>The records not allowed under each rule that made them so, each rule set, \
-             chapter and destination; the summary tables link here.</p>",
-        );
-        for kind in Kind::ALL {
-            let _ = write!(h, "<h3>{}</h3><ul class=\"index\">", kind.title());
-            for ((k, name), records) in &self.entries {
-                if *k != kind {
-                    continue;
-                }
-                let _ = write!(
-                    h,
-                    "<li id=\"{}\"><b>{}</b> ({} record(s)): ",
-                    fragment(kind.prefix(), name),
-                    esc(name),
-                    records.len()
-                );
-                let links: Vec<String> = records
-                    .iter()
-                    .map(|(line, id)| format!("<a href=\"#{}\">{}</a>", record(*line), esc(id)))
-                    .collect();
-                h.push_str(&links.join(", "));
-                h.push_str("</li>");
+    pub fn html(&self) -> Markup {
+        html! {
+            p {
+                "The records not allowed under each rule that made them so, each rule set, \
+                 chapter and destination; the summary tables link here."
             }
-            h.push_str("</ul>");
+            @for kind in Kind::ALL {
+                h3 { (kind.title()) }
+                ul.index {
+                    @for ((_, name), records) in self.entries.iter().filter(|((k, _), _)| *k == kind) {
+                        li id=(fragment(kind.prefix(), name)) {
+                            b { (Text(name)) } " (" (records.len()) " record(s)): "
+                            @for (i, (line, id)) in records.iter().enumerate() {
+                                @if i > 0 { ", " }
+                                a href={ "#" (record(*line)) } { (Text(id)) }
+                            }
+                        }
+                    }
+                }
+            }
         }
-        h
     }
 }
 

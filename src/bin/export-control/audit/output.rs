@@ -8,7 +8,7 @@ use export_control::{CheckOptions, Decision, Engine, Outcome, RuleMatch, Verdict
 
 use super::row::AuditRow;
 use super::summary::Summary;
-use super::{InputInfo, OutputFormat, report};
+use super::{InputInfo, OutputFormat, html, report};
 
 /// Writes rows as they come, and whatever closes the output at the end.
 pub struct RowWriter<'e> {
@@ -141,7 +141,7 @@ impl<'e> RowWriter<'e> {
                     .as_bytes(),
             ),
             OutputFormat::Html => out.write_all(
-                report::html(self.engine, summary, input, &self.options, self.fail_on).as_bytes(),
+                html::html(self.engine, summary, input, &self.options, self.fail_on).as_bytes(),
             ),
             OutputFormat::Table => {
                 let shown = match self.only {
