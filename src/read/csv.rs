@@ -9,7 +9,7 @@
 //! lines after that line are read again as records of their own. So no record can disappear
 //! into another one's field: at worst it is read on its own, or reported.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::fmt;
 use std::io;
 
@@ -17,10 +17,9 @@ use csv_core::ReadRecordResult;
 
 use super::lines::{Ends, Line, Lines, Stop, skip_blank_start};
 use super::{
-    IoError, MAX_RECORD_BYTES, QuoteProblem, ReadError, ReadOptions, Record, RecordError,
+    Columns, IoError, MAX_RECORD_BYTES, QuoteProblem, ReadError, ReadOptions, Record, RecordError,
     RecordErrorKind,
 };
-use crate::shipment::{Field, ShipmentBuilder};
 
 /// Most lines one CSV record may span (through quoted fields that hold line breaks).
 pub const MAX_RECORD_LINES: usize = 100;
@@ -71,63 +70,17 @@ pub fn csv_with<R: io::BufRead>(
             )));
         }
     }
-    let mut columns = Vec::with_capacity(parser.ends.len());
-    let mut fields = Vec::with_capacity(parser.ends.len());
-    let mut seen = HashSet::with_capacity(parser.ends.len());
+    let mut names = Vec::with_capacity(parser.ends.len());
     for (i, name) in parser.fields().enumerate() {
         let name = std::str::from_utf8(name)
             .map_err(|_| header_error(format!("column {} is not UTF-8 text", i + 1)))?;
-        let name = name.trim().trim_start_matches('\u{feff}').trim().to_owned();
-        if name.is_empty() {
-            return Err(header_error(format!("column {} has no name", i + 1)));
-        }
-        if !seen.insert(name.clone()) {
-            return Err(header_error(format!("column `{name}` appears twice")));
-        }
-        let field = Field::from_name(&name);
-        if field.is_none()
-            && let Some(meant) = Field::one_edit_from(&name)
-            && !options.attribute_columns.contains(&name)
-        {
-            return Err(header_error(format!(
-                "column `{name}` is one letter away from the field `{meant}`: rename it, or \
-                 read it as an attribute on purpose (attribute columns option)"
-            )));
-        }
-        fields.push(field);
-        columns.push(name);
+        names.push(name.trim().trim_start_matches('\u{feff}').trim().to_owned());
     }
-    let missing: Vec<&str> = Field::required()
-        .filter(|f| !fields.contains(&Some(*f)))
-        .map(Field::name)
-        .collect();
-    if !missing.is_empty() {
-        let mut reason = format!(
-            "required column{} missing: {}",
-            if missing.len() == 1 { "" } else { "s" },
-            missing.join(", ")
-        );
-        if let [only] = columns.as_slice()
-            && let Some(separator) = [';', '\t', '|'].into_iter().find(|c| only.contains(*c))
-        {
-            let name = match separator {
-                ';' => "semicolons",
-                '\t' => "tabs",
-                _ => "vertical bars",
-            };
-            reason.push_str(&format!(
-                " (the header is one column holding `{}`: the file seems to be separated by \
-                 {name}; records are read separated by commas)",
-                separator.escape_default()
-            ));
-        }
-        return Err(header_error(reason));
-    }
+    let columns = Columns::new(names, options)?;
     Ok(CsvRecords {
         lines,
         parser,
         probe: Parser::default(),
-        fields,
         columns,
         span: Vec::new(),
         span_lines: Vec::new(),
@@ -235,9 +188,7 @@ pub struct CsvRecords<R> {
     parser: Parser,
     /// A second parser, to read a line on its own.
     probe: Parser,
-    columns: Vec<String>,
-    /// The field of each column; `None` for an attribute.
-    fields: Vec<Option<Field>>,
+    columns: Columns,
     /// The lines of a record being put together across lines, with their ends.
     span: Vec<u8>,
     /// The number of each line in `span` and where it starts there.
@@ -252,7 +203,7 @@ pub struct CsvRecords<R> {
 impl<R> fmt::Debug for CsvRecords<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CsvRecords")
-            .field("columns", &self.columns)
+            .field("columns", &self.columns.names())
             .finish_non_exhaustive()
     }
 }
@@ -260,12 +211,12 @@ impl<R> fmt::Debug for CsvRecords<R> {
 impl<R: io::BufRead> CsvRecords<R> {
     /// The column names of the header row.
     pub fn columns(&self) -> &[String] {
-        &self.columns
+        self.columns.names()
     }
 
     /// The record's id, to name it in its errors, when the fields hold one.
     fn id(&self) -> Option<String> {
-        let pos = self.fields.iter().position(|f| *f == Some(Field::Id))?;
+        let pos = self.columns.id_column()?;
         let raw = self.parser.fields().nth(pos)?;
         let id = std::str::from_utf8(raw).ok()?.trim();
         (!id.is_empty()).then(|| id.to_owned())
@@ -293,27 +244,18 @@ impl<R: io::BufRead> CsvRecords<R> {
         let Ok(all) = std::str::from_utf8(bytes) else {
             let field = self
                 .columns
+                .names()
                 .iter()
                 .zip(self.parser.fields())
                 .find(|(_, raw)| std::str::from_utf8(raw).is_err())
                 .map_or_else(String::new, |(name, _)| name.clone());
             return Err(fail(RecordErrorKind::NotUtf8 { field }));
         };
-        let mut builder = ShipmentBuilder::default();
-        let mut start = 0;
-        for ((name, field), &end) in self.columns.iter().zip(&self.fields).zip(&self.parser.ends) {
-            let text = all.get(start..end).unwrap_or_default();
-            start = end;
-            match field {
-                Some(field) => builder.set_text(*field, text),
-                None => builder.set_attribute(name, text),
-            }
-            .map_err(|e| fail(RecordErrorKind::Field(e)))?;
-        }
-        let shipment = builder
-            .build()
-            .map_err(|e| fail(RecordErrorKind::Field(e)))?;
-        Ok(Record { line, shipment })
+        let ends = &self.parser.ends;
+        self.columns.record(line, |i| {
+            let start = i.checked_sub(1).and_then(|p| ends.get(p)).copied();
+            all.get(start.unwrap_or(0)..*ends.get(i)?)
+        })
     }
 
     /// Gives up the record being put together across lines: an error at the line it started

@@ -10,6 +10,7 @@
 //! ([`json_lines`]): one object per line with the same names, lists as arrays, an optional
 //! `attributes` object; blank lines are skipped.
 
+mod columns;
 mod csv;
 mod jsonl;
 mod lines;
@@ -17,6 +18,7 @@ mod lines;
 use std::io;
 use std::path::{Path, PathBuf};
 
+pub use self::columns::Columns;
 pub use self::csv::{CsvRecords, MAX_RECORD_LINES, csv, csv_with};
 pub use jsonl::{JsonLines, json_lines};
 pub use lines::MAX_SKIPPED_LINE_BYTES;
