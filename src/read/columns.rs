@@ -203,8 +203,10 @@ mod tests {
     fn a_misspelt_field_is_refused_unless_named_an_attribute() {
         let names = [&REQUIRED[..], &["orign"]].concat();
         assert!(columns(&names).unwrap_err().contains("field `origin`"));
-        let mut options = ReadOptions::default();
-        options.attribute_columns = vec!["orign".into()];
+        let options = ReadOptions {
+            attribute_columns: vec!["orign".into()],
+            ..ReadOptions::default()
+        };
         let columns = Columns::new(&names, &options).unwrap();
         let row = ["A", "2023-01-02", "854231", "KZ", "RU", "CN"];
         let record = columns.record(7, |i| row.get(i).copied()).unwrap();
