@@ -109,6 +109,11 @@ impl Columns {
         &self.names
     }
 
+    /// The field column `i` names; `None` for an attribute (or past the last column).
+    pub fn field(&self, i: usize) -> Option<Field> {
+        self.fields.get(i).copied().flatten()
+    }
+
     /// How many columns there are.
     pub fn len(&self) -> usize {
         self.names.len()

@@ -1,0 +1,276 @@
+//! The `Engine` class: rule files loaded once, records checked as dicts or as Arrow data.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use export_control::history::{History, Replay};
+use export_control::licences::Register;
+use export_control::read::{self, AuditRecord, Checked, ReadOptions};
+use export_control::{CheckOptions, Rulebook, Status};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString};
+use pyo3_arrow::input::AnyRecordBatch;
+use pyo3_arrow::{PyRecordBatch, PyTable};
+
+use crate::columns::{Table, needs_history};
+use crate::errors;
+use crate::output::{self, Results};
+
+/// Rule files loaded, validated and compiled; checks records against them.
+///
+/// An engine is immutable and may be shared between threads; checking releases the GIL.
+#[pyclass(frozen, module = "export_control")]
+pub struct Engine {
+    inner: export_control::Engine,
+}
+
+/// Rule paths as given: one path, or a list of them.
+#[derive(FromPyObject)]
+enum Paths {
+    One(PathBuf),
+    Many(Vec<PathBuf>),
+}
+
+impl Paths {
+    fn into_vec(self) -> Vec<PathBuf> {
+        match self {
+            Paths::One(path) => vec![path],
+            Paths::Many(paths) => paths,
+        }
+    }
+}
+
+/// The check options of the keyword arguments.
+fn options(
+    as_of: Option<&Bound<'_, PyAny>>,
+    exclude_status: Option<Vec<String>>,
+) -> PyResult<CheckOptions> {
+    let statuses = exclude_status
+        .unwrap_or_default()
+        .iter()
+        .map(|s| match s.replace('-', "_").as_str() {
+            "in_force" => Ok(Status::InForce),
+            "reported" => Ok(Status::Reported),
+            "draft" => Ok(Status::Draft),
+            "repealed" => Ok(Status::Repealed),
+            other => Err(errors::argument(format!(
+                "exclude_status: `{other}` is not a status (in_force, reported, draft, repealed)"
+            ))),
+        })
+        .collect::<PyResult<Vec<Status>>>()?;
+    let mut options = CheckOptions::default().excluding(statuses);
+    if let Some(as_of) = as_of {
+        let text = as_of.str()?.to_string();
+        let date = text
+            .parse::<NaiveDate>()
+            .map_err(|_| errors::argument(format!("as_of: `{text}` is not a date (YYYY-MM-DD)")))?;
+        options.as_of = Some(date);
+    }
+    Ok(options)
+}
+
+#[pymethods]
+impl Engine {
+    /// Loads rule files: a directory (every rule file below it), a file, or a list of them;
+    /// `licences`, licence registers (`*.licences.toml`, `*.licences.csv`) beside those of the
+    /// rule directory. Raises `LoadError` listing every problem with its file, line and column.
+    #[staticmethod]
+    #[pyo3(signature = (rules, licences = None))]
+    fn from_path(py: Python<'_>, rules: Paths, licences: Option<Paths>) -> PyResult<Engine> {
+        let rules = rules.into_vec();
+        let licences = licences.map(Paths::into_vec).unwrap_or_default();
+        let loaded = py.detach(
+            || -> Result<export_control::Engine, export_control::LoadError> {
+                let mut engine = Rulebook::load_paths(&rules).map(export_control::Engine::new)?;
+                for path in &licences {
+                    engine = engine.with_register(Register::load(path)?)?;
+                }
+                Ok(engine)
+            },
+        );
+        loaded
+            .map(|inner| Engine { inner })
+            .map_err(|e| errors::load(py, &e))
+    }
+
+    /// The digest of the rule book (`sha256:...`): every verdict carries it.
+    #[getter]
+    fn digest(&self) -> String {
+        self.inner.digest().to_string()
+    }
+
+    /// The ids of the rule sets, in the order they were loaded.
+    #[getter]
+    fn rule_sets(&self) -> Vec<String> {
+        self.inner
+            .rulebook()
+            .rule_sets()
+            .iter()
+            .map(|s| s.id().to_string())
+            .collect()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Engine({} rule sets, digest {})",
+            self.inner.rulebook().rule_sets().len(),
+            self.inner.digest()
+        )
+    }
+
+    /// Checks one record, a dict with the fields of the record format (`id`, `date`,
+    /// `hs_code`, `export_country`, `destination`, ...; dates as `datetime.date` or text,
+    /// amounts as `decimal.Decimal`, int or text). Returns the verdict as a dict (the JSON
+    /// contract, `docs/verdict.schema.json`). History rules see no history: check a table
+    /// with `check_arrow` for that. Raises `InvalidRecord` when the record cannot be read.
+    #[pyo3(signature = (record, *, as_of = None, exclude_status = None))]
+    fn check<'py>(
+        &self,
+        py: Python<'py>,
+        record: &Bound<'py, PyDict>,
+        as_of: Option<&Bound<'py, PyAny>>,
+        exclude_status: Option<Vec<String>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let options = options(as_of, exclude_status)?;
+        let json = py.import("json")?;
+        let default = py
+            .import("export_control._convert")?
+            .getattr("json_default")?;
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("default", default)?;
+        kwargs.set_item("ensure_ascii", false)?;
+        let line: String = json
+            .call_method("dumps", (record,), Some(&kwargs))?
+            .extract()?;
+        let verdict = py.detach(|| {
+            let mut records = read::json_lines(line.as_bytes());
+            match records.next() {
+                Some(Ok(record)) => {
+                    let verdict = self.inner.check_with(&record.shipment, &options);
+                    serde_json::to_string(&verdict)
+                        .map_err(|e| e.to_string())
+                        .map(Ok)
+                }
+                Some(Err(error)) => Ok(Err(error)),
+                None => Err("the record is empty".to_owned()),
+            }
+        });
+        match verdict {
+            Ok(Ok(text)) => json.call_method1("loads", (PyString::new(py, &text),)),
+            Ok(Err(error)) => Err(errors::record(py, &error)),
+            Err(message) => Err(errors::argument(message)),
+        }
+    }
+
+    /// Checks Arrow data with the record columns (`id`, `date`, `hs_code`, ... as a CSV file
+    /// names them; other columns are attributes): a pyarrow `RecordBatch` or `Table`, or
+    /// anything that exports the Arrow PyCapsule interface (a Polars or pandas data frame, a
+    /// DuckDB result, a stream). The columns cross as Arrow memory, not Python objects, and
+    /// the GIL is released while checking.
+    ///
+    /// Returns one row per input row, in input order: `id`, `line`, `decision` (`invalid`
+    /// for a record that cannot be read), `rules` (the deciding rule ids), `error`, and
+    /// `verdict`, the JSON of the audit record, as `export-control audit --format jsonl`
+    /// writes it. A `RecordBatch` gives a `RecordBatch`, anything else a `Table` with the
+    /// input's batches.
+    ///
+    /// The input is one input as an audit reads a file: when the rules have history rules or
+    /// the engine has licence registers, every record is checked against the records of the
+    /// input before it (earlier dates, and the same date earlier in the input). `first_line`
+    /// numbers the first row (2 gives the lines of a CSV file whose header is line 1).
+    /// `line_column` names an integer column numbering the rows instead (the line each record
+    /// starts on in its file); it is not part of the record. Raises `SchemaError` when the
+    /// columns cannot be read as records.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "Python's keyword arguments, each optional"
+    )]
+    #[pyo3(signature = (data, *, first_line = 1, line_column = None, as_of = None, exclude_status = None, attribute_columns = None))]
+    fn check_arrow<'py>(
+        &self,
+        py: Python<'py>,
+        data: AnyRecordBatch,
+        first_line: u64,
+        line_column: Option<String>,
+        as_of: Option<&Bound<'py, PyAny>>,
+        exclude_status: Option<Vec<String>>,
+        attribute_columns: Option<Vec<String>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let options = options(as_of, exclude_status)?;
+        let one_batch = matches!(data, AnyRecordBatch::RecordBatch(_));
+        let (batches, _schema) = data.into_table()?.into_inner();
+        let input_schema = match batches.first() {
+            Some(batch) => batch.schema(),
+            None => _schema,
+        };
+        let mut read_options = ReadOptions::default();
+        read_options.attribute_columns = attribute_columns.unwrap_or_default();
+        let results = py.detach(|| -> Result<_, String> {
+            let table = Table::new(
+                &input_schema,
+                &batches,
+                &read_options,
+                line_column.as_deref(),
+            )?;
+            self.check_table(&table, first_line, &options)
+        });
+        let batches = results.map_err(errors::schema)?;
+        if one_batch && batches.len() == 1 {
+            let batch = batches
+                .into_iter()
+                .next()
+                .ok_or_else(|| errors::schema("no result"))?;
+            PyRecordBatch::new(batch).into_pyarrow(py)
+        } else {
+            PyTable::try_new(batches, output::schema())?.into_pyarrow(py)
+        }
+    }
+
+    /// The names of the record fields, in the order of the record format.
+    #[staticmethod]
+    fn fields(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
+        PyList::new(py, export_control::Field::names())
+    }
+}
+
+impl Engine {
+    /// The results of a table, one batch per input batch.
+    fn check_table(
+        &self,
+        table: &Table,
+        first_line: u64,
+        options: &CheckOptions,
+    ) -> Result<Vec<arrow_array::RecordBatch>, String> {
+        let engine = &self.inner;
+        let digest = engine.digest();
+        let full = needs_history(engine).then(|| {
+            let mut history = History::new();
+            read::record_all(engine, table.records(first_line), &mut history);
+            history
+        });
+        let mut replay = full.as_ref().map(Replay::new);
+        let records = table.records(first_line);
+        let mut checked: Box<dyn Iterator<Item = Checked<'_>>> = match replay.as_mut() {
+            Some(replay) => Box::new(read::check_records_replayed(
+                engine, records, replay, options,
+            )),
+            None => Box::new(read::check_records(engine, records, options)),
+        };
+        let mut out = Vec::new();
+        for rows in table.batch_rows().collect::<Vec<_>>() {
+            let mut results = Results::with_capacity(rows);
+            for _ in 0..rows {
+                let record = match checked.next() {
+                    Some(Checked::Verdict { record, verdict }) => {
+                        AuditRecord::checked(&record, verdict)
+                    }
+                    Some(Checked::Invalid(error)) => AuditRecord::invalid(&error, digest),
+                    None => return Err("internal error: fewer results than rows".to_owned()),
+                };
+                results.push(&record).map_err(|e| e.to_string())?;
+            }
+            out.push(results.finish().map_err(|e| e.to_string())?);
+        }
+        Ok(out)
+    }
+}

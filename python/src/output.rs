@@ -1,0 +1,91 @@
+//! The result of checking a batch: one row per input row, in input order, invalid records
+//! included. Columns: `id`, `line`, `decision` (`prohibited` ... `allowed`, or `invalid`),
+//! `rules` (the ids of the rules that raised the decision above allowed, or could not be told),
+//! `error` (why an invalid record could not be read) and `verdict`, the audit record's JSON,
+//! byte for byte what `export-control audit --format jsonl` writes for the record.
+
+use std::sync::Arc;
+
+use arrow_array::builder::{ListBuilder, StringBuilder, UInt64Builder};
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
+use export_control::Decision;
+use export_control::read::AuditRecord;
+
+/// The schema of results.
+pub fn schema() -> SchemaRef {
+    Arc::new(Schema::new(vec![
+        Field::new("id", DataType::Utf8, true),
+        Field::new("line", DataType::UInt64, false),
+        Field::new("decision", DataType::Utf8, false),
+        Field::new(
+            "rules",
+            DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
+            false,
+        ),
+        Field::new("error", DataType::Utf8, true),
+        Field::new("verdict", DataType::Utf8, false),
+    ]))
+}
+
+/// Builds result batches row by row.
+pub struct Results {
+    id: StringBuilder,
+    line: UInt64Builder,
+    decision: StringBuilder,
+    rules: ListBuilder<StringBuilder>,
+    error: StringBuilder,
+    verdict: StringBuilder,
+    json: Vec<u8>,
+}
+
+impl Results {
+    /// Room for `rows` rows.
+    pub fn with_capacity(rows: usize) -> Results {
+        Results {
+            id: StringBuilder::with_capacity(rows, rows * 12),
+            line: UInt64Builder::with_capacity(rows),
+            decision: StringBuilder::with_capacity(rows, rows * 8),
+            rules: ListBuilder::with_capacity(StringBuilder::new(), rows),
+            error: StringBuilder::with_capacity(rows, 0),
+            verdict: StringBuilder::with_capacity(rows, rows * 1024),
+            json: Vec::with_capacity(4096),
+        }
+    }
+
+    /// Adds one record's result.
+    pub fn push(&mut self, record: &AuditRecord<'_>) -> Result<(), serde_json::Error> {
+        self.id.append_option(record.id.as_deref());
+        self.line.append_value(record.line);
+        self.decision.append_value(record.decision.as_str());
+        for m in record
+            .matches
+            .iter()
+            .filter(|m| m.effect() > Decision::Allowed)
+        {
+            self.rules.values().append_value(&m.rule);
+        }
+        self.rules.append(true);
+        self.error
+            .append_option(record.error.as_ref().map(|e| e.message.as_str()));
+        self.json.clear();
+        serde_json::to_writer(&mut self.json, record)?;
+        // serde_json writes UTF-8.
+        self.verdict
+            .append_value(String::from_utf8_lossy(&self.json));
+        Ok(())
+    }
+
+    /// The batch of the rows added since the last one.
+    pub fn finish(&mut self) -> Result<RecordBatch, ArrowError> {
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(self.id.finish()),
+            Arc::new(self.line.finish()),
+            Arc::new(self.decision.finish()),
+            Arc::new(self.rules.finish()),
+            Arc::new(self.error.finish()),
+            Arc::new(self.verdict.finish()),
+        ];
+        RecordBatch::try_new(schema(), columns)
+    }
+}
