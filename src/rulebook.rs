@@ -52,6 +52,40 @@ impl Rulebook {
         Rulebook::from_sources(sources)
     }
 
+    /// Loads the rule files under `path` and names them as if they were under `shown`: for a
+    /// copy of a rule directory shipped elsewhere (to a cluster's executors, say), so that its
+    /// errors and explanations name the files as the original's. The digest is the same, as it
+    /// is for any copy of the tree.
+    ///
+    /// ```
+    /// use export_control::Rulebook;
+    /// let copy = Rulebook::load_as("rules", "/srv/compliance/rules")?;
+    /// let file = copy.sources().iter().find(|s| s.key() == "chpl-2024.toml").unwrap();
+    /// assert_eq!(file.name(), "/srv/compliance/rules/chpl-2024.toml");
+    /// assert_eq!(copy.digest(), Rulebook::load("rules")?.digest());
+    /// # Ok::<(), export_control::LoadError>(())
+    /// ```
+    pub fn load_as(path: impl AsRef<Path>, shown: impl AsRef<Path>) -> Result<Rulebook, LoadError> {
+        let path = path.as_ref();
+        let shown = shown.as_ref();
+        let sources = load::sources(&[path])?;
+        if !sources.iter().any(|s| s.kind() == SourceKind::RuleSet) {
+            return Err(LoadError::NoRuleSets {
+                paths: format!("`{}`", path.display()),
+            });
+        }
+        let base = if path.is_dir() {
+            shown
+        } else {
+            shown.parent().unwrap_or(shown)
+        };
+        let renamed = sources
+            .iter()
+            .map(|s| s.renamed(&base.join(s.key()).to_string_lossy()))
+            .collect();
+        Rulebook::from_sources(renamed)
+    }
+
     /// Builds a rule book from files held in memory; names decide their kind (see [`Source`]).
     ///
     /// ```

@@ -147,6 +147,14 @@ impl Source {
         source
     }
 
+    /// The same file shown under another name; its key, kind and text unchanged.
+    pub(crate) fn renamed(&self, name: &str) -> Source {
+        Source {
+            name: Arc::from(name),
+            ..self.clone()
+        }
+    }
+
     /// The name shown in errors and explanations (the path as found, e.g. `rules/kz-arms.toml`).
     pub fn name(&self) -> &str {
         &self.name

@@ -73,22 +73,36 @@ fn options(
 impl Engine {
     /// Loads rule files: a directory (every rule file below it), a file, or a list of them;
     /// `licences`, licence registers (`*.licences.toml`, `*.licences.csv`) beside those of the
-    /// rule directory. Raises `LoadError` listing every problem with its file, line and column.
+    /// rule directory. `named_as`: the rule directory is a copy of one at this path (shipped to
+    /// a cluster's executors), and errors and verdicts name its files as the original's.
+    /// Raises `LoadError` listing every problem with its file, line and column.
     #[staticmethod]
-    #[pyo3(signature = (rules, licences = None))]
-    fn from_path(py: Python<'_>, rules: Paths, licences: Option<Paths>) -> PyResult<Engine> {
+    #[pyo3(signature = (rules, licences = None, *, named_as = None))]
+    fn from_path(
+        py: Python<'_>,
+        rules: Paths,
+        licences: Option<Paths>,
+        named_as: Option<PathBuf>,
+    ) -> PyResult<Engine> {
         let rules = rules.into_vec();
+        if named_as.is_some() && rules.len() != 1 {
+            return Err(errors::argument(
+                "named_as names one rule directory: give one path",
+            ));
+        }
         let licences = licences.map(Paths::into_vec).unwrap_or_default();
-        let loaded = py.detach(
-            || -> Result<export_control::Engine, export_control::LoadError> {
-                let mut engine = Rulebook::load_paths(&rules).map(export_control::Engine::new)?;
-                for path in &licences {
-                    engine = engine.with_register(Register::load(path)?)?;
-                }
-                Ok(engine)
-            },
-        );
-        loaded
+        let load = || -> Result<export_control::Engine, export_control::LoadError> {
+            let book = match (&named_as, rules.as_slice()) {
+                (Some(shown), [path]) => Rulebook::load_as(path, shown)?,
+                _ => Rulebook::load_paths(&rules)?,
+            };
+            let mut engine = export_control::Engine::new(book);
+            for path in &licences {
+                engine = engine.with_register(Register::load(path)?)?;
+            }
+            Ok(engine)
+        };
+        py.detach(load)
             .map(|inner| Engine { inner })
             .map_err(|e| errors::load(py, &e))
     }
@@ -97,6 +111,13 @@ impl Engine {
     #[getter]
     fn digest(&self) -> String {
         self.inner.digest().to_string()
+    }
+
+    /// Whether checking a table reads its history first: the rules have history rules, or
+    /// the engine has licence registers (balances are drawn in the order of history).
+    #[getter]
+    fn has_history(&self) -> bool {
+        needs_history(&self.inner)
     }
 
     /// The ids of the rule sets, in the order they were loaded.

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use arrow_array::builder::{ListBuilder, StringBuilder, UInt64Builder};
+use arrow_array::builder::{Int64Builder, ListBuilder, StringBuilder};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
 use export_control::Decision;
@@ -16,7 +16,7 @@ use export_control::read::AuditRecord;
 pub fn schema() -> SchemaRef {
     Arc::new(Schema::new(vec![
         Field::new("id", DataType::Utf8, true),
-        Field::new("line", DataType::UInt64, false),
+        Field::new("line", DataType::Int64, false),
         Field::new("decision", DataType::Utf8, false),
         Field::new(
             "rules",
@@ -31,7 +31,7 @@ pub fn schema() -> SchemaRef {
 /// Builds result batches row by row.
 pub struct Results {
     id: StringBuilder,
-    line: UInt64Builder,
+    line: Int64Builder,
     decision: StringBuilder,
     rules: ListBuilder<StringBuilder>,
     error: StringBuilder,
@@ -44,7 +44,7 @@ impl Results {
     pub fn with_capacity(rows: usize) -> Results {
         Results {
             id: StringBuilder::with_capacity(rows, rows * 12),
-            line: UInt64Builder::with_capacity(rows),
+            line: Int64Builder::with_capacity(rows),
             decision: StringBuilder::with_capacity(rows, rows * 8),
             rules: ListBuilder::with_capacity(StringBuilder::new(), rows),
             error: StringBuilder::with_capacity(rows, 0),
@@ -56,7 +56,9 @@ impl Results {
     /// Adds one record's result.
     pub fn push(&mut self, record: &AuditRecord<'_>) -> Result<(), serde_json::Error> {
         self.id.append_option(record.id.as_deref());
-        self.line.append_value(record.line);
+        // Int64, as Spark and Java read integers; no file has 2^63 lines.
+        self.line
+            .append_value(i64::try_from(record.line).unwrap_or(i64::MAX));
         self.decision.append_value(record.decision.as_str());
         for m in record
             .matches

@@ -62,7 +62,7 @@ def read_csv_rows(path):
                 lines.append(start)
             start = reader.line_num + 1
     table = pa.table({**{n: pa.array(v, pa.string()) for n, v in columns.items()},
-                      "line": pa.array(lines, pa.uint64())})
+                      "line": pa.array(lines, pa.int64())})
     return table, ragged
 
 
