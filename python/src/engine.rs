@@ -3,17 +3,18 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use export_control::history::{History, Replay};
+use export_control::history::{Aggregates, History, Replay};
 use export_control::licences::Register;
 use export_control::read::{self, AuditRecord, Checked, ReadOptions};
 use export_control::{CheckOptions, Rulebook, Status};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 use pyo3_arrow::input::AnyRecordBatch;
 use pyo3_arrow::{PyRecordBatch, PyTable};
 
 use crate::columns::{Table, needs_history};
 use crate::errors;
+use crate::history::Carried;
 use crate::output::{self, Results};
 
 /// Rule files loaded, validated and compiled; checks records against them.
@@ -120,6 +121,12 @@ impl Engine {
         needs_history(&self.inner)
     }
 
+    /// Whether the engine has licence registers (from the rule directory or `licences`).
+    #[getter]
+    fn has_licences(&self) -> bool {
+        !self.inner.register().is_empty()
+    }
+
     /// The ids of the rule sets, in the order they were loaded.
     #[getter]
     fn rule_sets(&self) -> Vec<String> {
@@ -206,7 +213,13 @@ impl Engine {
         clippy::too_many_arguments,
         reason = "Python's keyword arguments, each optional"
     )]
-    #[pyo3(signature = (data, *, first_line = 1, line_column = None, as_of = None, exclude_status = None, attribute_columns = None))]
+    ///
+    /// `history` (bytes from `history_arrow`, merged with `merge_histories`): the history of
+    /// the whole input, this data included, computed elsewhere (a Spark job's partitions);
+    /// the data is then checked against it without reading itself first. `earlier`: the
+    /// history of the input's records before this data (the partitions before this one),
+    /// which count as before it on their own dates too.
+    #[pyo3(signature = (data, *, first_line = 1, line_column = None, as_of = None, exclude_status = None, attribute_columns = None, history = None, earlier = None, verdicts = true))]
     fn check_arrow<'py>(
         &self,
         py: Python<'py>,
@@ -216,8 +229,31 @@ impl Engine {
         as_of: Option<&Bound<'py, PyAny>>,
         exclude_status: Option<Vec<String>>,
         attribute_columns: Option<Vec<String>>,
+        history: Option<Vec<u8>>,
+        earlier: Option<Vec<u8>>,
+        verdicts: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let options = options(as_of, exclude_status)?;
+        let carried = match (&history, &earlier) {
+            (Some(full), earlier) => {
+                if !self.inner.register().is_empty() {
+                    return Err(errors::argument(
+                        "history: an engine with licence registers settles draws over the \
+                         whole input, which carried history does not hold yet",
+                    ));
+                }
+                let full = Carried::from_bytes(full, &self.inner).map_err(errors::argument)?;
+                let earlier = earlier
+                    .as_deref()
+                    .map(|e| Carried::from_bytes(e, &self.inner))
+                    .transpose()
+                    .map_err(errors::argument)?
+                    .unwrap_or_default();
+                Some((History::from_aggregates(full), earlier))
+            }
+            (None, Some(_)) => return Err(errors::argument("earlier needs history")),
+            (None, None) => None,
+        };
         let one_batch = matches!(data, AnyRecordBatch::RecordBatch(_));
         let (batches, _schema) = data.into_table()?.into_inner();
         let input_schema = match batches.first() {
@@ -233,7 +269,7 @@ impl Engine {
                 &read_options,
                 line_column.as_deref(),
             )?;
-            self.check_table(&table, first_line, &options)
+            self.check_table(&table, first_line, &options, carried, verdicts)
         });
         let batches = results.map_err(errors::schema)?;
         if one_batch && batches.len() == 1 {
@@ -245,6 +281,68 @@ impl Engine {
         } else {
             PyTable::try_new(batches, output::schema())?.into_pyarrow(py)
         }
+    }
+
+    /// The history of Arrow data (read as `check_arrow` reads it): the aggregates its records
+    /// add under these rules, as bytes to send to another process and `merge_histories` there.
+    /// Records that cannot be read add nothing. Refused for an engine with licence registers
+    /// (their draws are settled over the whole input in order, not per part).
+    #[pyo3(signature = (data, *, attribute_columns = None))]
+    fn history_arrow<'py>(
+        &self,
+        py: Python<'py>,
+        data: AnyRecordBatch,
+        attribute_columns: Option<Vec<String>>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        if !self.inner.register().is_empty() {
+            return Err(errors::argument(
+                "history_arrow: an engine with licence registers settles draws over the whole \
+                 input in order, which parts cannot do yet",
+            ));
+        }
+        let (batches, schema) = data.into_table()?.into_inner();
+        let schema = batches.first().map_or(schema, |b| b.schema());
+        let mut read_options = ReadOptions::default();
+        read_options.attribute_columns = attribute_columns.unwrap_or_default();
+        let bytes = py.detach(|| -> Result<Vec<u8>, String> {
+            let table = Table::new(&schema, &batches, &read_options, None)?;
+            let mut aggregates = Aggregates::new();
+            for record in table.records(1).flatten() {
+                aggregates.add(&self.inner.facts(&record.shipment));
+            }
+            Carried::new(self.inner.digest(), aggregates).to_bytes()
+        });
+        Ok(PyBytes::new(py, &bytes.map_err(errors::schema)?))
+    }
+
+    /// Merges histories (from `history_arrow`) of the same rules into one: the history of all
+    /// their records, whatever the order.
+    #[staticmethod]
+    fn merge_histories<'py>(py: Python<'py>, parts: Vec<Vec<u8>>) -> PyResult<Bound<'py, PyBytes>> {
+        let bytes = py.detach(|| -> Result<Vec<u8>, String> {
+            let mut digest: Option<String> = None;
+            let mut merged = Aggregates::new();
+            for part in &parts {
+                let carried = Carried::read(part)?;
+                match &digest {
+                    Some(d) if *d != carried.digest => {
+                        return Err(format!(
+                            "histories of different rule books: {d} and {}",
+                            carried.digest
+                        ));
+                    }
+                    _ => digest = Some(carried.digest.clone()),
+                }
+                merged.merge(&carried.aggregates);
+            }
+            let digest = digest.ok_or("merge_histories: no history given")?;
+            serde_json::to_vec(&Carried {
+                digest,
+                aggregates: merged,
+            })
+            .map_err(|e| e.to_string())
+        });
+        Ok(PyBytes::new(py, &bytes.map_err(errors::argument)?))
     }
 
     /// The names of the record fields, in the order of the record format.
@@ -261,15 +359,23 @@ impl Engine {
         table: &Table,
         first_line: u64,
         options: &CheckOptions,
+        carried: Option<(History, Aggregates)>,
+        verdicts: bool,
     ) -> Result<Vec<arrow_array::RecordBatch>, String> {
         let engine = &self.inner;
         let digest = engine.digest();
-        let full = needs_history(engine).then(|| {
-            let mut history = History::new();
-            read::record_all(engine, table.records(first_line), &mut history);
-            history
-        });
-        let mut replay = full.as_ref().map(Replay::new);
+        let (full, earlier) = match carried {
+            Some((full, earlier)) => (Some(full), earlier),
+            None => {
+                let full = needs_history(engine).then(|| {
+                    let mut history = History::new();
+                    read::record_all(engine, table.records(first_line), &mut history);
+                    history
+                });
+                (full, Aggregates::new())
+            }
+        };
+        let mut replay = full.as_ref().map(|full| Replay::after(full, earlier));
         let records = table.records(first_line);
         let mut checked: Box<dyn Iterator<Item = Checked<'_>>> = match replay.as_mut() {
             Some(replay) => Box::new(read::check_records_replayed(
@@ -279,7 +385,7 @@ impl Engine {
         };
         let mut out = Vec::new();
         for rows in table.batch_rows().collect::<Vec<_>>() {
-            let mut results = Results::with_capacity(rows);
+            let mut results = Results::with_capacity(rows, verdicts);
             for _ in 0..rows {
                 let record = match checked.next() {
                     Some(Checked::Verdict { record, verdict }) => {

@@ -4,11 +4,13 @@
 //!
 //! Layout: [`engine`] is the `Engine` class; [`columns`] turns Arrow columns into records
 //! through the crate's own column reader; [`output`] builds the result batches; [`errors`]
-//! maps the crate's errors to Python exceptions with their locations.
+//! maps the crate's errors to Python exceptions with their locations; [`history`] carries
+//! history between processes (Spark's partitions and driver).
 
 mod columns;
 mod engine;
 mod errors;
+mod history;
 mod output;
 
 use pyo3::prelude::*;

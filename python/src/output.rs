@@ -2,7 +2,8 @@
 //! included. Columns: `id`, `line`, `decision` (`prohibited` ... `allowed`, or `invalid`),
 //! `rules` (the ids of the rules that raised the decision above allowed, or could not be told),
 //! `error` (why an invalid record could not be read) and `verdict`, the audit record's JSON,
-//! byte for byte what `export-control audit --format jsonl` writes for the record.
+//! byte for byte what `export-control audit --format jsonl` writes for the record (null when
+//! the caller asked for decisions alone: the JSON is most of the cost of a result).
 
 use std::sync::Arc;
 
@@ -24,7 +25,7 @@ pub fn schema() -> SchemaRef {
             false,
         ),
         Field::new("error", DataType::Utf8, true),
-        Field::new("verdict", DataType::Utf8, false),
+        Field::new("verdict", DataType::Utf8, true),
     ]))
 }
 
@@ -37,19 +38,22 @@ pub struct Results {
     error: StringBuilder,
     verdict: StringBuilder,
     json: Vec<u8>,
+    /// Whether to write the verdicts' JSON.
+    verdicts: bool,
 }
 
 impl Results {
-    /// Room for `rows` rows.
-    pub fn with_capacity(rows: usize) -> Results {
+    /// Room for `rows` rows; `verdicts`: whether to write each verdict's JSON.
+    pub fn with_capacity(rows: usize, verdicts: bool) -> Results {
         Results {
             id: StringBuilder::with_capacity(rows, rows * 12),
             line: Int64Builder::with_capacity(rows),
             decision: StringBuilder::with_capacity(rows, rows * 8),
             rules: ListBuilder::with_capacity(StringBuilder::new(), rows),
             error: StringBuilder::with_capacity(rows, 0),
-            verdict: StringBuilder::with_capacity(rows, rows * 1024),
+            verdict: StringBuilder::with_capacity(rows, if verdicts { rows * 1024 } else { 0 }),
             json: Vec::with_capacity(4096),
+            verdicts,
         }
     }
 
@@ -70,11 +74,15 @@ impl Results {
         self.rules.append(true);
         self.error
             .append_option(record.error.as_ref().map(|e| e.message.as_str()));
-        self.json.clear();
-        serde_json::to_writer(&mut self.json, record)?;
-        // serde_json writes UTF-8.
-        self.verdict
-            .append_value(String::from_utf8_lossy(&self.json));
+        if self.verdicts {
+            self.json.clear();
+            serde_json::to_writer(&mut self.json, record)?;
+            // serde_json writes UTF-8.
+            self.verdict
+                .append_value(String::from_utf8_lossy(&self.json));
+        } else {
+            self.verdict.append_null();
+        }
         Ok(())
     }
 

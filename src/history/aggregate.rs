@@ -26,7 +26,9 @@ use crate::verdict::because::Key;
 pub const DRAWN_PREFIX: &str = "#licence/";
 
 /// One series: what a rule sums, for one key, in one currency or unit.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Series {
     /// The rule's id.
     pub rule: Arc<str>,
@@ -37,7 +39,7 @@ pub struct Series {
 }
 
 /// A sum of amounts and how many records gave them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Sum {
     /// The total.
     pub amount: Decimal,
@@ -68,7 +70,9 @@ impl Sum {
 }
 
 /// Where an import arrived: the country, the consignee and the HS subheading.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct ArrivalKey {
     /// The destination of the import.
     pub country: CountryCode,
@@ -79,7 +83,7 @@ pub struct ArrivalKey {
 }
 
 /// The imports of one day for one [`ArrivalKey`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Arrival {
     /// How many.
     pub count: u64,
@@ -129,6 +133,13 @@ impl Facts {
 /// History as aggregates per key and day. Two of them merge exactly into what one
 /// pass over both inputs gives: sums add, first days take the earlier, and the import named for a
 /// day is the one with the smallest id.
+///
+/// They serialise (serde) to their entries by day, sorted, so one state gives one text
+/// whatever the order it was built in; partitions computed on other machines travel so and
+/// [`merge`](Aggregates::merge) where they meet. The form carries a version
+/// ([`Aggregates::WIRE_VERSION`]); another is refused when read. Aggregates only mean
+/// something under the rules that computed them: whoever sends them sends the rule book's
+/// digest beside them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Aggregates {
     series: HashMap<Series, Days>,
@@ -140,7 +151,82 @@ pub struct Aggregates {
     records: u64,
 }
 
+/// The serialised form of [`Aggregates`]: the entries by day, sorted.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Wire {
+    version: u32,
+    records: u64,
+    series: Vec<(Series, Vec<(NaiveDate, Sum)>)>,
+    parties: Vec<(String, [Option<NaiveDate>; 3])>,
+    arrivals: Vec<(ArrivalKey, Vec<(NaiveDate, Arrival)>)>,
+}
+
+impl serde::Serialize for Aggregates {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut series: Vec<(Series, Vec<(NaiveDate, Sum)>)> = self
+            .series
+            .iter()
+            .map(|(s, d)| (s.clone(), d.days.iter().map(|(k, v)| (*k, *v)).collect()))
+            .collect();
+        series.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut parties: Vec<(String, [Option<NaiveDate>; 3])> =
+            self.parties.iter().map(|(n, r)| (n.clone(), *r)).collect();
+        parties.sort();
+        let mut arrivals: Vec<(ArrivalKey, Vec<(NaiveDate, Arrival)>)> = self
+            .arrivals
+            .iter()
+            .map(|(k, d)| (k.clone(), d.iter().map(|(k, v)| (*k, v.clone())).collect()))
+            .collect();
+        arrivals.sort_by(|a, b| a.0.cmp(&b.0));
+        let wire = Wire {
+            version: Aggregates::WIRE_VERSION,
+            records: self.records,
+            series,
+            parties,
+            arrivals,
+        };
+        serde::Serialize::serialize(&wire, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Aggregates {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let wire = <Wire as serde::Deserialize>::deserialize(deserializer)?;
+        if wire.version != Aggregates::WIRE_VERSION {
+            return Err(serde::de::Error::custom(format!(
+                "aggregates of version {}, this build reads version {}",
+                wire.version,
+                Aggregates::WIRE_VERSION
+            )));
+        }
+        let mut out = Aggregates::new();
+        for (series, days) in &wire.series {
+            for (day, sum) in days {
+                out.add_sum_day(series, *day, sum);
+            }
+        }
+        for (name, roles) in &wire.parties {
+            for (role, first) in ROLES.iter().zip(roles) {
+                if let Some(day) = first {
+                    out.add_party_day(*role, name, *day);
+                }
+            }
+        }
+        for (key, days) in &wire.arrivals {
+            for (day, arrival) in days {
+                out.add_arrival_day(key, *day, arrival);
+            }
+        }
+        out.records = wire.records;
+        Ok(out)
+    }
+}
+
 impl Aggregates {
+    /// The version of the serialised form.
+    pub const WIRE_VERSION: u32 = 1;
+
     /// No history.
     pub fn new() -> Aggregates {
         Aggregates::default()
@@ -465,6 +551,25 @@ mod tests {
             },
             unit: "USD".into(),
         }
+    }
+
+    #[test]
+    fn the_serialised_form_reads_back_and_refuses_another_version() {
+        let mut a = Aggregates::new();
+        a.add(&facts("2022-08-03", 60_000, "Astana Trade", Some("IM-1")));
+        a.add(&facts("2022-09-01", 5, "Other LLP", None));
+        let text = serde_json::to_string(&a).unwrap();
+        let back: Aggregates = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, a);
+        // Months and years are rebuilt from the days: sums over them read the same.
+        let s = series("r");
+        assert_eq!(
+            back.sum(&s, day("2022-08-01"), day("2022-12-31")),
+            a.sum(&s, day("2022-08-01"), day("2022-12-31"))
+        );
+        let other = text.replacen("\"version\":1", "\"version\":2", 1);
+        let error = serde_json::from_str::<Aggregates>(&other).unwrap_err();
+        assert!(error.to_string().contains("version 2"), "{error}");
     }
 
     fn facts(date: &str, amount: i64, party: &str, import_id: Option<&str>) -> Facts {

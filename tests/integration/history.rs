@@ -276,6 +276,34 @@ proptest! {
         prop_assert_eq!(right, one);
     }
 
+    /// Partitions serialised (as they travel between machines), read back and merged equal one
+    /// pass; and one state has one text, whatever the order it was built in.
+    #[test]
+    fn serialised_partitions_merge_to_one_pass(records in arb_records(), cut in any::<prop::sample::Index>()) {
+        let engine = small_rules();
+        let cut = cut.index(records.len() + 1);
+        let mut one = Aggregates::new();
+        for s in &records {
+            one.add(&engine.facts(s));
+        }
+        let part = |records: &[Shipment]| {
+            let mut part = Aggregates::new();
+            for s in records {
+                part.add(&engine.facts(s));
+            }
+            serde_json::to_string(&part).unwrap()
+        };
+        let (left, right) = (part(&records[..cut]), part(&records[cut..]));
+        let mut merged: Aggregates = serde_json::from_str(&right).unwrap();
+        merged.merge(&serde_json::from_str(&left).unwrap());
+        prop_assert_eq!(&merged, &one);
+        let mut reversed = Aggregates::new();
+        for s in records.iter().rev() {
+            reversed.add(&engine.facts(s));
+        }
+        prop_assert_eq!(serde_json::to_string(&reversed).unwrap(), serde_json::to_string(&one).unwrap());
+    }
+
     /// The SQLite store holds what the memory store holds, and what its records recompute to.
     #[test]
     fn sqlite_equals_memory(records in arb_records(), batch in 1usize..8) {

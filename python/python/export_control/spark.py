@@ -3,22 +3,30 @@
 >>> from export_control.spark import check_dataframe              # doctest: +SKIP
 >>> verdicts = check_dataframe(spark, records, "rules")          # doctest: +SKIP
 
-The rule directory is shipped to the executors with ``SparkContext.addFile`` (so the
-executors need no copy of it) and each executor's Python worker loads the engine once, on its
+The rule directory is shipped to the executors with ``SparkContext.addFile``, under a name of
+its digest (so the executors need no copy of it, and two directories called ``rules`` do not
+meet) and each executor's Python worker loads the engine once, on its
 first batch, and keeps it for every later batch and task (Spark reuses its Python workers).
 Each batch of records crosses from the JVM as Arrow (``mapInArrow``) and is checked by
 ``Engine.check_arrow`` with the GIL released.
 
-Rule books with history rules (spikes, quotas, new parties, re-exports) or licence registers
-need the history of the whole input before each record, which one partition does not have:
-they are refused (``ExportControlError``) rather than checked against a partial history. Check
-such inputs with the ``export-control audit`` command or ``Engine.check_arrow`` on one
-machine.
+Rule books with history rules (spikes, quotas, new parties, re-exports) need the history of
+the whole input before each record, which one partition does not have. They run in two jobs:
+each partition's aggregates are computed on the executors (``Engine.history_arrow``), merged on
+the driver (``Engine.merge_histories``: aggregates merge exactly, whatever the split) and
+broadcast; then each partition is checked against the whole input's history, with the
+partitions before it as the records before it on the same date (``check_arrow(history=,
+earlier=)``). The partitions' order is the input's order, as an audit reads a file in its
+order: a DataFrame read from a file keeps it; a shuffle does not, and changes only which of
+the records of one date come first. Licence registers are refused (``ExportControlError``):
+their balances are drawn over the whole input in order, which is not built on Spark yet.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import threading
 
 from . import Engine, ExportControlError
@@ -50,10 +58,25 @@ def engine_for(shipped: str, named_as: str) -> Engine:
             loads += 1
             log = os.environ.get("EXPORT_CONTROL_SPARK_LOAD_LOG")
             if log:
-                # For tests and operators: one line per load, naming the process.
+                # For tests and operators: one line per load, naming the process and rules.
                 with open(log, "a", encoding="utf-8") as f:
-                    f.write(f"{os.getpid()}\n")
+                    f.write(f"{os.getpid()} {shipped}\n")
         return engine
+
+
+def _ship(spark, rules: str, digest: str) -> str:
+    """Ships the rule directory to the executors under a name of its digest (two directories
+    both called `rules` must not meet in ``SparkFiles``); returns that name."""
+    name = "export-control-rules-" + digest.split(":")[-1][:16]
+    staging = os.path.join(tempfile.gettempdir(), f"export-control-spark-{os.getpid()}")
+    copy = os.path.join(staging, name)
+    with _lock:
+        if not os.path.isdir(copy):
+            os.makedirs(staging, exist_ok=True)
+            shutil.copytree(rules, copy + ".partial")
+            os.replace(copy + ".partial", copy)
+        spark.sparkContext.addFile(copy, recursive=True)
+    return name
 
 
 def check_dataframe(
@@ -76,33 +99,84 @@ def check_dataframe(
     ``rules`` names them on the driver, whatever the copy's path on an executor.
     """
     local = Engine.from_path(rules)
-    if local.has_history:
-        raise ExportControlError(
-            f"the rules in `{rules}` have history rules or licence registers: checking them "
-            "needs the history of the whole input, which a partition does not have; check "
-            "the input with `export-control audit` or Engine.check_arrow on one machine"
-        )
-    directory = os.path.abspath(rules)
-    spark.sparkContext.addFile(directory, recursive=True)
-    shipped = os.path.basename(directory.rstrip(os.sep))
+    history = local.has_history
     digest = local.digest
+    shipped = _ship(spark, rules, digest)
     as_of = None if as_of is None else str(as_of)
     exclude_status = list(exclude_status or [])
     attribute_columns = list(attribute_columns or [])
 
-    def check(batches):
+    options = dict(
+        line_column=line_column,
+        as_of=as_of,
+        exclude_status=exclude_status,
+        attribute_columns=attribute_columns,
+    )
+
+    def engine_here():
         engine = engine_for(shipped, rules)
         if engine.digest != digest:
             raise ExportControlError(
                 f"the executor's rules have digest {engine.digest}, the driver's {digest}"
             )
-        for batch in batches:
-            yield engine.check_arrow(
-                batch,
-                line_column=line_column,
-                as_of=as_of,
-                exclude_status=exclude_status,
-                attribute_columns=attribute_columns,
-            )
+        return engine
 
-    return records.mapInArrow(check, RESULT_SCHEMA)
+    if not history:
+        def check(batches):
+            engine = engine_here()
+            for batch in batches:
+                yield engine.check_arrow(batch, **options)
+
+        return records.mapInArrow(check, RESULT_SCHEMA)
+
+    if local.has_licences:
+        raise ExportControlError(
+            f"the rules in `{rules}` have licence registers: their balances are drawn over the "
+            "whole input in order, which is not built on Spark; check the input with "
+            "`export-control audit` or Engine.check_arrow on one machine"
+        )
+    history_columns = [c for c in records.columns if c != line_column]
+
+    def history_of_partition(batches):
+        import pyarrow as pa
+        from pyspark import TaskContext
+
+        engine = engine_here()
+        batches = [b.select(history_columns) for b in batches]
+        part = None
+        if batches:
+            part = engine.history_arrow(
+                pa.Table.from_batches(batches), attribute_columns=attribute_columns
+            )
+        yield pa.RecordBatch.from_pydict(
+            {"partition": [TaskContext.get().partitionId()], "history": [part]},
+            schema=pa.schema([("partition", pa.int32()), ("history", pa.binary())]),
+        )
+
+    parts = records.mapInArrow(history_of_partition, "partition int, history binary").collect()
+    by_partition = {row["partition"]: row["history"] for row in parts}
+    histories = [by_partition.get(p) for p in range(max(by_partition, default=-1) + 1)]
+    present = [bytes(h) for h in histories if h is not None]
+    if not present:
+        return records.mapInArrow(lambda batches: iter(()), RESULT_SCHEMA)
+    full = Engine.merge_histories(present)
+    shared = spark.sparkContext.broadcast(
+        (full, [None if h is None else bytes(h) for h in histories])
+    )
+
+    def check_partition(batches):
+        import pyarrow as pa
+        from pyspark import TaskContext
+
+        engine = engine_here()
+        batches = list(batches)
+        if not batches:
+            return
+        full, histories = shared.value
+        before = [h for h in histories[: TaskContext.get().partitionId()] if h is not None]
+        earlier = Engine.merge_histories(before) if before else None
+        table = pa.Table.from_batches(batches)
+        out = engine.check_arrow(table, history=full, earlier=earlier, **options)
+        yield from out.to_batches()
+
+    return records.mapInArrow(check_partition, RESULT_SCHEMA)
