@@ -209,16 +209,18 @@ impl Engine {
     /// `line_column` names an integer column numbering the rows instead (the line each record
     /// starts on in its file); it is not part of the record. Raises `SchemaError` when the
     /// columns cannot be read as records.
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "Python's keyword arguments, each optional"
-    )]
     ///
     /// `history` (bytes from `history_arrow`, merged with `merge_histories`): the history of
     /// the whole input, this data included, computed elsewhere (a Spark job's partitions);
     /// the data is then checked against it without reading itself first. `earlier`: the
     /// history of the input's records before this data (the partitions before this one),
-    /// which count as before it on their own dates too.
+    /// which count as before it on their own dates too. `verdicts=False` leaves the `verdict`
+    /// column null: decisions and rules alone, without the JSON that is most of a result's
+    /// cost.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "Python's keyword arguments, each optional"
+    )]
     #[pyo3(signature = (data, *, first_line = 1, line_column = None, as_of = None, exclude_status = None, attribute_columns = None, history = None, earlier = None, verdicts = true))]
     fn check_arrow<'py>(
         &self,
@@ -255,11 +257,9 @@ impl Engine {
             (None, None) => None,
         };
         let one_batch = matches!(data, AnyRecordBatch::RecordBatch(_));
-        let (batches, _schema) = data.into_table()?.into_inner();
-        let input_schema = match batches.first() {
-            Some(batch) => batch.schema(),
-            None => _schema,
-        };
+        let (batches, schema) = data.into_table()?.into_inner();
+        // A batch's own schema is the one its columns have (a stream's may say less).
+        let input_schema = batches.first().map_or(schema, |b| b.schema());
         let mut read_options = ReadOptions::default();
         read_options.attribute_columns = attribute_columns.unwrap_or_default();
         let results = py.detach(|| -> Result<_, String> {

@@ -62,6 +62,10 @@ class Engine:
     def has_history(self) -> bool:
         """Whether checking a table reads its history first (history rules or licences)."""
 
+    @property
+    def has_licences(self) -> bool:
+        """Whether the engine has licence registers."""
+
     @staticmethod
     def fields() -> list[str]:
         """The names of the record fields."""
@@ -88,11 +92,25 @@ class Engine:
         as_of: Optional[_Date] = None,
         exclude_status: Optional[Sequence[str]] = None,
         attribute_columns: Optional[Sequence[str]] = None,
+        history: Optional[bytes] = None,
+        earlier: Optional[bytes] = None,
+        verdicts: bool = True,
     ) -> Union[pyarrow.RecordBatch, pyarrow.Table]:
         """Checks Arrow data (anything with the Arrow PyCapsule interface) as one input.
 
         One result row per input row, in input order: ``id``, ``line``, ``decision``,
-        ``rules``, ``error``, ``verdict`` (the audit record's JSON). A ``RecordBatch`` gives a
-        ``RecordBatch``, anything else a ``Table``. Raises :class:`SchemaError` when the
-        columns cannot be read as records.
+        ``rules``, ``error``, ``verdict`` (the audit record's JSON; null with
+        ``verdicts=False``). A ``RecordBatch`` gives a ``RecordBatch``, anything else a
+        ``Table``. ``history``: the merged history of the whole input (this data included),
+        ``earlier``: that of the records before this data. Raises :class:`SchemaError` when
+        the columns cannot be read as records.
         """
+
+    def history_arrow(
+        self, data: Any, *, attribute_columns: Optional[Sequence[str]] = None
+    ) -> bytes:
+        """The history the records of ``data`` add under these rules (with the digest)."""
+
+    @staticmethod
+    def merge_histories(parts: Sequence[bytes]) -> bytes:
+        """Histories of the same rules merged into one, whatever the order."""
