@@ -353,6 +353,34 @@ mod tests {
             Some(SourceKind::RuleSet)
         );
         assert_eq!(SourceKind::of("rules/README.md"), None);
+        // Each suffix on its own: licence registers in TOML and in CSV alike.
+        for (name, kind) in [
+            ("rules/x.licences.toml", SourceKind::Licences),
+            ("rules/x.licences.csv", SourceKind::Licences),
+            ("rules/lists/un.list.toml", SourceKind::List),
+            (
+                "rules\\statistics\\kz-2021.statistics.csv",
+                SourceKind::Statistics,
+            ),
+        ] {
+            assert_eq!(SourceKind::of(name), Some(kind), "{name}");
+        }
+    }
+
+    #[test]
+    fn renamed_keeps_key_kind_and_text() {
+        let source = Source::with_key(
+            "/tmp/copy/lists/un.list.toml",
+            "lists/un.list.toml",
+            "x = 1\ny = 2".into(),
+        );
+        let renamed = source.renamed("rules/lists/un.list.toml");
+        assert_eq!(renamed.name(), "rules/lists/un.list.toml");
+        assert_eq!(source.name(), "/tmp/copy/lists/un.list.toml");
+        assert_eq!(renamed.key(), source.key());
+        assert_eq!(renamed.kind(), SourceKind::List);
+        assert_eq!(renamed.text(), source.text());
+        assert_eq!(renamed.locate(6..7).line(), 2);
     }
 
     #[test]
