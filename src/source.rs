@@ -368,6 +368,21 @@ mod tests {
     }
 
     #[test]
+    fn to_hex_is_the_prefixed_sha256() {
+        let digest = Digest::of(&[Source::new("a.toml", "x = 1")]);
+        let hex = digest.to_hex();
+        assert_eq!(hex, digest.to_string());
+        let digits = hex.strip_prefix("sha256:").unwrap();
+        assert_eq!(digits.len(), 64);
+        assert!(
+            digits
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        );
+        assert_ne!(hex, Digest::of(&[Source::new("a.toml", "x = 2")]).to_hex());
+    }
+
+    #[test]
     fn renamed_keeps_key_kind_and_text() {
         let source = Source::with_key(
             "/tmp/copy/lists/un.list.toml",
