@@ -238,12 +238,7 @@ impl Engine {
         let options = options(as_of, exclude_status)?;
         let carried = match (&history, &earlier) {
             (Some(full), earlier) => {
-                if !self.inner.register().is_empty() {
-                    return Err(errors::argument(
-                        "history: an engine with licence registers settles draws over the \
-                         whole input, which carried history does not hold yet",
-                    ));
-                }
+                self.refuse_registers("history")?;
                 let full = Carried::from_bytes(full, &self.inner).map_err(errors::argument)?;
                 let earlier = earlier
                     .as_deref()
@@ -294,12 +289,7 @@ impl Engine {
         data: AnyRecordBatch,
         attribute_columns: Option<Vec<String>>,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        if !self.inner.register().is_empty() {
-            return Err(errors::argument(
-                "history_arrow: an engine with licence registers settles draws over the whole \
-                 input in order, which parts cannot do yet",
-            ));
-        }
+        self.refuse_registers("history_arrow")?;
         let (batches, schema) = data.into_table()?.into_inner();
         let schema = batches.first().map_or(schema, |b| b.schema());
         let mut read_options = ReadOptions::default();
@@ -353,6 +343,18 @@ impl Engine {
 }
 
 impl Engine {
+    /// Refuses history carried between processes for an engine with licence registers: their
+    /// draws are settled over the whole input in order, which parts of it cannot do yet.
+    fn refuse_registers(&self, what: &str) -> PyResult<()> {
+        if self.inner.register().is_empty() {
+            return Ok(());
+        }
+        Err(errors::argument(format!(
+            "{what}: an engine with licence registers settles draws over the whole input in \
+             order, which history carried between processes does not hold yet"
+        )))
+    }
+
     /// The results of a table, one batch per input batch.
     fn check_table(
         &self,
@@ -384,7 +386,7 @@ impl Engine {
             None => Box::new(read::check_records(engine, records, options)),
         };
         let mut out = Vec::new();
-        for rows in table.batch_rows().collect::<Vec<_>>() {
+        for rows in table.batch_rows() {
             let mut results = Results::with_capacity(rows, verdicts);
             for _ in 0..rows {
                 let record = match checked.next() {

@@ -29,12 +29,14 @@ def command():
     return str(ROOT / "target" / "debug" / "export-control")
 
 
-def audit_jsonl(shipments, tmp_path, *args):
-    """The audit's JSON Lines for a file: one line of text per record."""
+def audit_jsonl(shipments, tmp_path, rules=RULES, licences=LICENCES):
+    """The audit's JSON Lines for a file (with the sample's licences unless `licences` is
+    None): one line of text per record."""
     out = tmp_path / "audit.jsonl"
+    given = [] if licences is None else ["--licences", str(licences)]
     run = subprocess.run(
-        [command(), "audit", "--rules", str(RULES), "--licences", str(LICENCES),
-         "--shipments", str(shipments), "--format", "jsonl", "--output", str(out), *args],
+        [command(), "audit", "--rules", str(rules), *given,
+         "--shipments", str(shipments), "--format", "jsonl", "--output", str(out)],
         capture_output=True,
         text=True,
     )

@@ -64,24 +64,11 @@ def test_verdicts_equal_the_audit(spark, stateless_rules, tmp_path):
     results = check_dataframe(spark, frame, str(stateless_rules), line_column="line")
     rows = results.orderBy("line").collect()
     assert len(rows) == table.num_rows
-    audit = audit_jsonl_for(stateless_rules, tmp_path)
+    audit = audit_jsonl(SAMPLE, tmp_path, rules=stateless_rules, licences=None)
     by_line = {json.loads(line)["line"]: line for line in audit}
     for row in rows:
         assert row["verdict"] == by_line.pop(row["line"]), row["line"]
     assert sorted(by_line) == [line for line, _ in ragged]
-
-
-def audit_jsonl_for(rules, tmp_path):
-    import subprocess
-    from conftest import command
-
-    out = tmp_path / "stateless.jsonl"
-    run = subprocess.run(
-        [command(), "audit", "--rules", str(rules), "--shipments", str(SAMPLE),
-         "--format", "jsonl", "--output", str(out)],
-        capture_output=True, text=True)
-    assert run.returncode in (0, 1), run.stderr
-    return out.read_text(encoding="utf-8").splitlines()
 
 
 #: The shipped history rules (rules/kz-trade-baselines.toml, rules/eu-prewar-quota.toml).
@@ -99,7 +86,7 @@ def test_history_rules_equal_the_audit(spark, tmp_path):
     results = check_dataframe(spark, frame, str(RULES), line_column="line")
     rows = results.collect()
     assert len(rows) == table.num_rows
-    audit = audit_jsonl_for(RULES, tmp_path)
+    audit = audit_jsonl(SAMPLE, tmp_path, licences=None)
     by_line = {json.loads(line)["line"]: line for line in audit}
     history_rules = set()
     for row in rows:
@@ -110,7 +97,7 @@ def test_history_rules_equal_the_audit(spark, tmp_path):
     assert len(history_rules) >= 3, history_rules
 
 
-def test_one_partition_alone_would_differ(engine, sample):
+def test_one_partition_alone_would_differ(sample):
     # Why the history is merged first: the second half of the sample checked alone (without
     # the records before it) gives other verdicts for some records.
     table, _ = sample

@@ -217,6 +217,15 @@ fn arb_records() -> impl Strategy<Value = Vec<Shipment>> {
     })
 }
 
+/// The aggregates of records added in the order given.
+fn aggregates_of(engine: &Engine, records: &[Shipment]) -> Aggregates {
+    let mut aggregates = Aggregates::new();
+    for s in records {
+        aggregates.add(&engine.facts(s));
+    }
+    aggregates
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -261,17 +270,10 @@ proptest! {
     fn merged_partitions_equal_one_pass(records in arb_records(), cut in any::<prop::sample::Index>()) {
         let engine = small_rules();
         let cut = cut.index(records.len() + 1);
-        let mut one = Aggregates::new();
-        for s in &records {
-            one.add(&engine.facts(s));
-        }
-        let (mut left, mut right) = (Aggregates::new(), Aggregates::new());
-        for s in &records[..cut] {
-            left.add(&engine.facts(s));
-        }
-        for s in records[cut..].iter().rev() {
-            right.add(&engine.facts(s));
-        }
+        let one = aggregates_of(&engine, &records);
+        let left = aggregates_of(&engine, &records[..cut]);
+        let later: Vec<Shipment> = records[cut..].iter().rev().cloned().collect();
+        let mut right = aggregates_of(&engine, &later);
         right.merge(&left);
         prop_assert_eq!(right, one);
     }
@@ -282,25 +284,14 @@ proptest! {
     fn serialised_partitions_merge_to_one_pass(records in arb_records(), cut in any::<prop::sample::Index>()) {
         let engine = small_rules();
         let cut = cut.index(records.len() + 1);
-        let mut one = Aggregates::new();
-        for s in &records {
-            one.add(&engine.facts(s));
-        }
-        let part = |records: &[Shipment]| {
-            let mut part = Aggregates::new();
-            for s in records {
-                part.add(&engine.facts(s));
-            }
-            serde_json::to_string(&part).unwrap()
-        };
+        let one = aggregates_of(&engine, &records);
+        let part = |records: &[Shipment]| serde_json::to_string(&aggregates_of(&engine, records)).unwrap();
         let (left, right) = (part(&records[..cut]), part(&records[cut..]));
         let mut merged: Aggregates = serde_json::from_str(&right).unwrap();
         merged.merge(&serde_json::from_str(&left).unwrap());
         prop_assert_eq!(&merged, &one);
-        let mut reversed = Aggregates::new();
-        for s in records.iter().rev() {
-            reversed.add(&engine.facts(s));
-        }
+        let reversed: Vec<Shipment> = records.iter().rev().cloned().collect();
+        let reversed = aggregates_of(&engine, &reversed);
         prop_assert_eq!(serde_json::to_string(&reversed).unwrap(), serde_json::to_string(&one).unwrap());
     }
 
