@@ -419,14 +419,39 @@ impl Engine {
     where
         I: IntoIterator<Item = (u64, &'a Shipment)>,
     {
-        let mut claims: Vec<(u64, &Shipment)> = records
+        self.settle_draws_by_part(earlier, records.into_iter().map(|(at, s)| ((0, at), s)))
+            .pop()
+            .unwrap_or_default()
+    }
+
+    /// [`Engine::settle_draws`] over an input in parts (a cluster's partitions), with what
+    /// each part's records drew apart: `records` gives each record with its part and its place
+    /// in the part, parts numbered in input order from 0. Element `p` of the result is what
+    /// the records of part `p` drew (empty for a part none of whose records drew, up to the
+    /// last part that drew); together they are what `settle_draws` gives for the whole input.
+    pub fn settle_draws_by_part<'a, I>(
+        &self,
+        earlier: &crate::history::Aggregates,
+        records: I,
+    ) -> Vec<crate::history::Aggregates>
+    where
+        I: IntoIterator<Item = ((usize, u64), &'a Shipment)>,
+    {
+        let mut claims: Vec<((usize, u64), &Shipment)> = records
             .into_iter()
             .filter(|(_, s)| self.may_draw(s))
             .collect();
         claims.sort_by_key(|(at, s)| (s.date, *at));
         let mut ledger = earlier.draws_only();
-        let mut drawn = crate::history::Aggregates::new();
-        self.settle_in_order(&mut ledger, &mut drawn, claims.into_iter().map(|(_, s)| s));
+        let mut drawn: Vec<crate::history::Aggregates> = Vec::new();
+        for ((part, _), s) in claims {
+            if drawn.len() <= part {
+                drawn.resize_with(part + 1, crate::history::Aggregates::new);
+            }
+            if let Some(part) = drawn.get_mut(part) {
+                self.settle_in_order(&mut ledger, part, std::iter::once(s));
+            }
+        }
         drawn
     }
 

@@ -621,6 +621,89 @@ proptest! {
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// An input in parts (a cluster's partitions): the draws settled by part add up to the
+    /// draws of the whole, and each part replayed after the parts before it (their facts and
+    /// draws as `earlier`) against the whole's history gives the whole's verdicts.
+    #[test]
+    fn draws_settled_by_part_equal_the_whole(
+        amounts in proptest::collection::vec((1u32..300, 0u32..6, any::<bool>()), 1..14),
+        cuts in proptest::collection::vec(0usize..14, 0..4),
+    ) {
+        let engine = engine(&routers(""));
+        let shipments: Vec<Shipment> = amounts
+            .iter()
+            .enumerate()
+            .map(|(i, (q, day, draws))| {
+                let mut s = covered();
+                s.id = format!("P-{i}");
+                s.date = "2023-01-01".parse::<chrono::NaiveDate>().unwrap() + chrono::Days::new(u64::from(*day));
+                s.quantity = Some(Decimal::from(*q));
+                if !draws {
+                    s.licences.clear();
+                }
+                s
+            })
+            .collect();
+        let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(shipments.len())).collect();
+        cuts.push(0);
+        cuts.push(shipments.len());
+        cuts.sort_unstable();
+        let parts: Vec<&[Shipment]> = cuts.windows(2).map(|w| &shipments[w[0]..w[1]]).collect();
+        // The whole, on one machine.
+        let mut full = History::new();
+        for s in &shipments {
+            full.add(&engine.facts(s));
+        }
+        let whole = engine.settle_draws(full.aggregates(), shipments.iter().enumerate().map(|(i, s)| (i as u64, s)));
+        // By part: places count from 0 in each part.
+        let by_part = engine.settle_draws_by_part(
+            &export_control::history::Aggregates::new(),
+            parts.iter().enumerate().flat_map(|(p, part)| {
+                part.iter().enumerate().map(move |(i, s)| ((p, i as u64), s))
+            }),
+        );
+        prop_assert!(by_part.len() <= parts.len());
+        let mut merged = export_control::history::Aggregates::new();
+        for drawn in &by_part {
+            merged.merge(drawn);
+        }
+        prop_assert_eq!(&merged, &whole);
+        full.merge(&whole);
+        let mut replay = export_control::history::Replay::new(&full);
+        let expected: Vec<Option<Outcome>> = shipments
+            .iter()
+            .map(|s| licence_outcome(&engine.replay(&mut replay, s, &Default::default())))
+            .collect();
+        let mut got = Vec::new();
+        for (p, part) in parts.iter().enumerate() {
+            let mut earlier = export_control::history::Aggregates::new();
+            for (q, before) in parts[..p].iter().enumerate() {
+                for s in *before {
+                    earlier.add(&engine.facts(s));
+                }
+                if let Some(drawn) = by_part.get(q) {
+                    earlier.merge(drawn);
+                }
+            }
+            let mut replay = export_control::history::Replay::after(&full, earlier);
+            got.extend(part.iter().map(|s| licence_outcome(&engine.replay(&mut replay, s, &Default::default()))));
+        }
+        prop_assert_eq!(got, expected);
+    }
+}
+
+/// The outcome of the licence rule in a verdict.
+fn licence_outcome(verdict: &export_control::Verdict<'_>) -> Option<Outcome> {
+    verdict
+        .matches
+        .iter()
+        .find(|m| m.rule == "kz-du-licence")
+        .map(|m| m.outcome)
+}
+
+proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
     /// Settling draws in passes over ranges of days, holding at most `limit` records that draw,
