@@ -14,7 +14,7 @@ use pyo3_arrow::{PyRecordBatch, PyTable};
 
 use crate::columns::{Table, needs_history};
 use crate::errors;
-use crate::history::Carried;
+use crate::history::{self as carried, Carried, Claim};
 use crate::output::{self, Results};
 
 /// Rule files loaded, validated and compiled; checks records against them.
@@ -24,6 +24,9 @@ use crate::output::{self, Results};
 pub struct Engine {
     inner: export_control::Engine,
 }
+
+/// The history of a whole input and of each of its parts (`settle_histories`).
+type Settled<'py> = (Bound<'py, PyBytes>, Vec<Option<Bound<'py, PyBytes>>>);
 
 /// Rule paths as given: one path, or a list of them.
 #[derive(FromPyObject)]
@@ -76,14 +79,16 @@ impl Engine {
     /// `licences`, licence registers (`*.licences.toml`, `*.licences.csv`) beside those of the
     /// rule directory. `named_as`: the rule directory is a copy of one at this path (shipped to
     /// a cluster's executors), and errors and verdicts name its files as the original's.
+    /// `licences_named_as`: likewise for the `licences` files, one original path for each.
     /// Raises `LoadError` listing every problem with its file, line and column.
     #[staticmethod]
-    #[pyo3(signature = (rules, licences = None, *, named_as = None))]
+    #[pyo3(signature = (rules, licences = None, *, named_as = None, licences_named_as = None))]
     fn from_path(
         py: Python<'_>,
         rules: Paths,
         licences: Option<Paths>,
         named_as: Option<PathBuf>,
+        licences_named_as: Option<Vec<PathBuf>>,
     ) -> PyResult<Engine> {
         let rules = rules.into_vec();
         if named_as.is_some() && rules.len() != 1 {
@@ -92,14 +97,26 @@ impl Engine {
             ));
         }
         let licences = licences.map(Paths::into_vec).unwrap_or_default();
+        if licences_named_as
+            .as_ref()
+            .is_some_and(|shown| shown.len() != licences.len())
+        {
+            return Err(errors::argument(
+                "licences_named_as names each of the licences: give as many paths",
+            ));
+        }
         let load = || -> Result<export_control::Engine, export_control::LoadError> {
             let book = match (&named_as, rules.as_slice()) {
                 (Some(shown), [path]) => Rulebook::load_as(path, shown)?,
                 _ => Rulebook::load_paths(&rules)?,
             };
             let mut engine = export_control::Engine::new(book);
-            for path in &licences {
-                engine = engine.with_register(Register::load(path)?)?;
+            for (i, path) in licences.iter().enumerate() {
+                let register = match licences_named_as.as_ref().and_then(|s| s.get(i)) {
+                    Some(shown) => Register::load_as(path, shown)?,
+                    None => Register::load(path)?,
+                };
+                engine = engine.with_register(register)?;
             }
             Ok(engine)
         };
@@ -238,11 +255,10 @@ impl Engine {
         let options = options(as_of, exclude_status)?;
         let carried = match (&history, &earlier) {
             (Some(full), earlier) => {
-                self.refuse_registers("history")?;
-                let full = Carried::from_bytes(full, &self.inner).map_err(errors::argument)?;
+                let full = Carried::settled(full, &self.inner).map_err(errors::argument)?;
                 let earlier = earlier
                     .as_deref()
-                    .map(|e| Carried::from_bytes(e, &self.inner))
+                    .map(|e| Carried::settled(e, &self.inner))
                     .transpose()
                     .map_err(errors::argument)?
                     .unwrap_or_default();
@@ -280,8 +296,10 @@ impl Engine {
 
     /// The history of Arrow data (read as `check_arrow` reads it): the aggregates its records
     /// add under these rules, as bytes to send to another process and `merge_histories` there.
-    /// Records that cannot be read add nothing. Refused for an engine with licence registers
-    /// (their draws are settled over the whole input in order, not per part).
+    /// Records that cannot be read add nothing. With licence registers, the history also holds
+    /// the records that may draw on a licence, unsettled: what they draw depends on every
+    /// record before them, so the parts of an input are settled together
+    /// (`settle_histories`), not merged.
     #[pyo3(signature = (data, *, attribute_columns = None))]
     fn history_arrow<'py>(
         &self,
@@ -289,7 +307,6 @@ impl Engine {
         data: AnyRecordBatch,
         attribute_columns: Option<Vec<String>>,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        self.refuse_registers("history_arrow")?;
         let (batches, schema) = data.into_table()?.into_inner();
         let schema = batches.first().map_or(schema, |b| b.schema());
         let mut read_options = ReadOptions::default();
@@ -297,42 +314,57 @@ impl Engine {
         let bytes = py.detach(|| -> Result<Vec<u8>, String> {
             let table = Table::new(&schema, &batches, &read_options, None)?;
             let mut aggregates = Aggregates::new();
+            let mut claims = Vec::new();
             for record in table.records(1).flatten() {
                 aggregates.add(&self.inner.facts(&record.shipment));
+                if self.inner.may_draw(&record.shipment) {
+                    claims.push(Claim {
+                        at: record.line,
+                        record: record.shipment,
+                    });
+                }
             }
-            Carried::new(self.inner.digest(), aggregates).to_bytes()
+            Carried::new(&self.inner, aggregates, claims).to_bytes()
         });
         Ok(PyBytes::new(py, &bytes.map_err(errors::schema)?))
     }
 
-    /// Merges histories (from `history_arrow`) of the same rules into one: the history of all
-    /// their records, whatever the order.
+    /// Merges histories (from `history_arrow`, or the parts `settle_histories` gives) of the
+    /// same rules into one: the history of all their records, whatever the order. Refused for
+    /// histories holding records that draw on licences, not settled yet.
     #[staticmethod]
     fn merge_histories<'py>(py: Python<'py>, parts: Vec<Vec<u8>>) -> PyResult<Bound<'py, PyBytes>> {
-        let bytes = py.detach(|| -> Result<Vec<u8>, String> {
-            let mut digest: Option<String> = None;
-            let mut merged = Aggregates::new();
-            for part in &parts {
-                let carried = Carried::read(part)?;
-                match &digest {
-                    Some(d) if *d != carried.digest => {
-                        return Err(format!(
-                            "histories of different rule books: {d} and {}",
-                            carried.digest
-                        ));
-                    }
-                    _ => digest = Some(carried.digest.clone()),
-                }
-                merged.merge(&carried.aggregates);
-            }
-            let digest = digest.ok_or("merge_histories: no history given")?;
-            serde_json::to_vec(&Carried {
-                digest,
-                aggregates: merged,
-            })
-            .map_err(|e| e.to_string())
-        });
+        let bytes = py.detach(|| carried::merge(&parts).and_then(|m| m.to_bytes()));
         Ok(PyBytes::new(py, &bytes.map_err(errors::argument)?))
+    }
+
+    /// Settles the histories of the parts of one input (from `history_arrow`; `None` for a
+    /// part without records), given in input order: what their records draw on the engine's
+    /// licences, in the order of history across all parts (by date, then input order), as
+    /// an audit of the whole input settles them. Returns `(whole, parts)`: the history of the
+    /// whole input, and each part's own (its records' facts and draws), so that the history
+    /// before part `p` is `merge_histories(parts[:p])`. Without licence registers it merges.
+    fn settle_histories<'py>(
+        &self,
+        py: Python<'py>,
+        parts: Vec<Option<Vec<u8>>>,
+    ) -> PyResult<Settled<'py>> {
+        let settled = py.detach(|| -> Result<_, String> {
+            let (whole, parts) = carried::settle(&self.inner, &parts)?;
+            let parts = parts
+                .iter()
+                .map(|p| p.as_ref().map(Carried::to_bytes).transpose())
+                .collect::<Result<Vec<_>, String>>()?;
+            Ok((whole.to_bytes()?, parts))
+        });
+        let (whole, parts) = settled.map_err(errors::argument)?;
+        Ok((
+            PyBytes::new(py, &whole),
+            parts
+                .iter()
+                .map(|p| p.as_ref().map(|b| PyBytes::new(py, b)))
+                .collect(),
+        ))
     }
 
     /// The names of the record fields, in the order of the record format.
@@ -343,18 +375,6 @@ impl Engine {
 }
 
 impl Engine {
-    /// Refuses history carried between processes for an engine with licence registers: their
-    /// draws are settled over the whole input in order, which parts of it cannot do yet.
-    fn refuse_registers(&self, what: &str) -> PyResult<()> {
-        if self.inner.register().is_empty() {
-            return Ok(());
-        }
-        Err(errors::argument(format!(
-            "{what}: an engine with licence registers settles draws over the whole input in \
-             order, which history carried between processes does not hold yet"
-        )))
-    }
-
     /// The results of a table, one batch per input batch.
     fn check_table(
         &self,

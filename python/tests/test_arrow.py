@@ -145,3 +145,54 @@ def test_line_column_must_number_rows(engine):
         engine.check_arrow(table, line_column="n")
     with pytest.raises(export_control.SchemaError, match="not among the columns"):
         engine.check_arrow(table, line_column="nope")
+
+
+def parts_of(table, cuts):
+    """The table cut before the rows whose `line` is in `cuts`, as a cluster's partitions."""
+    lines = table.column("line").to_pylist()
+    starts = [0] + [lines.index(c) for c in cuts] + [table.num_rows]
+    return [table.slice(a, b - a) for a, b in zip(starts, starts[1:])]
+
+
+def test_parts_with_licences_settled_together_equal_the_whole(engine, sample, sample_audit):
+    # The Spark route without Spark: each part's history (with the records that may draw on a
+    # licence), settled together, then each part checked after the parts before it. The sample
+    # licence KZ-DU-2023-000117 is drawn at line 1279 (part 0) and again at 1426 (part 1, which
+    # sees 300 pcs left); the value licence at 1656 (part 1) and 1797 (part 2).
+    table, _ = sample
+    parts = parts_of(table, [1400, 1700])
+    histories = [engine.history_arrow(p.drop(["line"])) for p in parts]
+    whole, settled = engine.settle_histories(histories + [None])
+    assert settled[-1] is None and len(settled) == len(parts) + 1
+    verdicts = []
+    for p, part in enumerate(parts):
+        earlier = engine.merge_histories(settled[:p]) if p else None
+        out = engine.check_arrow(part, line_column="line", history=whole, earlier=earlier)
+        verdicts += out.column("verdict").to_pylist()
+    assert verdicts == engine.check_arrow(table, line_column="line").column("verdict").to_pylist()
+    by_line = {json.loads(line)["line"]: line for line in sample_audit}
+    assert "balance 300 pcs before, 250 drawn" in by_line[1426]
+    assert "balance 1200000.00 USD before, 900000.00 drawn" in by_line[1797]
+
+
+def test_unsettled_or_foreign_history_is_refused(engine, sample):
+    table, _ = sample
+    part = engine.history_arrow(table.slice(0, 1500).drop(["line"]))
+    with pytest.raises(ValueError, match="settle_histories"):
+        engine.merge_histories([part])
+    with pytest.raises(ValueError, match="settle_histories"):
+        engine.check_arrow(table.slice(0, 10), history=part)
+    whole, _ = engine.settle_histories([part])
+    # Without the licence register (or with another), that history means nothing.
+    plain = export_control.Engine.from_path(engine_rules())
+    assert plain.digest == engine.digest
+    with pytest.raises(ValueError, match="licence register"):
+        plain.check_arrow(table.slice(0, 10), history=whole)
+    with pytest.raises(ValueError, match="licence register"):
+        plain.settle_histories([part])
+
+
+def engine_rules():
+    from conftest import RULES
+
+    return str(RULES)

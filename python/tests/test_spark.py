@@ -113,18 +113,27 @@ def test_one_partition_alone_would_differ(sample):
     assert carried == whole[half:]
 
 
-def test_licences_are_refused(spark, tmp_path):
+def test_licences_equal_the_audit(spark, tmp_path):
+    # Licence registers draw balances over the whole input in the order of history: the
+    # partitions' records that may draw are settled together on the driver. The register is
+    # shipped to the executors and named in verdicts as given here, as the audit names it.
     from conftest import LICENCES
 
-    rules = tmp_path / "rules"
-    shutil.copytree(RULES, rules)
-    shutil.copy(LICENCES, rules / LICENCES.name)
-    assert export_control.Engine.from_path(str(rules)).has_licences
-    frame = spark.createDataFrame([("A", "2023-01-05", "090121", "KZ", "CN")],
-                                  "id string, date string, hs_code string, "
-                                  "export_country string, destination string")
-    with pytest.raises(export_control.ExportControlError, match="licence registers"):
-        check_dataframe(spark, frame, str(rules))
+    table, ragged = read_csv_rows(SAMPLE)
+    frame = spark.createDataFrame(table.to_pandas())
+    assert frame.rdd.getNumPartitions() >= 2
+    results = check_dataframe(spark, frame, str(RULES), licences=[str(LICENCES)],
+                              line_column="line")
+    rows = results.collect()
+    assert len(rows) == table.num_rows
+    audit = audit_jsonl(SAMPLE, tmp_path)
+    by_line = {json.loads(line)["line"]: line for line in audit}
+    for row in rows:
+        assert row["verdict"] == by_line.pop(row["line"]), row["line"]
+    assert sorted(by_line) == [line for line, _ in ragged]
+    licensed = [r for r in rows if '"outcome":"licensed"' in r["verdict"]]
+    assert len(licensed) >= 4
+    assert all(str(LICENCES) in r["verdict"] for r in licensed)
 
 
 def test_one_engine_per_worker_process(spark, stateless_rules):
@@ -137,7 +146,7 @@ def test_one_engine_per_worker_process(spark, stateless_rules):
     # the engine once (local[2] reuses its Python workers).
     log = pathlib.Path(os.environ["EXPORT_CONTROL_SPARK_LOAD_LOG"])
     loads = log.read_text(encoding="utf-8").splitlines()
-    assert loads and len(loads) == len(set(loads)), loads  # (process, rules) once each
+    assert loads and len(loads) == len(set(loads)), loads  # (process, rules, registers) once each
     name = "export-control-rules-" + export_control.Engine.from_path(
         str(stateless_rules)).digest.split(":")[-1][:16]
     these = [line for line in loads if line.endswith(" " + name)]

@@ -162,6 +162,34 @@ impl Register {
         Register::from_source(&source)
     }
 
+    /// [`Register::load`] of a copy: the file at `path` is a copy of the register file `shown`
+    /// (shipped to a cluster's executors, say, under another name), and its errors,
+    /// explanations and digest are those of `shown`.
+    ///
+    /// ```
+    /// use export_control::licences::Register;
+    /// let original = "examples/data/kz-sample.licences.toml";
+    /// let copy = std::env::temp_dir().join("export-control-doc-copy-7f3a.licences.toml");
+    /// std::fs::copy(original, &copy)?;
+    /// let register = Register::load_as(&copy, original)?;
+    /// assert_eq!(register.digest(), Register::load(original)?.digest());
+    /// assert_ne!(register.digest(), Register::load(&copy)?.digest());
+    /// # std::fs::remove_file(&copy)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn load_as(
+        path: impl AsRef<std::path::Path>,
+        shown: impl AsRef<std::path::Path>,
+    ) -> Result<Register, LoadError> {
+        let copy = crate::load::file(path.as_ref())?;
+        let shown = shown.as_ref();
+        let key = shown
+            .file_name()
+            .map_or_else(|| shown.to_string_lossy(), |name| name.to_string_lossy());
+        let source = Source::with_key(&shown.to_string_lossy(), &key, copy.text().to_owned());
+        Register::from_source(&source)
+    }
+
     /// Adds another register's licences; a licence id already held is an error, located at
     /// the second licence.
     pub fn merge(&mut self, other: Register) -> Result<(), LoadError> {

@@ -41,11 +41,13 @@ class Engine:
         licences: Optional[Union[_Path, Sequence[_Path]]] = None,
         *,
         named_as: Optional[_Path] = None,
+        licences_named_as: Optional[Sequence[_Path]] = None,
     ) -> Engine:
         """Loads rule files (a directory, a file, or a list) and licence registers.
 
         ``named_as``: the directory is a copy of one at that path; errors and verdicts name
-        its files as the original's (the digest is the same).
+        its files as the original's (the digest is the same). ``licences_named_as``: the same
+        for each of ``licences``, one path each.
 
         Raises :class:`LoadError` listing every problem with its file, line and column.
         """
@@ -109,8 +111,20 @@ class Engine:
     def history_arrow(
         self, data: Any, *, attribute_columns: Optional[Sequence[str]] = None
     ) -> bytes:
-        """The history the records of ``data`` add under these rules (with the digest)."""
+        """The history the records of ``data`` add under these rules (with the digests of the
+        rules and the licence register). With licence registers it also holds the records that
+        may draw on a licence, unsettled: settle the parts of an input with
+        :meth:`settle_histories`."""
 
     @staticmethod
     def merge_histories(parts: Sequence[bytes]) -> bytes:
-        """Histories of the same rules merged into one, whatever the order."""
+        """Histories of the same rules merged into one, whatever the order; refused for
+        histories holding unsettled licence draws."""
+
+    def settle_histories(
+        self, parts: Sequence[Optional[bytes]]
+    ) -> tuple[bytes, list[Optional[bytes]]]:
+        """The histories of the parts of one input (``history_arrow``; ``None`` for an empty
+        part), in input order, with their licence draws settled across all parts in the order
+        of history: the whole input's history and each part's own, so that the history before
+        part ``p`` is ``merge_histories(parts[:p])``."""

@@ -18,8 +18,14 @@ broadcast; then each partition is checked against the whole input's history, wit
 partitions before it as the records before it on the same date (``check_arrow(history=,
 earlier=)``). The partitions' order is the input's order, as an audit reads a file in its
 order: a DataFrame read from a file keeps it; a shuffle does not, and changes only which of
-the records of one date come first. Licence registers are refused (``ExportControlError``):
-their balances are drawn over the whole input in order, which is not built on Spark yet.
+the records of one date come first.
+
+Licence registers (in the rule directory, or given as ``licences``) draw balances over the
+whole input in the order of history, which no partition knows alone: the first job also
+collects each partition's records that may draw on a licence (those carrying a licence id of
+the register; only those), the driver settles them across all partitions in the order of
+history as an audit does (``Engine.settle_histories``), and each partition is checked against
+the settled history. The driver holds those records while settling them.
 """
 
 from __future__ import annotations
@@ -42,25 +48,38 @@ _lock = threading.Lock()
 loads = 0
 
 
-def engine_for(shipped: str, named_as: str) -> Engine:
+def engine_for(
+    shipped: str,
+    named_as: str,
+    licences: tuple[tuple[str, str], ...] = (),
+) -> Engine:
     """The engine of a rule directory shipped with ``addFile`` (its name ``shipped``), its files
-    named as the driver's (``named_as``); loaded once per process."""
+    named as the driver's (``named_as``), with the licence registers ``licences`` (the name each
+    was shipped under, and the driver's path of it); loaded once per process."""
     global loads
-    key = (shipped, named_as)
+    key = (shipped, named_as, *licences)
     with _lock:
         engine = _engines.get(key)
         if engine is None:
             from pyspark import SparkFiles
 
-            copy = os.path.join(SparkFiles.getRootDirectory(), shipped)
-            engine = Engine.from_path(copy, named_as=named_as)
+            root = SparkFiles.getRootDirectory()
+            copy = os.path.join(root, shipped)
+            registers = [os.path.join(root, name) for name, _ in licences] or None
+            engine = Engine.from_path(
+                copy,
+                registers,
+                named_as=named_as,
+                licences_named_as=[shown for _, shown in licences] or None,
+            )
             _engines[key] = engine
             loads += 1
             log = os.environ.get("EXPORT_CONTROL_SPARK_LOAD_LOG")
             if log:
                 # For tests and operators: one line per load, naming the process and rules.
                 with open(log, "a", encoding="utf-8") as f:
-                    f.write(f"{os.getpid()} {shipped}\n")
+                    names = " ".join([shipped, *(name for name, _ in licences)])
+                    f.write(f"{os.getpid()} {names}\n")
         return engine
 
 
@@ -79,11 +98,35 @@ def _ship(spark, rules: str, digest: str) -> str:
     return name
 
 
+def _ship_licences(spark, licences: list[str]) -> tuple[tuple[str, str], ...]:
+    """Ships licence register files to the executors, each under a name of its content's
+    digest and its own name (its kind is in its suffix); returns those names, each with the
+    path it was given as."""
+    import hashlib
+
+    names = []
+    staging = os.path.join(tempfile.gettempdir(), f"export-control-spark-{os.getpid()}")
+    for path in licences:
+        with open(path, "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()[:16]
+        name = f"export-control-licences-{digest}-{os.path.basename(path)}"
+        copy = os.path.join(staging, name)
+        with _lock:
+            if not os.path.isfile(copy):
+                os.makedirs(staging, exist_ok=True)
+                shutil.copyfile(path, copy + ".partial")
+                os.replace(copy + ".partial", copy)
+            spark.sparkContext.addFile(copy)
+        names.append((name, path))
+    return tuple(names)
+
+
 def check_dataframe(
     spark,
     records,
     rules: str,
     *,
+    licences: list[str] | None = None,
     line_column: str | None = None,
     as_of=None,
     exclude_status: list[str] | None = None,
@@ -97,11 +140,17 @@ def check_dataframe(
     its file); it is not part of the record. Without it, ``line`` numbers the rows of each
     Arrow batch from 1 and only ``id`` identifies a record. Verdicts name the rule files as
     ``rules`` names them on the driver, whatever the copy's path on an executor.
+
+    ``licences``: licence register files (``*.licences.toml``, ``*.licences.csv``) beside
+    those of the rule directory, as ``export-control audit --licences`` takes them; shipped to
+    the executors too and named in verdicts as given here.
     """
-    local = Engine.from_path(rules)
+    licences = [str(path) for path in licences or []]
+    local = Engine.from_path(rules, licences or None)
     history = local.has_history
     digest = local.digest
     shipped = _ship(spark, rules, digest)
+    registers = _ship_licences(spark, licences)
     as_of = None if as_of is None else str(as_of)
     exclude_status = list(exclude_status or [])
     attribute_columns = list(attribute_columns or [])
@@ -114,7 +163,7 @@ def check_dataframe(
     )
 
     def engine_here():
-        engine = engine_for(shipped, rules)
+        engine = engine_for(shipped, rules, registers)
         if engine.digest != digest:
             raise ExportControlError(
                 f"the executor's rules have digest {engine.digest}, the driver's {digest}"
@@ -129,12 +178,6 @@ def check_dataframe(
 
         return records.mapInArrow(check, RESULT_SCHEMA)
 
-    if local.has_licences:
-        raise ExportControlError(
-            f"the rules in `{rules}` have licence registers: their balances are drawn over the "
-            "whole input in order, which is not built on Spark; check the input with "
-            "`export-control audit` or Engine.check_arrow on one machine"
-        )
     history_columns = [c for c in records.columns if c != line_column]
 
     def history_of_partition(batches):
@@ -156,12 +199,15 @@ def check_dataframe(
     parts = records.mapInArrow(history_of_partition, "partition int, history binary").collect()
     by_partition = {row["partition"]: row["history"] for row in parts}
     histories = [by_partition.get(p) for p in range(max(by_partition, default=-1) + 1)]
-    present = [bytes(h) for h in histories if h is not None]
-    if not present:
+    if all(h is None for h in histories):
         return records.mapInArrow(lambda batches: iter(()), RESULT_SCHEMA)
-    full = Engine.merge_histories(present)
+    # Licence draws settled across the partitions in the order of history (a merge when
+    # there are no licence registers); each partition's own history comes back settled.
+    full, histories = local.settle_histories(
+        [None if h is None else bytes(h) for h in histories]
+    )
     shared = spark.sparkContext.broadcast(
-        (full, [None if h is None else bytes(h) for h in histories])
+        (bytes(full), [None if h is None else bytes(h) for h in histories])
     )
 
     def check_partition(batches):
