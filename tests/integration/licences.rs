@@ -632,20 +632,7 @@ proptest! {
         cuts in proptest::collection::vec(0usize..14, 0..4),
     ) {
         let engine = engine(&routers(""));
-        let shipments: Vec<Shipment> = amounts
-            .iter()
-            .enumerate()
-            .map(|(i, (q, day, draws))| {
-                let mut s = covered();
-                s.id = format!("P-{i}");
-                s.date = "2023-01-01".parse::<chrono::NaiveDate>().unwrap() + chrono::Days::new(u64::from(*day));
-                s.quantity = Some(Decimal::from(*q));
-                if !draws {
-                    s.licences.clear();
-                }
-                s
-            })
-            .collect();
+        let shipments = claims(&amounts);
         let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(shipments.len())).collect();
         cuts.push(0);
         cuts.push(shipments.len());
@@ -694,6 +681,26 @@ proptest! {
     }
 }
 
+/// Covered records `P-0`, `P-1`, ... of the quantities and days (after 2023-01-01) given, each
+/// carrying the licence or, when its flag is false, none.
+fn claims(amounts: &[(u32, u32, bool)]) -> Vec<Shipment> {
+    amounts
+        .iter()
+        .enumerate()
+        .map(|(i, (q, day, draws))| {
+            let mut s = covered();
+            s.id = format!("P-{i}");
+            s.date = "2023-01-01".parse::<chrono::NaiveDate>().unwrap()
+                + chrono::Days::new(u64::from(*day));
+            s.quantity = Some(Decimal::from(*q));
+            if !draws {
+                s.licences.clear();
+            }
+            s
+        })
+        .collect()
+}
+
 /// The outcome of the licence rule in a verdict.
 fn licence_outcome(verdict: &export_control::Verdict<'_>) -> Option<Outcome> {
     verdict
@@ -716,20 +723,10 @@ proptest! {
         limit in 0usize..5,
     ) {
         let engine = engine(&routers(""));
-        let mut records: Vec<Result<read::Record, read::RecordError>> = amounts
-            .iter()
+        let mut records: Vec<Result<read::Record, read::RecordError>> = claims(&amounts)
+            .into_iter()
             .enumerate()
-            .map(|(i, (q, day, draws))| {
-                let mut s = covered();
-                s.id = format!("P-{i}");
-                s.date = "2023-01-01".parse::<chrono::NaiveDate>().unwrap() + chrono::Days::new(u64::from(*day));
-                s.quantity = Some(Decimal::from(*q));
-                if !draws {
-                    s.licences.clear();
-                }
-                read::Record { line: i as u64 + 2, shipment: s }
-            })
-            .map(Ok)
+            .map(|(i, shipment)| Ok(read::Record { line: i as u64 + 2, shipment }))
             .collect();
         // A record that cannot be read, in the middle.
         let unreadable = read::json_lines("{\"id\":\"X\"}\n".as_bytes()).next().unwrap();

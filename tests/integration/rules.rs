@@ -621,3 +621,84 @@ fn shipped_measures_not_in_force_in_law_only_review() {
         }
     }
 }
+
+/// The validated model gives back what the rule files say: a rule set's and a group's
+/// descriptive fields, as the reports and the `rules` command show them.
+#[test]
+fn the_model_gives_what_the_files_say() {
+    let book = export_control::Rulebook::load("rules").unwrap();
+    let set = book
+        .rule_sets()
+        .iter()
+        .find(|s| s.id() == "kz-arms-export-suspension-2022")
+        .unwrap();
+    assert_eq!(
+        set.title(),
+        "Kazakhstan: suspension of exports of weapons, military equipment and military products"
+    );
+    assert!(
+        set.authority().starts_with(
+            "Government of the Republic of Kazakhstan: Commission on Defence Industry"
+        ),
+        "{}",
+        set.authority()
+    );
+    assert_eq!(set.citations().len(), 1);
+    assert!(
+        set.citations()[0]
+            .starts_with("Decision of the Commission on Defence Industry of 2022-08-27")
+    );
+    assert_eq!(
+        set.sources(),
+        [
+            "https://euroweeklynews.com/2022/08/27/breaking-news-kazakhstan-to-suspend-exports-of-military-products-for-a-year/",
+            "https://thediplomat.com/2022/08/kazakhstan-suspends-arms-exports-for-a-year/",
+            "https://zona.media/news/2022/08/27/kzhstn",
+        ]
+    );
+    assert_eq!(set.version(), "2022-08-27.2");
+    assert!(
+        set.notes()
+            .is_some_and(|n| n.starts_with("Applies to every destination."))
+    );
+    assert_eq!(set.path(), "kz-arms-export-suspension-2022.toml");
+    assert_eq!(set.file(), "rules/kz-arms-export-suspension-2022.toml");
+    let eaeu = book.groups().get("EAEU").unwrap();
+    assert_eq!(eaeu.name(), "EAEU");
+    assert_eq!(eaeu.title(), "Eurasian Economic Union member states");
+    assert_eq!(eaeu.sources().len(), 2);
+    assert!(eaeu.sources()[0].starts_with("Treaty on the Eurasian Economic Union"));
+    assert_eq!(eaeu.sources()[1], "https://eec.eaeunion.org/en/");
+    assert!(
+        eaeu.notes()
+            .is_some_and(|n| n.starts_with("No customs checks"))
+    );
+    // A group without notes has none.
+    let eu = book.groups().get("EU27").unwrap();
+    assert_eq!(eu.notes(), None);
+    assert_eq!(
+        eu.title(),
+        "European Union member states (since 2020-02-01)"
+    );
+    // A rule's licence pattern, history test and party lists.
+    let rule = |id: &str| book.rule(id).unwrap().1;
+    assert_eq!(
+        rule("kz-du-licence").accepted_licences(),
+        Some(r"^KZ-DU-\d{4}-\d{6}$")
+    );
+    assert_eq!(rule("kz-du-classify").accepted_licences(), None);
+    for (id, kind) in [
+        ("kz-spike-to-eaeu", "spike"),
+        ("eu-quota-kz-cannibalisable", "quota"),
+        ("kz-new-consignee-chpl", "new_party"),
+        ("kz-reexport-of-recent-import", "reexport"),
+    ] {
+        assert_eq!(rule(id).history_kind(), Some(kind), "{id}");
+    }
+    assert_eq!(rule("kz-du-licence").history_kind(), None);
+    assert_eq!(
+        rule("party-on-us-lists").party_lists().collect::<Vec<_>>(),
+        ["ofac-consolidated", "bis-dpl"]
+    );
+    assert_eq!(rule("kz-du-licence").party_lists().count(), 0);
+}

@@ -86,15 +86,20 @@ def engine_for(
 def _ship(spark, rules: str, digest: str) -> str:
     """Ships the rule directory to the executors under a name of its digest (two directories
     both called `rules` must not meet in ``SparkFiles``); returns that name."""
-    name = "export-control-rules-" + digest.split(":")[-1][:16]
+    return _stage(spark, rules, "export-control-rules-" + digest.split(":")[-1][:16], tree=True)
+
+
+def _stage(spark, source: str, name: str, *, tree: bool) -> str:
+    """Copies a file (or, with ``tree``, a directory) once into this process's staging
+    directory under ``name`` and adds the copy to the executors' files; returns ``name``."""
     staging = os.path.join(tempfile.gettempdir(), f"export-control-spark-{os.getpid()}")
     copy = os.path.join(staging, name)
     with _lock:
-        if not os.path.isdir(copy):
+        if not os.path.exists(copy):
             os.makedirs(staging, exist_ok=True)
-            shutil.copytree(rules, copy + ".partial")
+            (shutil.copytree if tree else shutil.copyfile)(source, copy + ".partial")
             os.replace(copy + ".partial", copy)
-        spark.sparkContext.addFile(copy, recursive=True)
+        spark.sparkContext.addFile(copy, recursive=tree)
     return name
 
 
@@ -105,19 +110,11 @@ def _ship_licences(spark, licences: list[str]) -> tuple[tuple[str, str], ...]:
     import hashlib
 
     names = []
-    staging = os.path.join(tempfile.gettempdir(), f"export-control-spark-{os.getpid()}")
     for path in licences:
         with open(path, "rb") as f:
             digest = hashlib.sha256(f.read()).hexdigest()[:16]
         name = f"export-control-licences-{digest}-{os.path.basename(path)}"
-        copy = os.path.join(staging, name)
-        with _lock:
-            if not os.path.isfile(copy):
-                os.makedirs(staging, exist_ok=True)
-                shutil.copyfile(path, copy + ".partial")
-                os.replace(copy + ".partial", copy)
-            spark.sparkContext.addFile(copy)
-        names.append((name, path))
+        names.append((_stage(spark, path, name, tree=False), path))
     return tuple(names)
 
 
