@@ -227,11 +227,13 @@ impl Engine {
     /// starts on in its file); it is not part of the record. Raises `SchemaError` when the
     /// columns cannot be read as records.
     ///
-    /// `history` (bytes from `history_arrow`, merged with `merge_histories`): the history of
-    /// the whole input, this data included, computed elsewhere (a Spark job's partitions);
-    /// the data is then checked against it without reading itself first. `earlier`: the
-    /// history of the input's records before this data (the partitions before this one),
-    /// which count as before it on their own dates too. `verdicts=False` leaves the `verdict`
+    /// `history` (bytes from `history_arrow`, merged with `merge_histories`, or with licence
+    /// registers settled with `settle_histories`): the history of the whole input, this data
+    /// included, computed elsewhere (a Spark job's partitions); the data is then checked
+    /// against it without reading itself first. `earlier`: the history of the input's records
+    /// before this data (the partitions before this one), which count as before it on their
+    /// own dates too. A history holding unsettled licence draws, or computed under other rules
+    /// or another register, raises `ValueError`. `verdicts=False` leaves the `verdict`
     /// column null: decisions and rules alone, without the JSON that is most of a result's
     /// cost.
     #[allow(
