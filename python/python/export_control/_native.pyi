@@ -103,9 +103,9 @@ class Engine:
         One result row per input row, in input order: ``id``, ``line``, ``decision``,
         ``rules``, ``error``, ``verdict`` (the audit record's JSON; null with
         ``verdicts=False``). A ``RecordBatch`` gives a ``RecordBatch``, anything else a
-        ``Table``. ``history``: the merged (with licence registers, settled) history of the whole
-        input (this data included), ``earlier``: that of the records before this data. Raises :class:`SchemaError` when
-        the columns cannot be read as records.
+        ``Table``. ``history``: the merged (with licence registers, settled) history of the
+        whole input (this data included), ``earlier``: that of the records before this data.
+        Raises :class:`SchemaError` when the columns cannot be read as records.
         """
 
     def history_arrow(
