@@ -631,6 +631,59 @@ mod tests {
     use super::*;
 
     #[test]
+    fn same_text_ignores_case_and_white_space_only() {
+        assert!(same_text(
+            "Steppe  Electronics LLP",
+            "steppe electronics llp"
+        ));
+        assert!(!same_text("Steppe Electronics", "Steppe Electronic"));
+        assert!(same_text("", " \t"));
+        // Other scripts and white space outside ASCII go the long way.
+        assert!(same_text("ТОО Степь", "тоо  степь"));
+        assert!(!same_text("ТОО Степь", "ТОО Степи"));
+        assert!(same_text("a\u{a0}b", "ab"));
+        assert!(same_text("Café", "CAFÉ"));
+    }
+
+    #[test]
+    fn lacks_each_optional_field_until_it_is_set() {
+        let mut s = crate::shipment::Shipment::new(
+            "L-1",
+            "2023-01-02".parse().unwrap(),
+            "854231".parse().unwrap(),
+            "KZ".parse().unwrap(),
+            "RU".parse().unwrap(),
+        );
+        let optional = [
+            Field::Description,
+            Field::Origin,
+            Field::Consignor,
+            Field::Consignee,
+            Field::EndUser,
+            Field::Value,
+            Field::Quantity,
+            Field::Licences,
+            Field::ControlCodes,
+        ];
+        for field in optional {
+            assert!(lacks(&s, field), "{field:?}");
+        }
+        assert!(!lacks(&s, Field::Destination));
+        s.description = Some("chips".into());
+        s.origin = Some("CN".parse().unwrap());
+        s.consignor = Some("A".into());
+        s.consignee = Some("B".into());
+        s.end_user = Some("C".into());
+        s.value = Some(rust_decimal::Decimal::ONE);
+        s.quantity = Some(rust_decimal::Decimal::ONE);
+        s.licences = vec!["KZ-DU-2023-000117".into()];
+        s.control_codes = vec!["3A001".parse().unwrap()];
+        for field in optional {
+            assert!(!lacks(&s, field), "{field:?}");
+        }
+    }
+
+    #[test]
     fn text_comparison_ignores_case_and_spaces() {
         assert!(same_text("ACME  Trading LLP", "acme trading llp"));
         assert!(same_text("AcmeTrading", "acme trading"));

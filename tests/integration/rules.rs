@@ -701,4 +701,13 @@ fn the_model_gives_what_the_files_say() {
         ["ofac-consolidated", "bis-dpl"]
     );
     assert_eq!(rule("kz-du-licence").party_lists().count(), 0);
+    // A test case's name, as its file writes it.
+    let cases = book.test_cases().unwrap();
+    assert!(cases.iter().any(|c| {
+        c.name()
+            == "military weapons (HS 9301.90, not artillery) during the suspension are prohibited"
+            && c.location()
+                .file()
+                .ends_with("kz-arms-export-suspension-2022.tests.toml")
+    }));
 }
