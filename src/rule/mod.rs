@@ -654,18 +654,10 @@ mod tests {
             "KZ".parse().unwrap(),
             "RU".parse().unwrap(),
         );
-        let optional = [
-            Field::Description,
-            Field::Origin,
-            Field::Consignor,
-            Field::Consignee,
-            Field::EndUser,
-            Field::Value,
-            Field::Quantity,
-            Field::Licences,
-            Field::ControlCodes,
-        ];
-        for field in optional {
+        // Every field a `missing` condition may name.
+        let optional = MISSABLE_FIELDS;
+        assert_eq!(optional.len(), 9);
+        for &field in optional {
             assert!(lacks(&s, field), "{field:?}");
         }
         assert!(!lacks(&s, Field::Destination));
@@ -678,7 +670,7 @@ mod tests {
         s.quantity = Some(rust_decimal::Decimal::ONE);
         s.licences = vec!["KZ-DU-2023-000117".into()];
         s.control_codes = vec!["3A001".parse().unwrap()];
-        for field in optional {
+        for &field in optional {
             assert!(!lacks(&s, field), "{field:?}");
         }
     }
