@@ -113,9 +113,16 @@ pub fn merge(parts: &[Vec<u8>]) -> Result<Carried, String> {
         }
         match &mut merged {
             Some(m) if (&m.digest, &m.licences) != (&carried.digest, &carried.licences) => {
+                let of = |c: &Carried| match &c.licences {
+                    Some(register) => {
+                        format!("rules {} with the licence register {register}", c.digest)
+                    }
+                    None => format!("rules {} without a licence register", c.digest),
+                };
                 return Err(format!(
                     "histories of different rule books or licence registers: {} and {}",
-                    m.digest, carried.digest
+                    of(m),
+                    of(&carried)
                 ));
             }
             Some(m) => m.aggregates.merge(&carried.aggregates),

@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 
 import export_control
-from conftest import audit_jsonl
+from conftest import RULES, audit_jsonl
 
 
 def test_verdicts_equal_the_audit_record_for_record(engine, sample, sample_audit):
@@ -184,7 +184,7 @@ def test_unsettled_or_foreign_history_is_refused(engine, sample):
         engine.check_arrow(table.slice(0, 10), history=part)
     whole, _ = engine.settle_histories([part])
     # Without the licence register (or with another), that history means nothing.
-    plain = export_control.Engine.from_path(engine_rules())
+    plain = export_control.Engine.from_path(str(RULES))
     assert plain.digest == engine.digest
     with pytest.raises(ValueError, match="licence register"):
         plain.check_arrow(table.slice(0, 10), history=whole)
@@ -192,7 +192,10 @@ def test_unsettled_or_foreign_history_is_refused(engine, sample):
         plain.settle_histories([part])
 
 
-def engine_rules():
-    from conftest import RULES
-
-    return str(RULES)
+def test_histories_of_other_registers_do_not_merge(engine, sample):
+    table, _ = sample
+    plain = export_control.Engine.from_path(str(RULES))
+    with_register, _ = engine.settle_histories([engine.history_arrow(table.slice(0, 50).drop(["line"]))])
+    without = plain.history_arrow(table.slice(50, 50).drop(["line"]))
+    with pytest.raises(ValueError, match="without a licence register"):
+        engine.merge_histories([with_register, without])
