@@ -40,9 +40,35 @@ struct Indexed {
     /// 0 for the entry's name, `n` for its `n`-th alias.
     name: u32,
     normalised: Normalised,
-    /// The letters of each word (at most [`MAX_WORDS`]).
-    word_letters: Box<[u16]>,
-    letters: u32,
+}
+
+/// A block key, its characters packed in a number (see [`pack`]).
+type Key = u64;
+
+/// A name having a block key: all the bound on its score needs, so that bounding a candidate
+/// reads the postings alone, not the name.
+#[derive(Debug, Clone, Copy)]
+struct Posting {
+    /// The name (index into `Screen::names`).
+    name: u32,
+    /// The word's position (below [`MAX_WORDS`]) times 1024 plus its letters (at most 1023).
+    word: u16,
+    /// The name's letters; [`UNBOUNDED`] when the name has words or letters past what a
+    /// posting holds (it is then always scored).
+    letters: u16,
+}
+
+/// A posting's `letters` for a name always scored.
+const UNBOUNDED: u16 = u16::MAX;
+
+impl Posting {
+    fn position(self) -> u32 {
+        u32::from(self.word >> 10)
+    }
+
+    fn word_letters(self) -> u32 {
+        u32::from(self.word & 1023)
+    }
 }
 
 /// The lists of a rule book, indexed for screening. `Send + Sync`: build it once, screen from
@@ -51,9 +77,8 @@ struct Indexed {
 pub struct Screen {
     lists: Vec<PartyList>,
     names: Vec<Indexed>,
-    /// Block key to the names (index into `names`) and word positions that have it, sorted by
-    /// name.
-    postings: HashMap<Box<str>, Vec<(u32, u8)>>,
+    /// Block key to the names that have it (each word apart), sorted by name.
+    postings: HashMap<Key, Box<[Posting]>>,
 }
 
 /// A name of a list entry that a screened name matched.
@@ -76,7 +101,7 @@ impl Screen {
     /// Indexes the lists (every name and alias of every entry).
     pub fn new(lists: Vec<PartyList>) -> Screen {
         let mut names = Vec::new();
-        let mut postings: HashMap<Box<str>, Vec<(u32, u8)>> = HashMap::default();
+        let mut postings: HashMap<Key, Vec<Posting>> = HashMap::default();
         for (l, list) in lists.iter().enumerate() {
             for (e, entry) in list.entries.iter().enumerate() {
                 for (n, name) in entry.names().enumerate() {
@@ -85,30 +110,35 @@ impl Screen {
                         continue;
                     }
                     let number = u32::try_from(names.len()).unwrap_or(u32::MAX);
+                    let word_letters: Vec<usize> =
+                        normalised.words.iter().map(|w| letters(w)).collect();
+                    let total: usize = word_letters.iter().sum();
+                    let bounded = normalised.words.len() <= MAX_WORDS
+                        && word_letters.iter().all(|l| *l <= 1023)
+                        && total < usize::from(UNBOUNDED);
+                    let name_letters = if bounded {
+                        u16::try_from(total).unwrap_or(UNBOUNDED)
+                    } else {
+                        UNBOUNDED
+                    };
                     // Each word's keys, each word apart: a name repeating a word (`Bahmanyar
                     // Morteza Bahmanyar`) has both found.
-                    for (w, word) in normalised.words.iter().enumerate().take(MAX_WORDS) {
-                        for key in block_keys(word) {
-                            postings
-                                .entry(key.into_boxed_str())
-                                .or_default()
-                                .push((number, u8::try_from(w).unwrap_or(u8::MAX)));
+                    for (w, text) in normalised.words.iter().enumerate().take(MAX_WORDS) {
+                        let own = word_letters.get(w).copied().unwrap_or(0).min(1023);
+                        let word = u16::try_from((w << 10) | own).unwrap_or(u16::MAX);
+                        for key in block_keys(text) {
+                            postings.entry(key).or_default().push(Posting {
+                                name: number,
+                                word,
+                                letters: name_letters,
+                            });
                         }
                     }
-                    let word_letters: Box<[u16]> = normalised
-                        .words
-                        .iter()
-                        .take(MAX_WORDS)
-                        .map(|w| u16::try_from(letters(w)).unwrap_or(u16::MAX))
-                        .collect();
-                    let letters: usize = normalised.words.iter().map(|w| letters(w)).sum();
                     names.push(Indexed {
                         list: u32::try_from(l).unwrap_or(u32::MAX),
                         entry: u32::try_from(e).unwrap_or(u32::MAX),
                         name: u32::try_from(n).unwrap_or(u32::MAX),
                         normalised,
-                        word_letters,
-                        letters: u32::try_from(letters).unwrap_or(u32::MAX),
                     });
                 }
             }
@@ -116,7 +146,10 @@ impl Screen {
         Screen {
             lists,
             names,
-            postings,
+            postings: postings
+                .into_iter()
+                .map(|(key, p)| (key, p.into_boxed_slice()))
+                .collect(),
         }
     }
 
@@ -196,22 +229,21 @@ impl Screen {
 
     /// Every indexed name scoring at least `min_score` against `query`, with its score.
     fn candidates(&self, query: &Normalised, min_score: f64) -> Vec<(u32, f64)> {
-        let words: Vec<(usize, &String)> = query.words.iter().enumerate().take(MAX_WORDS).collect();
-        let query_letters: usize = query.words.iter().map(|w| letters(w)).sum();
+        let query_word_letters: Vec<usize> = query.words.iter().map(|w| letters(w)).collect();
+        let query_letters: usize = query_word_letters.iter().sum();
         if query_letters == 0 {
             return Vec::new();
         }
+        // Words past the first [`MAX_WORDS`] are not tracked: taken as matched.
+        let untracked: usize = query_word_letters.iter().skip(MAX_WORDS).sum();
         // Each key of the query, with the query words that have it and its postings.
         let mut keys: Vec<QueryKey<'_>> = Vec::new();
-        for (w, word) in words {
+        for (w, word) in query.words.iter().enumerate().take(MAX_WORDS) {
             for key in block_keys(word) {
                 match keys.iter_mut().find(|(k, ..)| *k == key) {
                     Some(k) => k.1 |= 1 << w,
                     None => {
-                        let postings = self
-                            .postings
-                            .get(key.as_str())
-                            .map_or(&[][..], Vec::as_slice);
+                        let postings = self.postings.get(&key).map_or(&[][..], |p| &p[..]);
                         keys.push((key, 1 << w, postings));
                     }
                 }
@@ -219,71 +251,70 @@ impl Screen {
         }
         keys.sort_by_key(|(_, _, p)| p.len());
         let all_common = keys.iter().all(|(_, _, p)| p.len() > COMMON_KEY);
-        // Candidate name -> (query words matched, its own words matched).
-        let mut found: HashMap<u32, (u64, u64)> = HashMap::default();
+        let opening: usize = keys
+            .iter()
+            .map(|(_, _, p)| p.len())
+            .filter(|l| all_common || *l <= COMMON_KEY)
+            .sum();
+        let mut found: HashMap<u32, Found> =
+            HashMap::with_capacity_and_hasher(opening, Default::default());
         for (_, query_words, postings) in &keys {
             if postings.len() > COMMON_KEY && !all_common {
                 // Confirm the candidates found so far: through the postings when they are
                 // fewer than the searches would cost, else a search per candidate.
                 if postings.len() <= found.len().saturating_mul(8) {
-                    for (n, w) in *postings {
-                        if let Some(seen) = found.get_mut(n) {
-                            seen.0 |= query_words;
-                            seen.1 |= 1u64.checked_shl(u32::from(*w)).unwrap_or(0);
+                    for posting in *postings {
+                        if let Some(seen) = found.get_mut(&posting.name) {
+                            seen.add(*query_words, *posting);
                         }
                     }
                     continue;
                 }
                 for (name, seen) in &mut found {
-                    let start = postings.partition_point(|(n, _)| n < name);
-                    for (n, w) in postings.get(start..).unwrap_or_default() {
-                        if n != name {
+                    let start = postings.partition_point(|p| p.name < *name);
+                    for posting in postings.get(start..).unwrap_or_default() {
+                        if posting.name != *name {
                             break;
                         }
-                        seen.0 |= query_words;
-                        seen.1 |= 1u64.checked_shl(u32::from(*w)).unwrap_or(0);
+                        seen.add(*query_words, *posting);
                     }
                 }
                 continue;
             }
-            for (n, w) in *postings {
-                let seen = found.entry(*n).or_default();
-                seen.0 |= query_words;
-                seen.1 |= 1u64.checked_shl(u32::from(*w)).unwrap_or(0);
+            for posting in *postings {
+                found
+                    .entry(posting.name)
+                    .or_insert_with(|| Found::new(posting.letters))
+                    .add(*query_words, *posting);
             }
         }
-        let query_word_letters: Vec<usize> = query.words.iter().map(|w| letters(w)).collect();
         let mut out = Vec::new();
-        for (number, (query_words, own_words)) in found {
+        for (number, seen) in found {
+            if seen.letters != UNBOUNDED {
+                let covered_query: usize = untracked
+                    + query_word_letters
+                        .iter()
+                        .take(MAX_WORDS)
+                        .enumerate()
+                        .filter(|(i, _)| seen.query & (1u64 << i) != 0)
+                        .map(|(_, l)| l)
+                        .sum::<usize>();
+                let own_letters = usize::from(seen.letters);
+                let covered_own = seen.covered as usize;
+                let total = query_letters + own_letters;
+                // The most the score can be: every word a key matched a perfect pair, the
+                // words left pairing at most at [`UNKEYED`].
+                let left = query_letters
+                    .saturating_sub(covered_query)
+                    .min(own_letters.saturating_sub(covered_own));
+                let bound = (covered_query + covered_own) as f64 + UNKEYED * 2.0 * left as f64;
+                if bound < min_score * total as f64 - 1e-9 {
+                    continue;
+                }
+            }
             let Some(indexed) = self.names.get(number as usize) else {
                 continue;
             };
-            // Words past the first [`MAX_WORDS`] are not tracked: taken as matched.
-            let covered_query: usize = query_word_letters
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| *i >= MAX_WORDS || query_words & (1u64 << i) != 0)
-                .map(|(_, l)| l)
-                .sum();
-            let tracked: usize = indexed.word_letters.iter().map(|l| usize::from(*l)).sum();
-            let covered_own: usize = indexed
-                .word_letters
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| own_words & (1u64 << i) != 0)
-                .map(|(_, l)| usize::from(*l))
-                .sum::<usize>()
-                + (indexed.letters as usize).saturating_sub(tracked);
-            let total = query_letters + indexed.letters as usize;
-            // The most the score can be: every word a key matched a perfect pair, the words
-            // left pairing at most at [`UNKEYED`].
-            let left = query_letters
-                .saturating_sub(covered_query)
-                .min((indexed.letters as usize).saturating_sub(covered_own));
-            let bound = (covered_query + covered_own) as f64 + UNKEYED * 2.0 * left as f64;
-            if bound < min_score * total as f64 - 1e-9 {
-                continue;
-            }
             let s = score(query, &indexed.normalised);
             if s >= min_score {
                 out.push((number, s));
@@ -323,50 +354,104 @@ impl Screen {
     }
 }
 
+/// A candidate name as the postings found it: the query's words and its own that shared a key.
+#[derive(Debug, Clone, Copy)]
+struct Found {
+    /// The query's words (a bit each).
+    query: u64,
+    /// Its own words (a bit each).
+    own: u64,
+    /// The letters of its own words found.
+    covered: u32,
+    /// Its letters, or [`UNBOUNDED`].
+    letters: u16,
+}
+
+impl Found {
+    fn new(letters: u16) -> Found {
+        Found {
+            query: 0,
+            own: 0,
+            covered: 0,
+            letters,
+        }
+    }
+
+    fn add(&mut self, query_words: u64, posting: Posting) {
+        self.query |= query_words;
+        let bit = 1u64.checked_shl(posting.position()).unwrap_or(0);
+        if self.own & bit == 0 {
+            self.own |= bit;
+            self.covered += posting.word_letters();
+        }
+    }
+}
+
 /// A block key of a query: the key, the query words that have it (a bit each), its postings.
-type QueryKey<'a> = (String, u64, &'a [(u32, u8)]);
+type QueryKey<'a> = (Key, u64, &'a [Posting]);
+
+/// A block key packed in a number: the mark (a word's head, or its tail) in the top bit, then
+/// up to three characters of 21 bits each (no word holds the character 0, so a key of fewer
+/// characters never equals one of more).
+fn pack(tail: bool, chars: impl Iterator<Item = char>) -> Key {
+    let mut key = Key::from(tail) << 63;
+    for (i, c) in chars.take(3).enumerate() {
+        key |= Key::from(u32::from(c)) << (42 - 21 * i);
+    }
+    key
+}
 
 /// The block keys of a word: a word of one or two letters itself; of three letters itself and
 /// each of its letter pairs (one letter left out: `vtb` meets `veb` on `vb`, and `al` on `al`);
 /// a longer word each three of its first four letters (one left out: a typo or a swap in the
 /// first letters keeps some; `vtbr` meets `vtb`), and its last three letters, marked apart.
-fn block_keys(word: &str) -> impl Iterator<Item = String> {
-    let chars: Vec<char> = word.chars().collect();
-    let mut keys: Vec<String> = Vec::with_capacity(5);
-    let without = |letters: &[char], skip: usize, mark: char| -> String {
-        std::iter::once(mark)
-            .chain(
-                letters
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| *i != skip)
-                    .map(|(_, c)| *c),
-            )
-            .collect()
+fn block_keys(word: &str) -> impl Iterator<Item = Key> {
+    let mut head = ['\0'; 4];
+    let mut n = 0usize;
+    for c in word.chars() {
+        if let Some(slot) = head.get_mut(n) {
+            *slot = c;
+        }
+        n += 1;
+    }
+    let without = |letters: &[char], skip: usize| {
+        pack(
+            false,
+            letters
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != skip)
+                .map(|(_, c)| *c),
+        )
     };
-    match chars.len() {
+    let mut keys = [0; 5];
+    let mut count = 0usize;
+    let mut push = |key: Key| {
+        // Keys alike in a row once (`aab` has `ab` twice).
+        if count == 0 || keys.get(count - 1) != Some(&key) {
+            if let Some(slot) = keys.get_mut(count) {
+                *slot = key;
+            }
+            count += 1;
+        }
+    };
+    match n {
         0 => {}
-        1 | 2 => keys.push(format!("={word}")),
+        1 | 2 => push(pack(false, word.chars())),
         3 => {
-            keys.push(format!("={word}"));
+            push(pack(false, word.chars()));
             for skip in 0..3 {
-                keys.push(without(&chars, skip, '='));
+                push(without(&head[..3], skip));
             }
         }
         n => {
-            let head = chars.get(..4).unwrap_or(&chars);
             for skip in 0..4 {
-                keys.push(without(head, skip, '='));
+                push(without(&head, skip));
             }
-            keys.push(
-                std::iter::once('$')
-                    .chain(chars.iter().skip(n - 3).copied())
-                    .collect(),
-            );
+            push(pack(true, word.chars().skip(n - 3)));
         }
     }
-    keys.dedup();
-    keys.into_iter()
+    keys.into_iter().take(count)
 }
 
 #[cfg(test)]
