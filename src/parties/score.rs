@@ -61,6 +61,162 @@ fn word(list: &[String], k: usize) -> &str {
 /// Trade` against `Steppe Trade Logistics`: 0.71). The score is symmetric, and 0 against an
 /// empty name.
 pub fn score(a: &Normalised, b: &Normalised) -> f64 {
+    pairing(a, b, |_, _| true)
+}
+
+/// What bounds a word's similarity to another without comparing their letters: its letters,
+/// which letters it has (once and twice), its first bytes. See [`Signature::bound`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Signature {
+    /// A bit for each of `a`..`z` and `0`..`9` the word has, and one for each letter it has
+    /// twice or more.
+    seen: u64,
+    /// Its characters the bits do not count (a letter's third, a digit's second, any other).
+    others: u16,
+    /// Its letters ([`letters`]), at most `u16::MAX`.
+    letters: u16,
+    /// Its first four bytes (0 past its end).
+    head: [u8; 4],
+}
+
+impl Signature {
+    /// The signature of a word.
+    pub(crate) fn of(word: &str) -> Signature {
+        let mut seen = 0u64;
+        let mut others = 0u16;
+        for c in word.chars() {
+            let bit = match c {
+                'a'..='z' => u32::from(c) - u32::from('a'),
+                '0'..='9' => 26 + u32::from(c) - u32::from('0'),
+                _ => 64,
+            };
+            let once = 1u64.checked_shl(bit).unwrap_or(0);
+            let twice = if bit < 26 { 1u64 << (36 + bit) } else { 0 };
+            if once != 0 && seen & once == 0 {
+                seen |= once;
+            } else if twice != 0 && seen & twice == 0 {
+                seen |= twice;
+            } else {
+                others = others.saturating_add(1);
+            }
+        }
+        let mut head = [0u8; 4];
+        for (slot, byte) in head.iter_mut().zip(word.bytes()) {
+            *slot = byte;
+        }
+        Signature {
+            seen,
+            others,
+            letters: u16::try_from(letters(word)).unwrap_or(u16::MAX),
+            head,
+        }
+    }
+
+    /// At least the similarity of the words ([`word_similarity`]), from their signatures: the
+    /// Jaro similarity as if every letter the two have in common matched without
+    /// transposition, raised as Winkler raises it for the bytes their heads share. An initial
+    /// and a word bound at 1.
+    fn bound(&self, other: &Signature) -> f64 {
+        let (x, y) = (usize::from(self.letters), usize::from(other.letters));
+        if x.min(y) <= 1 {
+            return 1.0;
+        }
+        let common = (self.seen & other.seen).count_ones() as usize
+            + usize::from(self.others.min(other.others));
+        let matches = common.min(x).min(y) as f64;
+        let jaro = (matches / x as f64 + matches / y as f64 + 1.0) / 3.0;
+        if jaro <= 0.7 {
+            return jaro;
+        }
+        let prefix = self
+            .head
+            .iter()
+            .zip(&other.head)
+            .take_while(|(p, q)| p == q && **p != 0)
+            .count();
+        jaro + 0.1 * prefix as f64 * (1.0 - jaro)
+    }
+
+    /// Whether a signature of this many letters is exact (a longer word's letters are not).
+    fn exact(&self) -> bool {
+        self.letters < u16::MAX
+    }
+}
+
+/// Margin for rounding between a bound and what it bounds.
+const ROUNDING: f64 = 1e-9;
+
+/// The score of two names ([`score`]) when it can be at least `min_score`, else nothing:
+/// from the words' signatures (one per word, in order), a bound on the score is taken first
+/// (each word paired with its most alike word of the other name by [`Signature::bound`]), and
+/// pairs that cannot be alike enough are not compared.
+pub(crate) fn score_at_least(
+    a: &Normalised,
+    a_signatures: &[Signature],
+    b: &Normalised,
+    b_signatures: &[Signature],
+    min_score: f64,
+) -> Option<f64> {
+    let usable = a_signatures.len() == a.words.len()
+        && b_signatures.len() == b.words.len()
+        && a_signatures
+            .iter()
+            .chain(b_signatures)
+            .all(Signature::exact);
+    if !usable {
+        let s = score(a, b);
+        return (s >= min_score).then_some(s);
+    }
+    let total: usize = a_signatures
+        .iter()
+        .chain(b_signatures)
+        .map(|s| usize::from(s.letters))
+        .sum();
+    if total == 0 {
+        return (min_score <= 0.0).then_some(0.0);
+    }
+    let columns = b_signatures.len();
+    let mut bounds: Vec<f64> = Vec::with_capacity(a_signatures.len() * columns);
+    let mut best_b = vec![0.0f64; columns];
+    let mut rows = 0.0;
+    for x in a_signatures {
+        let mut best = 0.0f64;
+        for (y, column) in b_signatures.iter().zip(best_b.iter_mut()) {
+            let bound = x.bound(y) + ROUNDING;
+            bounds.push(bound);
+            if bound < MIN_WORD_SIMILARITY {
+                continue;
+            }
+            let (p, q) = (usize::from(x.letters), usize::from(y.letters));
+            let weighted = bound * weight(p, q) as f64;
+            best = best.max(weighted);
+            *column = column.max(weighted);
+        }
+        rows += best;
+    }
+    let columns_sum: f64 = best_b.iter().sum();
+    // Each word is in one pair at most: the pairs weigh at most each word's best, on either
+    // side.
+    if rows.min(columns_sum) / total as f64 + ROUNDING < min_score {
+        return None;
+    }
+    let s = pairing(a, b, |i, j| {
+        bounds
+            .get(i * columns + j)
+            .is_none_or(|bound| *bound >= MIN_WORD_SIMILARITY)
+    });
+    (s >= min_score).then_some(s)
+}
+
+/// What a pair of words of these letters weighs: twice the shorter's letters, an initial's
+/// pair the letters of both.
+fn weight(x: usize, y: usize) -> usize {
+    if x.min(y) == 1 { x + y } else { 2 * x.min(y) }
+}
+
+/// The score of two names ([`score`]), comparing only the pairs of words `compare` accepts (by
+/// position): a pair it refuses must not be alike enough to pair.
+fn pairing(a: &Normalised, b: &Normalised, compare: impl Fn(usize, usize) -> bool) -> f64 {
     let total: f64 = a
         .words
         .iter()
@@ -75,6 +231,9 @@ pub fn score(a: &Normalised, b: &Normalised) -> f64 {
     let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
     for (i, x) in a.words.iter().enumerate() {
         for (j, y) in b.words.iter().enumerate() {
+            if !compare(i, j) {
+                continue;
+            }
             let s = word_similarity(x, y);
             if s >= MIN_WORD_SIMILARITY {
                 pairs.push((s, i, j));
@@ -101,11 +260,10 @@ pub fn score(a: &Normalised, b: &Normalised) -> f64 {
             *ua = true;
             *ub = true;
         }
-        let (x, y) = (letters(word(&a.words, i)), letters(word(&b.words, j)));
         // A pair counts the letters both words have: what the longer one has beyond the
         // shorter counts as missing (`aero` is not `aerocom`), except for an initial, which
         // stands for its whole word.
-        let weight = if x.min(y) == 1 { x + y } else { 2 * x.min(y) };
+        let weight = weight(letters(word(&a.words, i)), letters(word(&b.words, j)));
         matched += s * weight as f64;
     }
     let mut score = (matched / total).clamp(0.0, 1.0);
@@ -146,7 +304,37 @@ mod tests {
         assert_eq!(s("", ""), 0.0);
     }
 
+    fn signatures(n: &Normalised) -> Vec<Signature> {
+        n.words.iter().map(|w| Signature::of(w)).collect()
+    }
+
     proptest! {
+        #[test]
+        fn a_signature_bounds_the_similarity_of_two_words(
+            a in "[a-zа-яәғқңөұүһі0-9]{1,12}",
+            b in "[a-zа-яәғқңөұүһі0-9]{1,12}",
+        ) {
+            let (x, y) = (Signature::of(&a), Signature::of(&b));
+            let s = word_similarity(&a, &b);
+            prop_assert!(x.bound(&y) + ROUNDING >= s, "{} / {}: {} < {}", a, b, x.bound(&y), s);
+        }
+
+        #[test]
+        fn the_bounded_score_is_the_score_when_it_reaches_the_minimum(
+            a in "[a-eA-Eа-дә0-2 .'-]{0,24}",
+            b in "[a-eA-Eа-дә0-2 .'-]{0,24}",
+            min in 0.0f64..1.0,
+        ) {
+            let (x, y) = (normalise(&a), normalise(&b));
+            let s = score(&x, &y);
+            let bounded = score_at_least(&x, &signatures(&x), &y, &signatures(&y), min);
+            if s >= min {
+                prop_assert_eq!(bounded, Some(s), "{} / {}", a, b);
+            } else {
+                prop_assert_eq!(bounded, None, "{} / {}", a, b);
+            }
+        }
+
         #[test]
         fn a_score_is_in_0_1_symmetric_and_1_for_the_same_name(
             a in "[a-zA-Zа-яА-ЯәғқңөұүһіЁё .'-]{0,30}",

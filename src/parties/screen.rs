@@ -18,7 +18,7 @@ use foldhash::HashMap;
 
 use super::list::{ListEntry, PartyList};
 use super::normalise::{Normalised, normalise};
-use super::score::{letters, score};
+use super::score::{Signature, letters, score_at_least};
 
 pub use crate::rule::parties::DEFAULT_MIN_SCORE;
 
@@ -39,6 +39,8 @@ struct Indexed {
     entry: u32,
     /// 0 for the entry's name, `n` for its `n`-th alias.
     name: u32,
+    /// Where its words' signatures start in `Screen::signatures` (one per word).
+    signatures: u32,
     normalised: Normalised,
 }
 
@@ -77,6 +79,8 @@ impl Posting {
 pub struct Screen {
     lists: Vec<PartyList>,
     names: Vec<Indexed>,
+    /// The signatures of the names' words, name after name.
+    signatures: Vec<Signature>,
     /// Block key to the names that have it (each word apart), sorted by name.
     postings: HashMap<Key, Box<[Posting]>>,
 }
@@ -93,7 +97,7 @@ pub struct Hit<'s> {
     pub matched: &'s str,
     /// Its normalised form.
     pub matched_normalised: &'s Normalised,
-    /// The score, in [0, 1] ([`score`]).
+    /// The score, in [0, 1] ([`score`](super::score)).
     pub score: f64,
 }
 
@@ -101,6 +105,7 @@ impl Screen {
     /// Indexes the lists (every name and alias of every entry).
     pub fn new(lists: Vec<PartyList>) -> Screen {
         let mut names = Vec::new();
+        let mut signatures = Vec::new();
         let mut postings: HashMap<Key, Vec<Posting>> = HashMap::default();
         for (l, list) in lists.iter().enumerate() {
             for (e, entry) in list.entries.iter().enumerate() {
@@ -134,10 +139,13 @@ impl Screen {
                             });
                         }
                     }
+                    let start = u32::try_from(signatures.len()).unwrap_or(u32::MAX);
+                    signatures.extend(normalised.words.iter().map(|w| Signature::of(w)));
                     names.push(Indexed {
                         list: u32::try_from(l).unwrap_or(u32::MAX),
                         entry: u32::try_from(e).unwrap_or(u32::MAX),
                         name: u32::try_from(n).unwrap_or(u32::MAX),
+                        signatures: start,
                         normalised,
                     });
                 }
@@ -146,6 +154,7 @@ impl Screen {
         Screen {
             lists,
             names,
+            signatures,
             postings: postings
                 .into_iter()
                 .map(|(key, p)| (key, p.into_boxed_slice()))
@@ -288,6 +297,8 @@ impl Screen {
                     .add(*query_words, *posting);
             }
         }
+        let query_signatures: Vec<Signature> =
+            query.words.iter().map(|w| Signature::of(w)).collect();
         let mut out = Vec::new();
         for (number, seen) in found {
             if seen.letters != UNBOUNDED {
@@ -315,8 +326,18 @@ impl Screen {
             let Some(indexed) = self.names.get(number as usize) else {
                 continue;
             };
-            let s = score(query, &indexed.normalised);
-            if s >= min_score {
+            let start = indexed.signatures as usize;
+            let own = self
+                .signatures
+                .get(start..start + indexed.normalised.words.len())
+                .unwrap_or_default();
+            if let Some(s) = score_at_least(
+                query,
+                &query_signatures,
+                &indexed.normalised,
+                own,
+                min_score,
+            ) {
                 out.push((number, s));
             }
         }
@@ -331,7 +352,7 @@ impl Screen {
         let query = normalise(name);
         let mut best: Vec<(std::sync::Arc<str>, String, f64)> = Vec::new();
         for indexed in &self.names {
-            let s = score(&query, &indexed.normalised);
+            let s = super::score(&query, &indexed.normalised);
             if s < min_score {
                 continue;
             }
