@@ -124,7 +124,8 @@ impl Signature {
         let common = (self.seen & other.seen).count_ones() as usize
             + usize::from(self.others.min(other.others));
         let matches = common.min(x).min(y) as f64;
-        let jaro = (matches / x as f64 + matches / y as f64 + 1.0) / 3.0;
+        // (m / x + m / y + 1) / 3, with one division.
+        let jaro = (matches * (x + y) as f64 / (x * y) as f64 + 1.0) / 3.0;
         if jaro <= 0.7 {
             return jaro;
         }
@@ -147,65 +148,89 @@ impl Signature {
 const ROUNDING: f64 = 1e-9;
 
 /// The score of two names ([`score`]) when it can be at least `min_score`, else nothing:
-/// from the words' signatures (one per word, in order), a bound on the score is taken first
-/// (each word paired with its most alike word of the other name by [`Signature::bound`]), and
-/// pairs that cannot be alike enough are not compared.
-pub(crate) fn score_at_least(
+/// from the words' signatures (one per word, in order), [`may_reach`] first, and pairs of
+/// words that cannot be alike enough are not compared.
+#[cfg(test)]
+fn score_at_least(
     a: &Normalised,
     a_signatures: &[Signature],
     b: &Normalised,
     b_signatures: &[Signature],
     min_score: f64,
 ) -> Option<f64> {
-    let usable = a_signatures.len() == a.words.len()
-        && b_signatures.len() == b.words.len()
-        && a_signatures
-            .iter()
-            .chain(b_signatures)
-            .all(Signature::exact);
-    if !usable {
-        let s = score(a, b);
-        return (s >= min_score).then_some(s);
-    }
-    let total: usize = a_signatures
-        .iter()
-        .chain(b_signatures)
-        .map(|s| usize::from(s.letters))
-        .sum();
-    if total == 0 {
-        return (min_score <= 0.0).then_some(0.0);
-    }
-    let columns = b_signatures.len();
-    let mut bounds: Vec<f64> = Vec::with_capacity(a_signatures.len() * columns);
-    let mut best_b = vec![0.0f64; columns];
-    let mut rows = 0.0;
-    for x in a_signatures {
-        let mut best = 0.0f64;
-        for (y, column) in b_signatures.iter().zip(best_b.iter_mut()) {
-            let bound = x.bound(y) + ROUNDING;
-            bounds.push(bound);
-            if bound < MIN_WORD_SIMILARITY {
-                continue;
-            }
-            let (p, q) = (usize::from(x.letters), usize::from(y.letters));
-            let weighted = bound * weight(p, q) as f64;
-            best = best.max(weighted);
-            *column = column.max(weighted);
+    let s = if a_signatures.len() == a.words.len() && b_signatures.len() == b.words.len() {
+        if !may_reach(a_signatures, b_signatures, min_score) {
+            return None;
         }
-        rows += best;
-    }
-    let columns_sum: f64 = best_b.iter().sum();
-    // Each word is in one pair at most: the pairs weigh at most each word's best, on either
-    // side.
-    if rows.min(columns_sum) / total as f64 + ROUNDING < min_score {
-        return None;
-    }
-    let s = pairing(a, b, |i, j| {
-        bounds
-            .get(i * columns + j)
-            .is_none_or(|bound| *bound >= MIN_WORD_SIMILARITY)
-    });
+        score_signed(a, a_signatures, b, b_signatures)
+    } else {
+        score(a, b)
+    };
     (s >= min_score).then_some(s)
+}
+
+/// The score of two names ([`score`]), their words' signatures given (one per word, in order):
+/// pairs of words whose signatures show they cannot be alike enough are not compared.
+pub(crate) fn score_signed(
+    a: &Normalised,
+    a_signatures: &[Signature],
+    b: &Normalised,
+    b_signatures: &[Signature],
+) -> f64 {
+    pairing(a, b, |i, j| {
+        match (a_signatures.get(i), b_signatures.get(j)) {
+            (Some(x), Some(y)) => x.bound(y) + ROUNDING >= MIN_WORD_SIMILARITY,
+            _ => true,
+        }
+    })
+}
+
+/// Most words of a name whose best pairs [`may_reach`] keeps on the stack.
+const COLUMNS: usize = 16;
+
+/// Whether two names whose words have these signatures (one per word, in order) can score at
+/// least `min_score`: a bound on the score, each word paired with its most alike word of the
+/// other name by [`Signature::bound`] (each word is in one pair at most, so the pairs weigh at
+/// most each word's best, on either side). Allocates nothing.
+pub(crate) fn may_reach(a: &[Signature], b: &[Signature], min_score: f64) -> bool {
+    if !a.iter().chain(b).all(Signature::exact) {
+        return true;
+    }
+    let total: usize = a.iter().chain(b).map(|s| usize::from(s.letters)).sum();
+    if total == 0 {
+        return min_score <= 0.0;
+    }
+    // What a pair can weigh at most.
+    let weighed = |x: &Signature, y: &Signature| {
+        let bound = x.bound(y) + ROUNDING;
+        if bound < MIN_WORD_SIMILARITY {
+            0.0
+        } else {
+            bound * weight(usize::from(x.letters), usize::from(y.letters)) as f64
+        }
+    };
+    let mut rows = 0.0;
+    let columns: f64 = if b.len() <= COLUMNS {
+        // One pass: each pair's bound taken once, the columns' best kept on the stack.
+        let mut best_b = [0.0f64; COLUMNS];
+        for x in a {
+            let mut best = 0.0f64;
+            for (y, column) in b.iter().zip(best_b.iter_mut()) {
+                let w = weighed(x, y);
+                best = best.max(w);
+                *column = column.max(w);
+            }
+            rows += best;
+        }
+        best_b.iter().sum()
+    } else {
+        let best = |x: &Signature, others: &[Signature]| {
+            others.iter().map(|y| weighed(x, y)).fold(0.0f64, f64::max)
+        };
+        rows = a.iter().map(|x| best(x, b)).sum();
+        b.iter().map(|y| best(y, a)).sum()
+    };
+    rows.min(columns) / total as f64 + ROUNDING >= min_score
 }
 
 /// What a pair of words of these letters weighs: twice the shorter's letters, an initial's

@@ -18,7 +18,7 @@ use foldhash::HashMap;
 
 use super::list::{ListEntry, PartyList};
 use super::normalise::{Normalised, normalise};
-use super::score::{Signature, letters, score_at_least};
+use super::score::{Signature, letters, may_reach, score_signed};
 
 pub use crate::rule::parties::DEFAULT_MIN_SCORE;
 
@@ -39,8 +39,6 @@ struct Indexed {
     entry: u32,
     /// 0 for the entry's name, `n` for its `n`-th alias.
     name: u32,
-    /// Where its words' signatures start in `Screen::signatures` (one per word).
-    signatures: u32,
     normalised: Normalised,
 }
 
@@ -79,8 +77,11 @@ impl Posting {
 pub struct Screen {
     lists: Vec<PartyList>,
     names: Vec<Indexed>,
-    /// The signatures of the names' words, name after name.
+    /// The signatures of the names' words, name after name (one per word).
     signatures: Vec<Signature>,
+    /// Where each name's signatures start in `signatures`, and after the last name its end:
+    /// the bound on a candidate's score reads these two arrays, not the name.
+    starts: Vec<u32>,
     /// Block key to the names that have it (each word apart), sorted by name.
     postings: HashMap<Key, Box<[Posting]>>,
 }
@@ -106,6 +107,7 @@ impl Screen {
     pub fn new(lists: Vec<PartyList>) -> Screen {
         let mut names = Vec::new();
         let mut signatures = Vec::new();
+        let mut starts = vec![0];
         let mut postings: HashMap<Key, Vec<Posting>> = HashMap::default();
         for (l, list) in lists.iter().enumerate() {
             for (e, entry) in list.entries.iter().enumerate() {
@@ -139,13 +141,12 @@ impl Screen {
                             });
                         }
                     }
-                    let start = u32::try_from(signatures.len()).unwrap_or(u32::MAX);
                     signatures.extend(normalised.words.iter().map(|w| Signature::of(w)));
+                    starts.push(u32::try_from(signatures.len()).unwrap_or(u32::MAX));
                     names.push(Indexed {
                         list: u32::try_from(l).unwrap_or(u32::MAX),
                         entry: u32::try_from(e).unwrap_or(u32::MAX),
                         name: u32::try_from(n).unwrap_or(u32::MAX),
-                        signatures: start,
                         normalised,
                     });
                 }
@@ -155,6 +156,7 @@ impl Screen {
             lists,
             names,
             signatures,
+            starts,
             postings: postings
                 .into_iter()
                 .map(|(key, p)| (key, p.into_boxed_slice()))
@@ -323,21 +325,26 @@ impl Screen {
                     continue;
                 }
             }
-            let Some(indexed) = self.names.get(number as usize) else {
+            let n = number as usize;
+            let own = match (self.starts.get(n), self.starts.get(n + 1)) {
+                (Some(&start), Some(&end)) => self
+                    .signatures
+                    .get(start as usize..end as usize)
+                    .unwrap_or_default(),
+                _ => continue,
+            };
+            if !may_reach(&query_signatures, own, min_score) {
+                continue;
+            }
+            let Some(indexed) = self.names.get(n) else {
                 continue;
             };
-            let start = indexed.signatures as usize;
-            let own = self
-                .signatures
-                .get(start..start + indexed.normalised.words.len())
-                .unwrap_or_default();
-            if let Some(s) = score_at_least(
-                query,
-                &query_signatures,
-                &indexed.normalised,
-                own,
-                min_score,
-            ) {
+            let s = if own.len() == indexed.normalised.words.len() {
+                score_signed(query, &query_signatures, &indexed.normalised, own)
+            } else {
+                super::score(query, &indexed.normalised)
+            };
+            if s >= min_score {
                 out.push((number, s));
             }
         }
