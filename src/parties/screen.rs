@@ -13,6 +13,15 @@
 //! are more alike than that; a test compares the two on the labelled pairs and on typos of
 //! list names. Keys that open more than [`COMMON_KEY`] names (`bank`, `ing`) only confirm
 //! candidates rarer keys found, unless the query has no rarer key.
+//!
+//! **Scoring.** A candidate that passes the bound is scored word pair by word pair, each
+//! pair first bounded by the two words' signatures (letter sets, lengths, first letters: see
+//! `score::Signature`), so pairs that cannot reach the threshold are not compared letter by
+//! letter. The signatures are kept in one flat array beside the names.
+//!
+//! **Scratch space.** A screening gathers its candidates in a slot per indexed name (4 bytes
+//! each) taken from a pool and given back cleared, so it reuses warm memory rather than
+//! building a map; a [`Screen`] screened from several threads at once holds one per thread.
 
 use foldhash::HashMap;
 
@@ -84,6 +93,58 @@ pub struct Screen {
     starts: Vec<u32>,
     /// Block key to the names that have it (each word apart), sorted by name.
     postings: HashMap<Key, Box<[Posting]>>,
+    /// Scratch space for gathering candidates, kept between screenings.
+    scratch: Pool,
+}
+
+/// Where a screening gathers its candidates: a slot per indexed name (0, or its candidate's
+/// place in `found` plus one) and the candidates. Between screenings every slot is 0 and
+/// `found` is empty.
+#[derive(Debug, Default)]
+struct Scratch {
+    slots: Vec<u32>,
+    found: Vec<Found>,
+}
+
+/// Scratch spaces for the screenings under way, one taken by each and given back (as the
+/// `regex` crate keeps its caches): a screening reuses warm memory instead of a fresh map.
+/// It holds no result: a clone of a [`Screen`] starts with none.
+#[derive(Debug, Default)]
+struct Pool(std::sync::Mutex<Vec<Scratch>>);
+
+impl Clone for Pool {
+    fn clone(&self) -> Pool {
+        Pool::default()
+    }
+}
+
+impl Pool {
+    /// A scratch space with a slot for each of `names` names, every slot 0.
+    fn take(&self, names: usize) -> Scratch {
+        let taken = match self.0.lock() {
+            Ok(mut pool) => pool.pop(),
+            Err(poisoned) => poisoned.into_inner().pop(),
+        };
+        let mut scratch = taken.unwrap_or_default();
+        if scratch.slots.len() != names {
+            scratch.slots = vec![0; names];
+        }
+        scratch
+    }
+
+    /// Gives a scratch space back, its slots cleared.
+    fn give(&self, mut scratch: Scratch) {
+        let Scratch { slots, found } = &mut scratch;
+        for seen in found.drain(..) {
+            if let Some(slot) = slots.get_mut(seen.name as usize) {
+                *slot = 0;
+            }
+        }
+        match self.0.lock() {
+            Ok(mut pool) => pool.push(scratch),
+            Err(poisoned) => poisoned.into_inner().push(scratch),
+        }
+    }
 }
 
 /// A name of a list entry that a screened name matched.
@@ -161,6 +222,7 @@ impl Screen {
                 .into_iter()
                 .map(|(key, p)| (key, p.into_boxed_slice()))
                 .collect(),
+            scratch: Pool::default(),
         }
     }
 
@@ -267,24 +329,19 @@ impl Screen {
             .map(|(_, _, p)| p.len())
             .filter(|l| all_common || *l <= COMMON_KEY)
             .sum();
-        let mut found: HashMap<u32, Found> =
-            HashMap::with_capacity_and_hasher(opening, Default::default());
+        let mut scratch = self.scratch.take(self.names.len());
+        let Scratch { slots, found } = &mut scratch;
+        found.reserve(opening);
         for (_, query_words, postings) in &keys {
-            if postings.len() > COMMON_KEY && !all_common {
-                // Confirm the candidates found so far: through the postings when they are
-                // fewer than the searches would cost, else a search per candidate.
-                if postings.len() <= found.len().saturating_mul(8) {
-                    for posting in *postings {
-                        if let Some(seen) = found.get_mut(&posting.name) {
-                            seen.add(*query_words, *posting);
-                        }
-                    }
-                    continue;
-                }
-                for (name, seen) in &mut found {
-                    let start = postings.partition_point(|p| p.name < *name);
+            // A key that opens many names only confirms the candidates found so far: through
+            // the postings when they are fewer than the searches would cost, else a search per
+            // candidate.
+            let confirm = postings.len() > COMMON_KEY && !all_common;
+            if confirm && postings.len() > found.len().saturating_mul(8) {
+                for seen in found.iter_mut() {
+                    let start = postings.partition_point(|p| p.name < seen.name);
                     for posting in postings.get(start..).unwrap_or_default() {
-                        if posting.name != *name {
+                        if posting.name != seen.name {
                             break;
                         }
                         seen.add(*query_words, *posting);
@@ -293,16 +350,26 @@ impl Screen {
                 continue;
             }
             for posting in *postings {
-                found
-                    .entry(posting.name)
-                    .or_insert_with(|| Found::new(posting.letters))
-                    .add(*query_words, *posting);
+                let Some(slot) = slots.get_mut(posting.name as usize) else {
+                    continue;
+                };
+                if *slot == 0 {
+                    if confirm {
+                        continue;
+                    }
+                    found.push(Found::new(posting.name, posting.letters));
+                    *slot = u32::try_from(found.len()).unwrap_or(u32::MAX);
+                }
+                if let Some(seen) = found.get_mut(*slot as usize - 1) {
+                    seen.add(*query_words, *posting);
+                }
             }
         }
         let query_signatures: Vec<Signature> =
             query.words.iter().map(|w| Signature::of(w)).collect();
         let mut out = Vec::new();
-        for (number, seen) in found {
+        for seen in found.iter() {
+            let number = seen.name;
             if seen.letters != UNBOUNDED {
                 let covered_query: usize = untracked
                     + query_word_letters
@@ -348,6 +415,7 @@ impl Screen {
                 out.push((number, s));
             }
         }
+        self.scratch.give(scratch);
         out
     }
 
@@ -385,6 +453,8 @@ impl Screen {
 /// A candidate name as the postings found it: the query's words and its own that shared a key.
 #[derive(Debug, Clone, Copy)]
 struct Found {
+    /// The name (index into `Screen::names`).
+    name: u32,
     /// The query's words (a bit each).
     query: u64,
     /// Its own words (a bit each).
@@ -396,8 +466,9 @@ struct Found {
 }
 
 impl Found {
-    fn new(letters: u16) -> Found {
+    fn new(name: u32, letters: u16) -> Found {
         Found {
+            name,
             query: 0,
             own: 0,
             covered: 0,
