@@ -5,7 +5,7 @@ use super::normalise::Normalised;
 /// Pairs of words alike less than this are not pairs.
 const MIN_WORD_SIMILARITY: f64 = 0.7;
 /// An initial against a word it starts.
-const INITIAL: f64 = 0.9;
+pub(crate) const INITIAL: f64 = 0.9;
 /// The factor when both names have a legal form and the forms differ.
 const OTHER_LEGAL_FORM: f64 = 0.95;
 
@@ -144,6 +144,19 @@ impl Signature {
             .take_while(|(p, q)| p == q && **p != 0)
             .count();
         jaro + 0.1 * prefix as f64 * (1.0 - jaro)
+    }
+
+    /// Its letters ([`letters`]; `u16::MAX` when more).
+    pub(crate) fn letter_count(&self) -> u16 {
+        self.letters
+    }
+
+    /// A bit for its first letter, `a`..`z`; every bit when it begins with another byte.
+    pub(crate) fn head_bit(&self) -> u32 {
+        match self.head[0] {
+            first @ b'a'..=b'z' => 1 << (first - b'a'),
+            _ => u32::MAX,
+        }
     }
 
     /// Whether a signature of this many letters is exact (a longer word's letters are not).

@@ -10,8 +10,8 @@
 //! its keys matched could give a score at the threshold: the letters of the matched words of
 //! both names, and the others' as if they paired at 0.85, over all their letters. So the index
 //! finds what a scan of every name finds unless a score rests on words that share no key and
-//! are more alike than that; a test compares the two on the labelled pairs and on typos of
-//! list names. Keys that open more than [`COMMON_KEY`] names (`bank`, `ing`) only confirm
+//! are more alike than that (an initial is: a name or a query with one has every candidate
+//! scored); tests compare the two on the labelled pairs and on typos of list names. Keys that open more than [`COMMON_KEY`] names (`bank`, `ing`) only confirm
 //! candidates rarer keys found, unless the query has no rarer key.
 //!
 //! **Scoring.** A candidate that passes the bound is scored word pair by word pair, each
@@ -27,7 +27,7 @@ use foldhash::HashMap;
 
 use super::list::{ListEntry, PartyList};
 use super::normalise::{Normalised, normalise};
-use super::score::{Signature, letters, may_reach, score_signed};
+use super::score::{INITIAL, Signature, letters, may_reach, score_signed};
 
 pub use crate::rule::parties::DEFAULT_MIN_SCORE;
 
@@ -62,13 +62,17 @@ struct Posting {
     name: u32,
     /// The word's position (below [`MAX_WORDS`]) times 1024 plus its letters (at most 1023).
     word: u16,
-    /// The name's letters; [`UNBOUNDED`] when the name has words or letters past what a
-    /// posting holds (it is then always scored).
+    /// The name's letters, with [`SHORT`] set when it has a word of one letter; [`UNBOUNDED`]
+    /// when it has words or letters past what a posting holds (it is then always scored).
     letters: u16,
 }
 
 /// A posting's `letters` for a name always scored.
 const UNBOUNDED: u16 = u16::MAX;
+
+/// The bit of a posting's `letters` set when the name has a word of one letter (an initial),
+/// which the bound must take apart (see [`bound`]).
+const SHORT: u16 = 0x8000;
 
 impl Posting {
     fn position(self) -> u32 {
@@ -183,11 +187,11 @@ impl Screen {
                     let total: usize = word_letters.iter().sum();
                     let bounded = normalised.words.len() <= MAX_WORDS
                         && word_letters.iter().all(|l| *l <= 1023)
-                        && total < usize::from(UNBOUNDED);
-                    let name_letters = if bounded {
-                        u16::try_from(total).unwrap_or(UNBOUNDED)
-                    } else {
-                        UNBOUNDED
+                        && total < usize::from(SHORT);
+                    let name_letters = match u16::try_from(total) {
+                        Ok(total) if bounded && word_letters.contains(&1) => total | SHORT,
+                        Ok(total) if bounded => total,
+                        _ => UNBOUNDED,
                     };
                     // Each word's keys, each word apart: a name repeating a word (`Bahmanyar
                     // Morteza Bahmanyar`) has both found.
@@ -309,6 +313,7 @@ impl Screen {
         }
         // Words past the first [`MAX_WORDS`] are not tracked: taken as matched.
         let untracked: usize = query_word_letters.iter().skip(MAX_WORDS).sum();
+        let query_short = query_word_letters.contains(&1);
         // Each key of the query, with the query words that have it and its postings.
         let mut keys: Vec<QueryKey<'_>> = Vec::new();
         for (w, word) in query.words.iter().enumerate().take(MAX_WORDS) {
@@ -370,6 +375,14 @@ impl Screen {
         let mut out = Vec::new();
         for seen in found.iter() {
             let number = seen.name;
+            let n = number as usize;
+            let own = match (self.starts.get(n), self.starts.get(n + 1)) {
+                (Some(&start), Some(&end)) => self
+                    .signatures
+                    .get(start as usize..end as usize)
+                    .unwrap_or_default(),
+                _ => continue,
+            };
             if seen.letters != UNBOUNDED {
                 let covered_query: usize = untracked
                     + query_word_letters
@@ -379,27 +392,18 @@ impl Screen {
                         .filter(|(i, _)| seen.query & (1u64 << i) != 0)
                         .map(|(_, l)| l)
                         .sum::<usize>();
-                let own_letters = usize::from(seen.letters);
-                let covered_own = seen.covered as usize;
-                let total = query_letters + own_letters;
-                // The most the score can be: every word a key matched a perfect pair, the
-                // words left pairing at most at [`UNKEYED`].
-                let left = query_letters
-                    .saturating_sub(covered_query)
-                    .min(own_letters.saturating_sub(covered_own));
-                let bound = (covered_query + covered_own) as f64 + UNKEYED * 2.0 * left as f64;
-                if bound < min_score * total as f64 - 1e-9 {
+                let letters = Letters {
+                    query: query_letters,
+                    covered_query,
+                    own: usize::from(seen.letters & !SHORT),
+                    covered_own: seen.covered as usize,
+                };
+                let short = query_short || seen.letters & SHORT != 0;
+                let initial = short && may_pair_initial(&query_signatures, own);
+                if bound(letters, short, initial) < min_score * letters.total() as f64 - 1e-9 {
                     continue;
                 }
             }
-            let n = number as usize;
-            let own = match (self.starts.get(n), self.starts.get(n + 1)) {
-                (Some(&start), Some(&end)) => self
-                    .signatures
-                    .get(start as usize..end as usize)
-                    .unwrap_or_default(),
-                _ => continue,
-            };
             if !may_reach(&query_signatures, own, min_score) {
                 continue;
             }
@@ -448,6 +452,60 @@ impl Screen {
         }
         best
     }
+}
+
+/// The letters of a query and a candidate, and those of the words a key matched.
+#[derive(Debug, Clone, Copy)]
+struct Letters {
+    query: usize,
+    covered_query: usize,
+    own: usize,
+    covered_own: usize,
+}
+
+impl Letters {
+    fn total(self) -> usize {
+        self.query + self.own
+    }
+}
+
+/// The most a candidate's score can be, times its letters: every word a key matched a perfect
+/// pair, the words left pairing at most at [`UNKEYED`]. A pair of words weighs twice the
+/// shorter one's letters, so the letters left pair at most two for the fewer of them; unless
+/// either name has a word of one letter (`short`), which weighs its letters and the other
+/// word's: then every letter left counts, at [`INITIAL`] when an initial may stand for a word
+/// of the other name (`initial`), for it shares no key with that word.
+fn bound(letters: Letters, short: bool, initial: bool) -> f64 {
+    let covered = (letters.covered_query + letters.covered_own) as f64;
+    let left_query = letters.query.saturating_sub(letters.covered_query);
+    let left_own = letters.own.saturating_sub(letters.covered_own);
+    if !short {
+        return covered + UNKEYED * 2.0 * left_query.min(left_own) as f64;
+    }
+    let most = if initial { INITIAL } else { UNKEYED };
+    covered + most * (left_query + left_own) as f64
+}
+
+/// Whether a word of one letter of either name may be an initial of a word of the other (its
+/// first letter), from their signatures.
+fn may_pair_initial(query: &[Signature], own: &[Signature]) -> bool {
+    let (query_initials, query_heads) = initials_and_heads(query);
+    let (own_initials, own_heads) = initials_and_heads(own);
+    query_initials & own_heads != 0 || own_initials & query_heads != 0
+}
+
+/// A bit for the first letter of each word of one letter, and of each word (every bit when a
+/// word begins with a byte other than `a`..`z`).
+fn initials_and_heads(words: &[Signature]) -> (u32, u32) {
+    let (mut initials, mut heads) = (0u32, 0u32);
+    for word in words {
+        let bit = word.head_bit();
+        heads |= bit;
+        if word.letter_count() == 1 {
+            initials |= bit;
+        }
+    }
+    (initials, heads)
 }
 
 /// A candidate name as the postings found it: the query's words and its own that shared a key.
@@ -622,6 +680,18 @@ mod tests {
             assert_eq!(hits.len(), 1);
             assert_eq!(hits[0].matched, "AEROSUN CORPORATION");
         }
+    }
+
+    #[test]
+    fn an_initial_finds_the_name_it_stands_for_on_either_side() {
+        // An initial shares no block key with its word: the letter bound must not drop it.
+        let s = screen(&[("P", "Dmitriy Novikov", &[]), ("I", "Y. Kovalchuk", &[])]);
+        let first = |query: &str| {
+            let hits = s.screen(query, DEFAULT_MIN_SCORE);
+            hits.first().map(|h| h.entry.id.clone())
+        };
+        assert_eq!(first("D. Novikov").as_deref(), Some("P"));
+        assert_eq!(first("Yuri Kovalchuk").as_deref(), Some("I"));
     }
 
     #[test]

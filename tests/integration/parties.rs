@@ -164,6 +164,50 @@ fn precision_and_recall_on_the_labelled_set() {
     assert!(recall >= 0.85, "recall {recall}");
 }
 
+/// The index finds what a scan finds with the labelled set's names as the list: each query
+/// against every name (initials, word order, legal forms), at the default threshold and lower.
+#[test]
+fn the_index_finds_what_a_scan_finds_on_the_labelled_names() {
+    let pairs = labelled();
+    let mut names: Vec<&str> = pairs.iter().map(|(_, _, n, _)| n.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let mut text = String::from(
+        "[list]\nid = \"labelled\"\ntitle = \"Labelled names\"\nauthority = \"Tests\"\n\
+         date = 2026-12-04\nsources = [\"tests/data/parties/quality.csv\"]\nformat = \"watchlist\"\n",
+    );
+    for (i, name) in names.iter().enumerate() {
+        text.push_str(&format!("[[entry]]\nid = \"L{i}\"\nname = {name:?}\n"));
+    }
+    let rules = "[ruleset]\nid = \"t\"\ntitle = \"T\"\nauthority = \"A\"\njurisdiction = \"KZ\"\n\
+                 citations = [\"c\"]\nsources = [\"s\"]\nversion = \"1\"\nstatus = \"draft\"\n\
+                 [[rule]]\nid = \"t-1\"\nverdict = \"review\"\ntitle = \"On the list\"\n\
+                 [rule.parties]\nlists = [\"labelled\"]\n";
+    let book = Rulebook::from_sources(vec![
+        export_control::Source::new("t.toml", rules),
+        export_control::Source::new("labelled.list.toml", text),
+    ])
+    .expect("the labelled names load as a list");
+    let screen = Screen::new(book.lists().to_vec());
+    for min_score in [DEFAULT_MIN_SCORE, 0.8] {
+        for (_, query, _, _) in &pairs {
+            let mut indexed: Vec<(String, String)> = screen
+                .screen(query, min_score)
+                .into_iter()
+                .map(|h| (h.entry.id.clone(), format!("{:.6}", h.score)))
+                .collect();
+            let mut scanned: Vec<(String, String)> = screen
+                .scan(query, min_score)
+                .into_iter()
+                .map(|(_, e, s)| (e, format!("{s:.6}")))
+                .collect();
+            indexed.sort();
+            scanned.sort();
+            assert_eq!(indexed, scanned, "{query} at {min_score}");
+        }
+    }
+}
+
 /// The index finds what a scan of every name finds, on the shipped lists, for every query of
 /// the labelled set and for each list name with a typo.
 #[test]
