@@ -398,9 +398,12 @@ impl Screen {
                     own: usize::from(seen.letters & !SHORT),
                     covered_own: seen.covered as usize,
                 };
-                let short = query_short || seen.letters & SHORT != 0;
-                let initial = short && may_pair_initial(&query_signatures, own);
-                if bound(letters, short, initial) < min_score * letters.total() as f64 - 1e-9 {
+                let initials = if query_short || seen.letters & SHORT != 0 {
+                    initial_pairs(&query_signatures, own)
+                } else {
+                    0.0
+                };
+                if bound(letters, initials) < min_score * letters.total() as f64 - 1e-9 {
                     continue;
                 }
             }
@@ -470,42 +473,35 @@ impl Letters {
 }
 
 /// The most a candidate's score can be, times its letters: every word a key matched a perfect
-/// pair, the words left pairing at most at [`UNKEYED`]. A pair of words weighs twice the
-/// shorter one's letters, so the letters left pair at most two for the fewer of them; unless
-/// either name has a word of one letter (`short`), which weighs its letters and the other
-/// word's: then every letter left counts, at [`INITIAL`] when an initial may stand for a word
-/// of the other name (`initial`), for it shares no key with that word.
-fn bound(letters: Letters, short: bool, initial: bool) -> f64 {
+/// pair, the words left pairing at most at [`UNKEYED`] (a pair weighs twice the shorter word's
+/// letters, so the letters left pair at most two for the fewer of them), plus what initials
+/// can add (`initials`, see [`initial_pairs`]).
+fn bound(letters: Letters, initials: f64) -> f64 {
     let covered = (letters.covered_query + letters.covered_own) as f64;
     let left_query = letters.query.saturating_sub(letters.covered_query);
     let left_own = letters.own.saturating_sub(letters.covered_own);
-    if !short {
-        return covered + UNKEYED * 2.0 * left_query.min(left_own) as f64;
-    }
-    let most = if initial { INITIAL } else { UNKEYED };
-    covered + most * (left_query + left_own) as f64
+    covered + UNKEYED * 2.0 * left_query.min(left_own) as f64 + initials
 }
 
-/// Whether a word of one letter of either name may be an initial of a word of the other (its
-/// first letter), from their signatures.
-fn may_pair_initial(query: &[Signature], own: &[Signature]) -> bool {
-    let (query_initials, query_heads) = initials_and_heads(query);
-    let (own_initials, own_heads) = initials_and_heads(own);
-    query_initials & own_heads != 0 || own_initials & query_heads != 0
-}
-
-/// A bit for the first letter of each word of one letter, and of each word (every bit when a
-/// word begins with a byte other than `a`..`z`).
-fn initials_and_heads(words: &[Signature]) -> (u32, u32) {
-    let (mut initials, mut heads) = (0u32, 0u32);
-    for word in words {
-        let bit = word.head_bit();
-        heads |= bit;
-        if word.letter_count() == 1 {
-            initials |= bit;
-        }
-    }
-    (initials, heads)
+/// The most pairs of an initial (a word of one letter) with a word of the other name can weigh:
+/// such a pair scores [`INITIAL`] when the word begins with the letter (0 otherwise) and weighs
+/// both words' letters, and shares no key. Each initial of either name that begins a word of
+/// the other counts as paired with the other's longest word.
+fn initial_pairs(query: &[Signature], own: &[Signature]) -> f64 {
+    let side = |initials: &[Signature], words: &[Signature]| {
+        let heads = words.iter().fold(0u32, |h, w| h | w.head_bit());
+        let longest = words
+            .iter()
+            .map(|w| usize::from(w.letter_count()))
+            .max()
+            .unwrap_or(0);
+        initials
+            .iter()
+            .filter(|i| i.letter_count() == 1 && i.head_bit() & heads != 0)
+            .count()
+            * (1 + longest)
+    };
+    INITIAL * (side(query, own) + side(own, query)) as f64
 }
 
 /// A candidate name as the postings found it: the query's words and its own that shared a key.
