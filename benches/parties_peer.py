@@ -30,23 +30,8 @@ SDN = ROOT / "tests/data/ofac-sdn-2021"
 CUT = 88
 
 
-RULES = """[ruleset]
-id = "peer"
-title = "Peer"
-authority = "Nobody"
-jurisdiction = "KZ"
-citations = ["none"]
-sources = ["none"]
-version = "1"
-status = "draft"
-
-[[rule]]
-id = "peer-list"
-verdict = "review"
-title = "A party on the list"
-[rule.parties]
-lists = ["LIST"]
-"""
+# The benches' rule set: one rule over the list "ofac-sdn-2021" (replaced for another list).
+RULES = (ROOT / "benches/common/sdn-rules.toml").read_text(encoding="utf-8")
 
 
 def ours(directory, names, min_score):
@@ -68,7 +53,7 @@ def ours(directory, names, min_score):
 
 def quality_list(directory, labelled):
     """The labelled pairs' names as an in-house list in `directory`."""
-    (Path(directory) / "peer.toml").write_text(RULES.replace("LIST", "quality"), encoding="utf-8")
+    (Path(directory) / "peer.toml").write_text(RULES.replace('"ofac-sdn-2021"', '"quality"'), encoding="utf-8")
     entries = "".join(
         f'\n[[entry]]\nid = "Q{i}"\nname = {json.dumps(name, ensure_ascii=False)}\ntype = "entity"\n'
         for i, name in enumerate(sorted({n for _, _, n, _ in labelled}), 1))
@@ -80,7 +65,7 @@ def quality_list(directory, labelled):
 
 def sdn_list(directory):
     """The SDN snapshot as an OFAC list in `directory`."""
-    (Path(directory) / "peer.toml").write_text(RULES.replace("LIST", "ofac-sdn-2021"), encoding="utf-8")
+    (Path(directory) / "peer.toml").write_text(RULES, encoding="utf-8")
     (Path(directory) / "sdn").mkdir()
     for name in ("sdn.csv", "alt.csv"):
         (Path(directory) / "sdn" / name).write_bytes((SDN / name).read_bytes())

@@ -14,24 +14,7 @@ pub fn files() -> (String, String) {
 
 /// A rule book of one rule set and the SDN snapshot as its one list, from the files' text.
 pub fn book(sdn: &str, alt: &str) -> Rulebook {
-    let rules = r#"
-[ruleset]
-id = "bench"
-title = "Bench"
-authority = "Nobody"
-jurisdiction = "KZ"
-citations = ["none"]
-sources = ["none"]
-version = "1"
-status = "draft"
-
-[[rule]]
-id = "bench-sdn"
-verdict = "review"
-title = "A party on the SDN list"
-[rule.parties]
-lists = ["ofac-sdn-2021"]
-"#;
+    let rules = include_str!("sdn-rules.toml");
     let declaration = r#"
 [list]
 id = "ofac-sdn-2021"
