@@ -10,9 +10,11 @@
 //! its keys matched could give a score at the threshold: the letters of the matched words of
 //! both names, and the others' as if they paired at 0.85, over all their letters. So the index
 //! finds what a scan of every name finds unless a score rests on words that share no key and
-//! are more alike than that (an initial is: a name or a query with one has every candidate
-//! scored); tests compare the two on the labelled pairs and on typos of list names. Keys that open more than [`COMMON_KEY`] names (`bank`, `ing`) only confirm
-//! candidates rarer keys found, unless the query has no rarer key.
+//! are more alike than that. An initial is (it shares no key with its word and pairs with it at
+//! 0.9): each initial that begins a word of the other name adds what that pair can weigh.
+//! Tests compare the index with a scan on the labelled pairs, the labelled names as a list and
+//! typos of list names. Keys that open more than [`COMMON_KEY`] names (`bank`, `ing`) only
+//! confirm candidates rarer keys found, unless the query has no rarer key.
 //!
 //! **Scoring.** A candidate that passes the bound is scored word pair by word pair, each
 //! pair first bounded by the two words' signatures (letter sets, lengths, first letters: see
