@@ -230,6 +230,21 @@ pub(crate) fn may_reach(a: &[Signature], b: &[Signature], min_score: f64) -> boo
             bound * weight(usize::from(x.letters), usize::from(y.letters)) as f64
         }
     };
+    // The most a row (a word of `a`) can weigh: a word's pairs weigh at most twice its
+    // letters, an initial's its letter and the other's; the rows not taken yet weigh at most
+    // `left`, so the bound is told short as soon as the rows taken and `left` cannot reach it.
+    let longest_b = b.iter().map(|y| usize::from(y.letters)).max().unwrap_or(0);
+    let cap = |x: &Signature| {
+        let letters = usize::from(x.letters);
+        (if letters == 1 {
+            1 + longest_b
+        } else {
+            2 * letters
+        }) as f64
+            * (1.0 + ROUNDING)
+    };
+    let mut left: f64 = a.iter().map(cap).sum();
+    let short = |rows: f64, left: f64| (rows + left) / total as f64 + 2.0 * ROUNDING < min_score;
     let mut rows = 0.0;
     let columns: f64 = if b.len() <= COLUMNS {
         // One pass: each pair's bound taken once, the columns' best kept on the stack.
@@ -242,6 +257,10 @@ pub(crate) fn may_reach(a: &[Signature], b: &[Signature], min_score: f64) -> boo
                 *column = column.max(w);
             }
             rows += best;
+            left -= cap(x);
+            if short(rows, left.max(0.0)) {
+                return false;
+            }
         }
         best_b.iter().sum()
     } else {

@@ -356,14 +356,23 @@ impl Screen {
                 }
                 continue;
             }
+            if confirm {
+                // Most of these names are not candidates: a loop of its own, that only reads.
+                for posting in *postings {
+                    let slot = slots.get(posting.name as usize).copied().unwrap_or(0);
+                    if slot != 0
+                        && let Some(seen) = found.get_mut(slot as usize - 1)
+                    {
+                        seen.add(*query_words, *posting);
+                    }
+                }
+                continue;
+            }
             for posting in *postings {
                 let Some(slot) = slots.get_mut(posting.name as usize) else {
                     continue;
                 };
                 if *slot == 0 {
-                    if confirm {
-                        continue;
-                    }
                     found.push(Found::new(posting.name, posting.letters));
                     *slot = u32::try_from(found.len()).unwrap_or(u32::MAX);
                 }
@@ -378,36 +387,40 @@ impl Screen {
         for seen in found.iter() {
             let number = seen.name;
             let n = number as usize;
-            let own = match (self.starts.get(n), self.starts.get(n + 1)) {
+            // Its words' signatures, read only for the candidates that need them.
+            let own = || match (self.starts.get(n), self.starts.get(n + 1)) {
                 (Some(&start), Some(&end)) => self
                     .signatures
                     .get(start as usize..end as usize)
                     .unwrap_or_default(),
-                _ => continue,
+                _ => &[],
             };
             if seen.letters != UNBOUNDED {
-                let covered_query: usize = untracked
-                    + query_word_letters
-                        .iter()
-                        .take(MAX_WORDS)
-                        .enumerate()
-                        .filter(|(i, _)| seen.query & (1u64 << i) != 0)
-                        .map(|(_, l)| l)
-                        .sum::<usize>();
+                let mut covered_query = untracked;
+                let mut words = seen.query;
+                while words != 0 {
+                    let w = words.trailing_zeros() as usize;
+                    covered_query += query_word_letters.get(w).copied().unwrap_or(0);
+                    words &= words - 1;
+                }
                 let letters = Letters {
                     query: query_letters,
                     covered_query,
                     own: usize::from(seen.letters & !SHORT),
                     covered_own: seen.covered as usize,
                 };
-                let initials = if query_short || seen.letters & SHORT != 0 {
-                    initial_pairs(&query_signatures, own)
-                } else {
-                    0.0
-                };
-                if bound(letters, initials) < min_score * letters.total() as f64 - 1e-9 {
+                let needed = min_score * letters.total() as f64 - 1e-9;
+                // Initials can only raise the bound: counted when it falls short without them.
+                if bound(letters, 0.0) < needed
+                    && (!(query_short || seen.letters & SHORT != 0)
+                        || bound(letters, initial_pairs(&query_signatures, own())) < needed)
+                {
                     continue;
                 }
+            }
+            let own = own();
+            if own.is_empty() {
+                continue;
             }
             if !may_reach(&query_signatures, own, min_score) {
                 continue;
