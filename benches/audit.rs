@@ -303,3 +303,16 @@ fn audit_sample_jsonl_with_history_rules(bencher: divan::Bencher<'_, '_>) {
     let engine = Engine::from_path(concat!(env!("CARGO_MANIFEST_DIR"), "/rules")).expect("rules");
     audit_sample_jsonl(bencher, &engine, true);
 }
+
+/// The sample audit without party screening (the costliest rules a record meets) and without
+/// the history rule sets: what history costs against cheap rules, beside the next.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn audit_sample_jsonl_without_party_or_history_rules(bencher: divan::Bencher<'_, '_>) {
+    audit_sample_jsonl(bencher, &rules::without_party_or_history_rules(), false);
+}
+
+/// The sample audit without party screening, with the history rule sets over the whole input.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn audit_sample_jsonl_without_party_rules_with_history_rules(bencher: divan::Bencher<'_, '_>) {
+    audit_sample_jsonl(bencher, &rules::without_party_rules(), true);
+}
