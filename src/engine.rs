@@ -641,7 +641,7 @@ impl Engine {
         &'e self,
         number: u32,
         s: &Shipment,
-        context: &mut Context<'_, 'e>,
+        context: &mut Context<'_>,
         date: NaiveDate,
         (options, include_not_in_force): (&CheckOptions, bool),
         sink: &mut S,
@@ -754,9 +754,9 @@ impl Engine {
 /// What a rule's evaluation reads beside the record: the history before it, its parties as
 /// screened so far (each party screened once per record, on first need), and its licences as
 /// checked against the register (once per record, on first need).
-struct Context<'v, 'e> {
+struct Context<'v> {
     history: &'v View<'v>,
-    parties: &'v mut Screened<'e>,
+    parties: &'v mut Screened,
     licences: &'v mut Covers,
 }
 
@@ -770,7 +770,7 @@ struct Check<'e, 's> {
     decision: Decision,
     matches: Vec<RuleMatch<'e>>,
     reasons: Notes<'e>,
-    screened: Screened<'e>,
+    screened: Screened,
     covers: Covers,
 }
 

@@ -15,7 +15,10 @@ pub const HISTORY_SETS: [&str; 2] = ["kz-trade-baselines.toml", "eu-prewar-quota
 pub const PARTY_SETS: [&str; 1] = ["party-screening.toml"];
 
 /// The shipped rules without the rule sets that hold history rules.
-#[allow(dead_code, reason = "not every benchmark that includes this module uses it")]
+#[allow(
+    dead_code,
+    reason = "not every benchmark that includes this module uses it"
+)]
 pub fn without_history_rules() -> Engine {
     let engine = shipped_without(&HISTORY_SETS);
     assert!(!engine.has_history_rules());
@@ -23,7 +26,10 @@ pub fn without_history_rules() -> Engine {
 }
 
 /// The shipped rules without party screening, with their history rules.
-#[allow(dead_code, reason = "not every benchmark that includes this module uses it")]
+#[allow(
+    dead_code,
+    reason = "not every benchmark that includes this module uses it"
+)]
 pub fn without_party_rules() -> Engine {
     let engine = shipped_without(&PARTY_SETS);
     assert!(engine.has_history_rules());
@@ -31,7 +37,10 @@ pub fn without_party_rules() -> Engine {
 }
 
 /// The shipped rules without party screening and without history rules.
-#[allow(dead_code, reason = "not every benchmark that includes this module uses it")]
+#[allow(
+    dead_code,
+    reason = "not every benchmark that includes this module uses it"
+)]
 pub fn without_party_or_history_rules() -> Engine {
     let engine = shipped_without(&[PARTY_SETS.as_slice(), HISTORY_SETS.as_slice()].concat());
     assert!(!engine.has_history_rules());

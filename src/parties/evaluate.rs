@@ -5,8 +5,10 @@
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::list::ListEntry;
-use super::normalise::{Normalised, normalise};
-use super::screen::{Hit, Screen};
+use std::sync::Arc;
+
+use super::memo::Screening;
+use super::screen::Screen;
 use crate::eval::Truth;
 use crate::history::party;
 use crate::rule::PartyField;
@@ -15,10 +17,11 @@ use crate::shipment::Shipment;
 use crate::verdict::Because;
 use crate::verdict::because::ListedParty;
 
-/// The parties of one record screened so far: per role, its normalised name and its hits.
+/// The parties of one record screened so far: per role, its screening (from the screen's memo
+/// when the name was screened before).
 #[derive(Debug, Default)]
-pub(crate) struct Screened<'s> {
-    roles: [Option<(Normalised, Vec<Hit<'s>>)>; 3],
+pub(crate) struct Screened {
+    roles: [Option<Arc<Screening>>; 3],
 }
 
 fn slot(role: PartyField) -> usize {
@@ -29,21 +32,17 @@ fn slot(role: PartyField) -> usize {
     }
 }
 
-impl<'s> Screened<'s> {
-    /// The hits of the record's party in `role`, screened on first need.
+impl Screened {
+    /// The screening of the record's party in `role`, on first need.
     fn of(
         &mut self,
         role: PartyField,
         name: &str,
-        screen: &'s Screen,
+        screen: &Screen,
         floor: f64,
-    ) -> Option<&(Normalised, Vec<Hit<'s>>)> {
+    ) -> Option<&Screening> {
         let entry = self.roles.get_mut(slot(role))?;
-        Some(entry.get_or_insert_with(|| {
-            let normalised = normalise(name);
-            let hits = screen.screen_normalised(&normalised, floor, |_| true);
-            (normalised, hits)
-        }))
+        Some(entry.get_or_insert_with(|| screen.screening(name, floor)))
     }
 }
 
@@ -82,22 +81,23 @@ fn four_places(mut score: Decimal) -> Decimal {
 
 /// The truth of the party test for `s`, and the reason of its best hit. A record without any
 /// of the parties the test names has nothing to screen: the test does not hold.
-pub(crate) fn evaluate<'s>(
+pub(crate) fn evaluate(
     test: &PartyTest,
     s: &Shipment,
-    screen: &'s Screen,
+    screen: &Screen,
     floor: f64,
-    screened: &mut Screened<'s>,
+    screened: &mut Screened,
 ) -> (Truth, Option<Because<'static>>) {
     let mut best: Option<(f64, ListedParty)> = None;
     for &role in &test.roles {
         let Some(name) = party(s, role) else {
             continue;
         };
-        let Some((normalised, hits)) = screened.of(role, name, screen, floor) else {
+        let Some(screening) = screened.of(role, name, screen, floor) else {
             continue;
         };
-        let Some(hit) = hits.iter().find(|h| {
+        let normalised = &screening.normalised;
+        let Some(hit) = screen.hits(screening).find(|h| {
             h.score >= test.min_score_f64
                 && test.names_list(&h.list.id)
                 && facts_hold(test, h.entry)

@@ -21,13 +21,20 @@
 //! `score::Signature`), so pairs that cannot reach the threshold are not compared letter by
 //! letter. The signatures are kept in one flat array beside the names.
 //!
+//! **Memo.** The engine screens a record's parties through [`Screen::screening`], which keeps
+//! what each name gave (see [`memo`](super::memo)): trade data names the same parties again and
+//! again, and a name met again costs a look-up. [`Screen::screen`] screens every time.
+//!
 //! **Scratch space.** A screening gathers its candidates in a slot per indexed name (4 bytes
 //! each) taken from a pool and given back cleared, so it reuses warm memory rather than
 //! building a map; a [`Screen`] screened from several threads at once holds one per thread.
 
 use foldhash::HashMap;
 
+use std::sync::Arc;
+
 use super::list::{ListEntry, PartyList};
+use super::memo::{Memo, Place, Screening};
 use super::normalise::{Normalised, normalise};
 use super::score::{INITIAL, Signature, letters, may_reach, score_signed};
 
@@ -101,6 +108,8 @@ pub struct Screen {
     postings: HashMap<Key, Box<[Posting]>>,
     /// Scratch space for gathering candidates, kept between screenings.
     scratch: Pool,
+    /// Names screened before, for [`Screen::screening`].
+    memo: Memo,
 }
 
 /// Where a screening gathers its candidates: a slot per indexed name (0, or its candidate's
@@ -229,6 +238,7 @@ impl Screen {
                 .map(|(key, p)| (key, p.into_boxed_slice()))
                 .collect(),
             scratch: Pool::default(),
+            memo: Memo::default(),
         }
     }
 
@@ -256,8 +266,54 @@ impl Screen {
         min_score: f64,
         on: impl Fn(&PartyList) -> bool,
     ) -> Vec<Hit<'_>> {
-        let mut hits: Vec<Hit<'_>> = Vec::new();
-        let mut best: Vec<(u32, u32, f64, u32)> = Vec::new();
+        self.places(query, min_score, on)
+            .iter()
+            .filter_map(|place| self.hit_at(*place))
+            .collect()
+    }
+
+    /// The screening of `name` on every list at `min_score`, from the memo when the name was
+    /// screened before (see [`memo`](super::memo)); [`Screen::hits`] gives its hits.
+    pub(crate) fn screening(&self, name: &str, min_score: f64) -> Arc<Screening> {
+        if let Some(kept) = self.memo.get(name, min_score) {
+            return kept;
+        }
+        let normalised = normalise(name);
+        let places = self.places(&normalised, min_score, |_| true).into();
+        let screening = Arc::new(Screening {
+            normalised,
+            min_score,
+            places,
+        });
+        self.memo.keep(name, &screening);
+        screening
+    }
+
+    /// The hits of a screening, best first.
+    pub(crate) fn hits<'a>(
+        &'a self,
+        screening: &'a Screening,
+    ) -> impl Iterator<Item = Hit<'a>> + 'a {
+        screening
+            .places
+            .iter()
+            .filter_map(|place| self.hit_at(*place))
+    }
+
+    /// How many names the memo of screenings holds (at most [`MEMO_NAMES`](super::MEMO_NAMES)).
+    pub fn names_remembered(&self) -> usize {
+        self.memo.len()
+    }
+
+    /// Where `query` matched, on the lists `on` accepts: one place per entry (its best name),
+    /// at or above `min_score`, best first; ties in list, then entry order.
+    fn places(
+        &self,
+        query: &Normalised,
+        min_score: f64,
+        on: impl Fn(&PartyList) -> bool,
+    ) -> Vec<Place> {
+        let mut best: Vec<Place> = Vec::new();
         for (number, score) in self.candidates(query, min_score) {
             let Some(indexed) = self.names.get(number as usize) else {
                 continue;
@@ -272,38 +328,43 @@ impl Screen {
             // candidates come in no fixed order: the explanation must not depend on it).
             match best
                 .iter_mut()
-                .find(|(l, e, ..)| *l == indexed.list && *e == indexed.entry)
+                .find(|b| b.list == indexed.list && b.entry == indexed.entry)
             {
-                Some(b) if b.2 > score || (b.2 == score && b.3 < number) => {}
+                Some(b) if b.score > score || (b.score == score && b.name < number) => {}
                 Some(b) => {
-                    b.2 = score;
-                    b.3 = number;
+                    b.score = score;
+                    b.name = number;
                 }
-                None => best.push((indexed.list, indexed.entry, score, number)),
+                None => best.push(Place {
+                    list: indexed.list,
+                    entry: indexed.entry,
+                    score,
+                    name: number,
+                }),
             }
         }
-        best.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)).then(a.1.cmp(&b.1)));
-        for (l, e, score, number) in best {
-            let (Some(list), Some(indexed)) =
-                (self.lists.get(l as usize), self.names.get(number as usize))
-            else {
-                continue;
-            };
-            let Some(entry) = list.entries.get(e as usize) else {
-                continue;
-            };
-            let Some(matched) = entry.names().nth(indexed.name as usize) else {
-                continue;
-            };
-            hits.push(Hit {
-                list,
-                entry,
-                matched,
-                matched_normalised: &indexed.normalised,
-                score,
-            });
-        }
-        hits
+        best.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(a.list.cmp(&b.list))
+                .then(a.entry.cmp(&b.entry))
+        });
+        best
+    }
+
+    /// The hit at a place of the index.
+    fn hit_at(&self, place: Place) -> Option<Hit<'_>> {
+        let list = self.lists.get(place.list as usize)?;
+        let indexed = self.names.get(place.name as usize)?;
+        let entry = list.entries.get(place.entry as usize)?;
+        let matched = entry.names().nth(indexed.name as usize)?;
+        Some(Hit {
+            list,
+            entry,
+            matched,
+            matched_normalised: &indexed.normalised,
+            score: place.score,
+        })
     }
 
     /// Every indexed name scoring at least `min_score` against `query`, with its score.
@@ -644,6 +705,42 @@ mod tests {
         assert!(errors.is_empty(), "{errors:?}");
         let list = list.expect("a list");
         Screen::new(vec![list])
+    }
+
+    /// What a hit shows, to compare hits of two screenings.
+    fn shown<'a>(hits: impl IntoIterator<Item = Hit<'a>>) -> Vec<(String, String, String, u64)> {
+        hits.into_iter()
+            .map(|h| {
+                (
+                    h.list.id.to_string(),
+                    h.entry.id.clone(),
+                    h.matched.to_owned(),
+                    h.score.to_bits(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_screening_from_the_memo_is_the_screening_computed() {
+        let s = screen(&[
+            ("1", "Kazakhstan Temir Zholy", &["KTZ"]),
+            ("2", "Kazakhstan Temir Zholy Express", &[]),
+            ("3", "Almaty Cotton", &[]),
+        ]);
+        for name in ["Kazakstan Temir Zholy JSC", "КТЖ", "Almaty Coton", "Nobody"] {
+            let first = s.screening(name, 0.8);
+            assert_eq!(shown(s.hits(&first)), shown(s.screen(name, 0.8)), "{name}");
+            assert_eq!(first.normalised, normalise(name));
+            let again = s.screening(name, 0.8);
+            assert!(Arc::ptr_eq(&first, &again), "{name}: kept");
+            // Another minimum score is screened anew.
+            let lower = s.screening(name, 0.5);
+            assert_eq!(shown(s.hits(&lower)), shown(s.screen(name, 0.5)), "{name}");
+        }
+        assert!(!shown(s.hits(&s.screening("Kazakstan Temir Zholy JSC", 0.8))).is_empty());
+        assert_eq!(s.names_remembered(), 4);
+        assert_eq!(s.clone().names_remembered(), 0);
     }
 
     #[test]

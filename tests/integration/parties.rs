@@ -240,3 +240,92 @@ fn the_index_finds_what_a_scan_finds_on_the_shipped_lists() {
         assert_eq!(indexed, scanned, "{query}");
     }
 }
+
+/// Party names for the memo property: the sample's parties (which hit the shipped lists), the
+/// labelled set's, and a few of each with two letters swapped.
+fn memo_names() -> Vec<String> {
+    let mut names: Vec<String> = {
+        // The sample holds one ragged row on purpose (an invalid record): read it as it is.
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_path("examples/data/kz-trade-2021-2023.csv")
+            .unwrap();
+        let headers = reader.headers().unwrap().clone();
+        let roles: Vec<usize> = ["consignor", "consignee", "end_user"]
+            .iter()
+            .map(|r| headers.iter().position(|h| h == *r).unwrap())
+            .collect();
+        reader
+            .records()
+            .flat_map(|r| {
+                let r = r.unwrap();
+                roles
+                    .iter()
+                    .filter_map(|&i| r.get(i).filter(|v| !v.is_empty()).map(str::to_owned))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    names.extend(labelled().into_iter().flat_map(|(_, q, n, _)| [q, n]));
+    names.sort();
+    names.dedup();
+    let swapped: Vec<String> = names
+        .iter()
+        .step_by(3)
+        .map(|n| {
+            let mut chars: Vec<char> = n.chars().collect();
+            if chars.len() > 3 {
+                chars.swap(1, 2);
+            }
+            chars.into_iter().collect()
+        })
+        .collect();
+    names.extend(swapped);
+    names
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// The engine keeps what screening gave each party name (the screen's memo): a verdict
+    /// built from what it kept is the verdict built from screening anew. One engine checks
+    /// every case (its memo fills across cases and within one); for each case a clone, whose
+    /// memo starts empty, checks the same records: the same JSON, record for record.
+    #[test]
+    fn verdicts_from_the_memo_equal_verdicts_screened_anew(
+        picks in proptest::collection::vec(
+            (proptest::option::of(0usize..10_000), proptest::option::of(0usize..10_000),
+             proptest::option::of(0usize..10_000), 0usize..4),
+            1..12,
+        ),
+    ) {
+        use std::sync::OnceLock;
+        static WARM: OnceLock<(export_control::Engine, Vec<String>)> = OnceLock::new();
+        let (warm, names) = WARM.get_or_init(|| {
+            (export_control::Engine::from_path("rules").unwrap(), memo_names())
+        });
+        let cold = warm.clone();
+        proptest::prop_assert_eq!(cold.screen().names_remembered(), 0);
+        let hs = ["854231", "847130", "880620", "100199"];
+        for (consignor, consignee, end_user, h) in picks {
+            let mut fields = vec![
+                ("id", "M-1".to_owned()),
+                ("date", "2023-06-01".to_owned()),
+                ("hs_code", hs[h].to_owned()),
+                ("export_country", "KZ".to_owned()),
+                ("destination", "RU".to_owned()),
+            ];
+            for (role, pick) in [("consignor", consignor), ("consignee", consignee), ("end_user", end_user)] {
+                if let Some(i) = pick {
+                    fields.push((role, names[i % names.len()].clone()));
+                }
+            }
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let s = crate::common::shipment(&fields);
+            let from_memo = serde_json::to_string(&warm.check(&s)).unwrap();
+            let anew = serde_json::to_string(&cold.check(&s)).unwrap();
+            proptest::prop_assert_eq!(&from_memo, &anew);
+        }
+        proptest::prop_assert!(warm.screen().names_remembered() <= export_control::parties::MEMO_NAMES);
+    }
+}
