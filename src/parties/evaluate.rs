@@ -1,12 +1,13 @@
 //! A rule's party test on one record: each party it names screened once per record (at the
-//! lowest threshold of the rule book's party rules, over every list), then each rule keeps the
-//! hits on its own lists, at its own score, whose entry has the facts it asks for.
+//! lowest threshold of the rule book's party rules, over every list; a name screened before is
+//! taken from the screen's memo), then each rule keeps the hits on its own lists, at its own
+//! score, whose entry has the facts it asks for.
+
+use std::sync::Arc;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::list::ListEntry;
-use std::sync::Arc;
-
 use super::memo::Screening;
 use super::screen::Screen;
 use crate::eval::Truth;
