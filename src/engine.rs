@@ -135,7 +135,8 @@ pub struct Engine {
     statistics: Vec<Statistics>,
     /// The rule book's party lists, indexed.
     screen: Screen,
-    /// The lowest score of the party rules: each party is screened once, at it.
+    /// The lowest name score a party rule can take as a hit (its minimum, less what its
+    /// country signal may raise): each party is screened once, at it.
     party_floor: f64,
     /// The licences that can meet `license_required` rules: the rule book's registers and
     /// those the caller adds.
@@ -207,7 +208,7 @@ impl Engine {
         let statistics = book.statistics().to_vec();
         let party_floor = book
             .rules()
-            .filter_map(|(_, rule)| rule.parties.as_ref().map(|p| p.min_score_f64))
+            .filter_map(|(_, rule)| rule.parties.as_ref().map(|p| p.screened_from()))
             .fold(1.0_f64, f64::min);
         let screen = Screen::new(book.lists().to_vec());
         let register = book.register().clone();

@@ -10,7 +10,7 @@ use super::walk::{Diagnostics, Table, one_of};
 use crate::country::CountryCode;
 use crate::error::RuleErrorKind;
 use crate::rule::PartyField;
-use crate::rule::parties::{DEFAULT_MIN_SCORE, EntryKind, PartyTest};
+use crate::rule::parties::{DEFAULT_MIN_SCORE, EntryKind, MAX_SIGNAL, PartyTest};
 
 const KEYS: &[&str] = &[
     "lists",
@@ -19,6 +19,8 @@ const KEYS: &[&str] = &[
     "registered_on_or_after",
     "owners_in",
     "entry_type",
+    "country_signal",
+    "type_signal",
 ];
 
 const ROLES: &[(&str, PartyField)] = &[
@@ -109,6 +111,23 @@ pub(crate) fn parties(
             ],
         )
     });
+    let country_signal = signal(diag, &table, "country_signal");
+    let type_signal = signal(diag, &table, "type_signal");
+    if country_signal.is_some() && roles.iter().all(|r| *r == PartyField::EndUser) {
+        // The end user has no country of its own on a record: the signal would never apply.
+        if let Some(at) = table.get("country_signal") {
+            diag.push(
+                RuleErrorKind::InvalidValue {
+                    key: table.key_path("country_signal"),
+                    value: "end_user".into(),
+                    reason: "the end user has no country on a record (it may be anywhere): a \
+                             country signal on the end user alone never applies"
+                        .into(),
+                },
+                at.span(),
+            );
+        }
+    }
     if diag.errors.len() != before {
         return None;
     }
@@ -121,6 +140,30 @@ pub(crate) fn parties(
         registered_on_or_after,
         owners_in,
         entry_type,
+        country_signal,
+        type_signal,
         location: diag.source.locate(value.span()),
     })
+}
+
+/// A signal's size (`country_signal`, `type_signal`): above 0 and at most [`MAX_SIGNAL`], four
+/// decimal places at most.
+fn signal(diag: &mut Diagnostics<'_>, table: &Table<'_, '_>, key: &str) -> Option<Decimal> {
+    let size = table.decimal(diag, key)?;
+    let s = *size.get_ref();
+    if s <= Decimal::ZERO || s > MAX_SIGNAL || s.scale() > 4 {
+        diag.push(
+            RuleErrorKind::InvalidValue {
+                key: table.key_path(key),
+                value: s.to_string(),
+                reason: format!(
+                    "a signal raises or lowers a score by more than 0 and at most {MAX_SIGNAL}, \
+                     with four decimal places at most"
+                ),
+            },
+            size.span(),
+        );
+        return None;
+    }
+    Some(s)
 }

@@ -7,16 +7,18 @@ use std::sync::Arc;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
+use super::LegalForm;
 use super::list::ListEntry;
 use super::memo::Screening;
-use super::screen::Screen;
+use super::ofac::EntryKind;
+use super::screen::{Hit, Screen};
 use crate::eval::Truth;
 use crate::history::party;
 use crate::rule::PartyField;
-use crate::rule::parties::PartyTest;
+use crate::rule::parties::{PartyTest, party_country};
 use crate::shipment::Shipment;
 use crate::verdict::Because;
-use crate::verdict::because::ListedParty;
+use crate::verdict::because::{ListedParty, Signal};
 
 /// The parties of one record screened so far: per role, its screening (from the screen's memo
 /// when the name was screened before).
@@ -80,8 +82,97 @@ fn four_places(mut score: Decimal) -> Decimal {
     score
 }
 
-/// The truth of the party test for `s`, and the reason of its best hit. A record without any
-/// of the parties the test names has nothing to screen: the test does not hold.
+/// What the test's signals change in a hit's score, for the party in `role` of `s` whose name
+/// has `legal_form`, against `entry` (none when the test has no signals or none applies).
+fn signals(
+    test: &PartyTest,
+    role: PartyField,
+    s: &Shipment,
+    legal_form: Option<LegalForm>,
+    entry: &ListEntry,
+) -> Vec<Signal> {
+    let mut signals = Vec::new();
+    // Four decimal places, as scores are shown.
+    let four = |mut d: Decimal| {
+        d.rescale(4);
+        d
+    };
+    if let Some(by) = test.country_signal.map(four)
+        && let Some(country) = party_country(role, s.export_country, s.destination)
+        && !entry.countries.is_empty()
+    {
+        signals.push(Signal::Country {
+            change: if entry.countries.contains(&country) {
+                by
+            } else {
+                -by
+            },
+            country,
+            entry_countries: entry.countries.clone(),
+        });
+    }
+    if let Some(by) = test.type_signal.map(four)
+        && let Some(form) = legal_form.filter(|f| f.is_organisation())
+        && let Some(kind) = entry.kind.filter(|k| *k != EntryKind::Entity)
+    {
+        signals.push(Signal::EntryType {
+            change: -by,
+            legal_form: form,
+            entry_type: kind,
+        });
+    }
+    signals
+}
+
+/// A hit as a rule sees it: its score after the rule's signals (the names' score when none
+/// applied), whether that reaches the rule's minimum, and the signals.
+struct Scored<'s> {
+    hit: Hit<'s>,
+    rank: f64,
+    shown: Decimal,
+    holds: bool,
+    signals: Vec<Signal>,
+}
+
+fn scored<'s>(
+    test: &PartyTest,
+    role: PartyField,
+    s: &Shipment,
+    legal_form: Option<LegalForm>,
+    hit: Hit<'s>,
+) -> Scored<'s> {
+    let signals = signals(test, role, s, legal_form, hit.entry);
+    if signals.is_empty() {
+        return Scored {
+            rank: hit.score,
+            shown: shown(hit.score),
+            holds: hit.score >= test.min_score_f64,
+            hit,
+            signals,
+        };
+    }
+    // In decimals, so that a name score and a signal that add up to the minimum reach it.
+    let score = signals
+        .iter()
+        .fold(
+            Decimal::from_f64_retain(hit.score).unwrap_or_default(),
+            |sum, signal| sum.saturating_add(signal.change()),
+        )
+        .clamp(Decimal::ZERO, Decimal::ONE);
+    let mut cut = score.round_dp_with_strategy(4, RoundingStrategy::ToZero);
+    cut.rescale(4);
+    Scored {
+        rank: f64::try_from(score).unwrap_or(0.0),
+        shown: cut,
+        holds: score >= test.min_score,
+        hit,
+        signals,
+    }
+}
+
+/// The truth of the party test for `s`, and the reason of its best hit (its score after the
+/// test's signals). A record without any of the parties the test names has nothing to screen:
+/// the test does not hold.
 pub(crate) fn evaluate(
     test: &PartyTest,
     s: &Shipment,
@@ -89,6 +180,7 @@ pub(crate) fn evaluate(
     floor: f64,
     screened: &mut Screened,
 ) -> (Truth, Option<Because<'static>>) {
+    let signalled = test.country_signal.is_some() || test.type_signal.is_some();
     let mut best: Option<(f64, ListedParty)> = None;
     for &role in &test.roles {
         let Some(name) = party(s, role) else {
@@ -98,18 +190,36 @@ pub(crate) fn evaluate(
             continue;
         };
         let normalised = &screening.normalised;
-        let Some(hit) = screen.hits(screening).find(|h| {
-            h.score >= test.min_score_f64
-                && test.names_list(&h.list.id)
-                && facts_hold(test, h.entry)
-        }) else {
+        let mut candidates = screen
+            .hits(screening)
+            .filter(|h| test.names_list(&h.list.id) && facts_hold(test, h.entry))
+            .map(|h| scored(test, role, s, normalised.legal_form, h))
+            .filter(|h| h.holds);
+        // Hits come best name score first: without signals the first that holds is the best;
+        // with them, the best after its signals (the first of equals).
+        let chosen = if signalled {
+            candidates.fold(None, |best: Option<Scored<'_>>, h| match best {
+                Some(b) if b.rank >= h.rank => Some(b),
+                _ => Some(h),
+            })
+        } else {
+            candidates.next()
+        };
+        let Some(Scored {
+            hit,
+            rank,
+            shown: score,
+            signals,
+            ..
+        }) = chosen
+        else {
             continue;
         };
-        if best.as_ref().is_some_and(|(b, _)| *b >= hit.score) {
+        if best.as_ref().is_some_and(|(b, _)| *b >= rank) {
             continue;
         }
         best = Some((
-            hit.score,
+            rank,
             ListedParty {
                 field: role.field(),
                 name: name.to_owned(),
@@ -121,7 +231,7 @@ pub(crate) fn evaluate(
                 matched: hit.matched.to_owned(),
                 matched_normalised: hit.matched_normalised.text(),
                 matched_legal_form: hit.matched_normalised.legal_form,
-                score: shown(hit.score),
+                score,
                 min_score: four_places(test.min_score),
                 registered_on: test.registered_on_or_after.and(hit.entry.registered_on),
                 registered_on_or_after: test.registered_on_or_after,
@@ -130,6 +240,8 @@ pub(crate) fn evaluate(
                 } else {
                     hit.entry.owners_countries.clone()
                 },
+                name_score: (!signals.is_empty()).then(|| shown(hit.score)),
+                signals,
             },
         ));
     }

@@ -35,6 +35,13 @@ pub(crate) struct PartyTest {
     pub owners_in: Vec<CountryCode>,
     /// The entry is of this type.
     pub entry_type: Option<EntryKind>,
+    /// `country_signal`: the score is raised by this when the party's country (see
+    /// [`party_country`]) is among the countries the entry gives, and lowered by it when the
+    /// entry gives only others.
+    pub country_signal: Option<Decimal>,
+    /// `type_signal`: the score is lowered by this when a name with a legal form (an
+    /// organisation) meets the entry of a person, a vessel or an aircraft.
+    pub type_signal: Option<Decimal>,
     /// Where the `[rule.parties]` table is written.
     pub location: Location,
 }
@@ -44,10 +51,40 @@ impl PartyTest {
     pub fn names_list(&self, id: &str) -> bool {
         self.lists.iter().any(|(l, _)| &**l == id)
     }
+
+    /// The lowest name score that can still reach `min_score` once signals raise it: what the
+    /// party must be screened at.
+    pub fn screened_from(&self) -> f64 {
+        let raised = self
+            .country_signal
+            .and_then(|d| f64::try_from(d).ok())
+            .unwrap_or(0.0);
+        (self.min_score_f64 - raised).max(0.0)
+    }
 }
+
+/// The country a party is taken to be in, for `country_signal`: a record names no country of
+/// its own for each party, so the consignor is taken to be in the export country and the
+/// consignee in the destination; the end user may be anywhere (goods sent to Kazakhstan for a
+/// Russian end user are the pattern rules look for), so it has none.
+pub fn party_country(
+    role: PartyField,
+    export_country: CountryCode,
+    destination: CountryCode,
+) -> Option<CountryCode> {
+    match role {
+        PartyField::Consignor => Some(export_country),
+        PartyField::Consignee => Some(destination),
+        PartyField::EndUser => None,
+    }
+}
+
+/// The most a signal may raise or lower a score.
+pub const MAX_SIGNAL: Decimal = Decimal::from_parts(2, 0, 0, false, 1);
 
 /// What a list entry is (`parties::ofac::EntryKind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum EntryKind {

@@ -519,6 +519,52 @@ pub struct ListedParty {
     /// The entry's owners' countries, if the rule tests them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub owners_countries: Vec<CountryCode>,
+    /// The names' score before the rule's signals changed it, four decimal places (present
+    /// only when a signal applied: `score` is then the name score with the signals' changes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_score: Option<Decimal>,
+    /// The signals that raised or lowered the score, in the order applied.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signals: Vec<Signal>,
+}
+
+/// A fact beside the names that raised or lowered a party's score (`country_signal`,
+/// `type_signal` in `[rule.parties]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "signal", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Signal {
+    /// The party's country is among the entry's countries (raised), or the entry gives only
+    /// others (lowered). The consignor is taken to be in the export country, the consignee in
+    /// the destination.
+    Country {
+        /// The change to the score (positive: raised).
+        change: Decimal,
+        /// The party's country.
+        country: CountryCode,
+        /// The countries the entry gives.
+        entry_countries: Vec<CountryCode>,
+    },
+    /// A name with a legal form (an organisation) met the entry of a person, a vessel or an
+    /// aircraft (lowered).
+    EntryType {
+        /// The change to the score (negative).
+        change: Decimal,
+        /// The record's name's legal form.
+        legal_form: LegalForm,
+        /// The entry's type.
+        entry_type: crate::rule::parties::EntryKind,
+    },
+}
+
+impl Signal {
+    /// The change to the score (positive: raised).
+    pub fn change(&self) -> Decimal {
+        match self {
+            Signal::Country { change, .. } | Signal::EntryType { change, .. } => *change,
+        }
+    }
 }
 
 /// What kind of licence it is.
@@ -1365,4 +1411,25 @@ pub enum LegalForm {
     SoleProprietor,
     /// A corporation or company without a more precise form: Inc, Corp, Co.
     Corporation,
+}
+
+impl LegalForm {
+    /// Its name in the JSON (`limited_liability`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LegalForm::LimitedLiability => "limited_liability",
+            LegalForm::JointStock => "joint_stock",
+            LegalForm::PublicJointStock => "public_joint_stock",
+            LegalForm::ClosedJointStock => "closed_joint_stock",
+            LegalForm::StateEnterprise => "state_enterprise",
+            LegalForm::SoleProprietor => "sole_proprietor",
+            LegalForm::Corporation => "corporation",
+        }
+    }
+
+    /// Whether the form is that of an organisation (every form but a sole proprietor's, who is
+    /// a person).
+    pub fn is_organisation(self) -> bool {
+        self != LegalForm::SoleProprietor
+    }
 }

@@ -749,6 +749,8 @@ impl Display for super::because::ListedParty {
             registered_on,
             registered_on_or_after,
             owners_countries,
+            name_score,
+            signals,
         } = self;
         write!(
             f,
@@ -760,6 +762,12 @@ impl Display for super::because::ListedParty {
             Escaped(normalised),
             Escaped(matched_normalised),
         )?;
+        if let Some(name_score) = name_score {
+            write!(f, "; names {name_score}")?;
+            for signal in signals {
+                write!(f, ", {signal}")?;
+            }
+        }
         if let (Some(on), Some(after)) = (registered_on, registered_on_or_after) {
             write!(f, "; registered on {on} (on or after {after})")?;
         }
@@ -768,6 +776,48 @@ impl Display for super::because::ListedParty {
             write!(f, "; owners in {}", owners.join(", "))?;
         }
         Ok(())
+    }
+}
+
+impl Display for super::because::Signal {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        use super::because::Signal;
+        let change = self.change();
+        let sign = if change.is_sign_negative() { "" } else { "+" };
+        match self {
+            Signal::Country {
+                country,
+                entry_countries,
+                ..
+            } => {
+                let listed: Vec<String> = entry_countries.iter().map(ToString::to_string).collect();
+                let among = if entry_countries.contains(country) {
+                    "among"
+                } else {
+                    "not among"
+                };
+                write!(
+                    f,
+                    "{sign}{change} as the party's country {country} is {among} the entry's ({})",
+                    listed.join(", ")
+                )
+            }
+            Signal::EntryType {
+                legal_form,
+                entry_type,
+                ..
+            } => write!(
+                f,
+                "{sign}{change} as an organisation ({}) against the entry of {}",
+                legal_form.as_str(),
+                match entry_type {
+                    crate::parties::ofac::EntryKind::Individual => "a person",
+                    crate::parties::ofac::EntryKind::Vessel => "a vessel",
+                    crate::parties::ofac::EntryKind::Aircraft => "an aircraft",
+                    crate::parties::ofac::EntryKind::Entity => "an organisation",
+                }
+            ),
+        }
     }
 }
 

@@ -12,7 +12,7 @@ fn root() -> Value {
 }
 
 /// The schema with its root pointed at one definition.
-fn schema_of(def: &str) -> jsonschema::Validator {
+pub(crate) fn schema_of(def: &str) -> jsonschema::Validator {
     let mut schema = root();
     let object = schema.as_object_mut().unwrap();
     object.remove("anyOf");
@@ -30,7 +30,7 @@ fn golden(name: &str) -> String {
     .replace("sha256:<digest>", &format!("sha256:{}", "0".repeat(64)))
 }
 
-fn assert_valid(validator: &jsonschema::Validator, value: &Value, what: &str) {
+pub(crate) fn assert_valid(validator: &jsonschema::Validator, value: &Value, what: &str) {
     let errors: Vec<String> = validator
         .iter_errors(value)
         .map(|e| format!("{e} at {}", e.instance_path()))
