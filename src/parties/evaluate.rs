@@ -69,11 +69,12 @@ fn facts_hold(test: &PartyTest, entry: &ListEntry) -> bool {
 
 /// A score as reasons show it: four decimal places, cut (never rounded up past the score).
 fn shown(score: f64) -> Decimal {
-    let mut shown = Decimal::from_f64_retain(score)
-        .unwrap_or_default()
-        .round_dp_with_strategy(4, RoundingStrategy::ToZero);
-    shown.rescale(4);
-    shown
+    cut(Decimal::from_f64_retain(score).unwrap_or_default())
+}
+
+/// A decimal score cut to four decimal places.
+fn cut(score: Decimal) -> Decimal {
+    four_places(score.round_dp_with_strategy(4, RoundingStrategy::ToZero))
 }
 
 /// The rule's lowest score as reasons show it: four decimal places.
@@ -92,12 +93,7 @@ fn signals(
     entry: &ListEntry,
 ) -> Vec<Signal> {
     let mut signals = Vec::new();
-    // Four decimal places, as scores are shown.
-    let four = |mut d: Decimal| {
-        d.rescale(4);
-        d
-    };
-    if let Some(by) = test.country_signal.map(four)
+    if let Some(by) = test.country_signal.map(four_places)
         && let Some(country) = party_country(role, s.export_country, s.destination)
         && !entry.countries.is_empty()
     {
@@ -111,7 +107,7 @@ fn signals(
             entry_countries: entry.countries.clone(),
         });
     }
-    if let Some(by) = test.type_signal.map(four)
+    if let Some(by) = test.type_signal.map(four_places)
         && let Some(form) = legal_form.filter(|f| f.is_organisation())
         && let Some(kind) = entry.kind.filter(|k| *k != EntryKind::Entity)
     {
@@ -159,11 +155,9 @@ fn scored<'s>(
             |sum, signal| sum.saturating_add(signal.change()),
         )
         .clamp(Decimal::ZERO, Decimal::ONE);
-    let mut cut = score.round_dp_with_strategy(4, RoundingStrategy::ToZero);
-    cut.rescale(4);
     Scored {
         rank: f64::try_from(score).unwrap_or(0.0),
-        shown: cut,
+        shown: cut(score),
         holds: score >= test.min_score,
         hit,
         signals,

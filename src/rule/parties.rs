@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use crate::country::CountryCode;
 use crate::rule::PartyField;
 use crate::source::Location;
+pub use crate::verdict::because::EntryKind;
 
 /// The threshold screening uses when a rule or caller gives none: names scoring at least this
 /// are hits. On the labelled set in `tests/data/parties/quality.csv` it keeps every pair the
@@ -81,19 +82,3 @@ pub fn party_country(
 
 /// The most a signal may raise or lower a score.
 pub const MAX_SIGNAL: Decimal = Decimal::from_parts(2, 0, 0, false, 1);
-
-/// What a list entry is (`parties::ofac::EntryKind`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum EntryKind {
-    /// A company or organisation.
-    Entity,
-    /// A person.
-    Individual,
-    /// A ship.
-    Vessel,
-    /// An aircraft.
-    Aircraft,
-}

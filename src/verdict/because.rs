@@ -554,7 +554,7 @@ pub enum Signal {
         /// The record's name's legal form.
         legal_form: LegalForm,
         /// The entry's type.
-        entry_type: crate::rule::parties::EntryKind,
+        entry_type: EntryKind,
     },
 }
 
@@ -1388,6 +1388,22 @@ mod tests {
             serde_json::from_str(&serde_json::to_string(&coarse(true)).unwrap()).unwrap();
         assert_eq!(back, coarse(true));
     }
+}
+
+/// What a list entry is (`parties::ofac::EntryKind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum EntryKind {
+    /// A company or organisation.
+    Entity,
+    /// A person.
+    Individual,
+    /// A ship.
+    Vessel,
+    /// An aircraft.
+    Aircraft,
 }
 
 /// A legal form of a party's name, by family: forms of one family compare equal (see

@@ -811,10 +811,10 @@ impl Display for super::because::Signal {
                 "{sign}{change} as an organisation ({}) against the entry of {}",
                 legal_form.as_str(),
                 match entry_type {
-                    crate::parties::ofac::EntryKind::Individual => "a person",
-                    crate::parties::ofac::EntryKind::Vessel => "a vessel",
-                    crate::parties::ofac::EntryKind::Aircraft => "an aircraft",
-                    crate::parties::ofac::EntryKind::Entity => "an organisation",
+                    super::because::EntryKind::Individual => "a person",
+                    super::because::EntryKind::Vessel => "a vessel",
+                    super::because::EntryKind::Aircraft => "an aircraft",
+                    super::because::EntryKind::Entity => "an organisation",
                 }
             ),
         }
