@@ -223,3 +223,45 @@ pub(crate) fn extent(ops: &[Op]) -> usize {
         None => 0,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Rulebook;
+
+    #[test]
+    #[cfg(feature = "authoring")]
+    fn rules_naming_one_list_share_it_and_finish_frees_what_sharing_needed() {
+        let book = Rulebook::load("rules").expect("the shipped rules");
+        let mut program = Program::default();
+        let mut runs = 0;
+        for (_, rule) in book.rules() {
+            let range = program.add(&rule.when, 0);
+            runs += program
+                .ops(&range)
+                .iter()
+                .filter(|op| matches!(op, Op::Hs { .. }))
+                .count();
+        }
+        // The Common High Priority List is named by rules of several rule sets: its 50
+        // subheadings are stored once, so the prefixes stored are fewer than those named.
+        let mut named = 0;
+        for (_, rule) in book.rules() {
+            rule.when.for_each_leaf(&mut |leaf| {
+                if let Test::Hs { include, except } = &leaf.test {
+                    named += include.prefixes.len() + except.prefixes.len();
+                }
+            });
+        }
+        assert!(runs > 10);
+        assert!(
+            program.prefixes.len() < named,
+            "{} of {named}",
+            program.prefixes.len()
+        );
+        assert!(!program.shared_prefixes.is_empty() && !program.shared_sets.is_empty());
+        program.finish();
+        assert!(program.shared_prefixes.is_empty() && program.shared_sets.is_empty());
+        assert!(program.shared_prefixes.capacity() == 0 && program.shared_sets.capacity() == 0);
+    }
+}

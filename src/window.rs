@@ -86,5 +86,14 @@ mod tests {
             until: Some(d("2023-12-31")),
         };
         assert_eq!(set.intersect(&rule), rule);
+        assert!(!rule.is_empty());
+        // A window of one day, an open one, one open at either end: none is empty.
+        let day = Window {
+            from: Some(d("2023-06-01")),
+            until: Some(d("2023-06-01")),
+        };
+        assert!(!day.is_empty() && day.contains(d("2023-06-01")));
+        assert!(!Window::default().is_empty() && !set.is_empty());
+        assert!(!set.intersect(&Window::default()).is_empty());
     }
 }
