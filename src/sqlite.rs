@@ -397,3 +397,176 @@ fn rebuild(connection: &Connection, engine: &Engine) -> Result<Aggregates, Sqlit
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Rulebook, Source};
+
+    /// A rule book whose history keeps every role of a party (a new-party rule on each) and a
+    /// quota's sums.
+    fn engine() -> Engine {
+        let mut rules = String::from(
+            "[ruleset]\nid = \"t\"\ntitle = \"T\"\nauthority = \"A\"\njurisdiction = \"KZ\"\n\
+             scope = \"any_exporter\"\ncitations = [\"c\"]\nsources = [\"s\"]\nversion = \"1\"\n\
+             status = \"draft\"\n\
+             [[rule]]\nid = \"t-quota\"\nverdict = \"review\"\ntitle = \"Quota\"\n\
+             when = { hs_code = [\"8542\"] }\n\
+             history = { kind = \"quota\", measure = \"value\", currency = \"USD\", \
+             by = [\"hs6\"], cap = 100 }\n",
+        );
+        for role in ["consignor", "consignee", "end_user"] {
+            rules.push_str(&format!(
+                "[[rule]]\nid = \"t-new-{role}\"\nverdict = \"review\"\ntitle = \"New {role}\"\n\
+                 when = {{ hs_code = [\"8542\"] }}\n\
+                 history = {{ kind = \"new_party\", party = \"{role}\", days = 30, \
+                 measure = \"value\", currency = \"USD\", floor = 1 }}\n"
+            ));
+        }
+        Engine::new(Rulebook::from_sources(vec![Source::new("t.toml", rules)]).unwrap())
+    }
+
+    fn shipment(id: &str, day: u32) -> Shipment {
+        let mut s = Shipment::new(
+            id,
+            chrono::NaiveDate::from_ymd_opt(2023, 5, day).unwrap(),
+            "854231".parse().unwrap(),
+            "KZ".parse().unwrap(),
+            "RU".parse().unwrap(),
+        );
+        s.consignor = Some(format!("Sender {id}"));
+        s.consignee = Some(format!("Receiver {id}"));
+        s.end_user = Some(format!("User {id}"));
+        s.value = Some(60.into());
+        s.currency = Some("USD".into());
+        s
+    }
+
+    fn temp_file(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("ec-sqlite-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir.join("h.sqlite")
+    }
+
+    #[test]
+    fn one_record_is_stored_counted_and_seen_by_checks() {
+        let engine = engine();
+        let mut db = SqliteHistory::open_in_memory(&engine).unwrap();
+        assert!(db.is_empty().unwrap());
+        assert_eq!(db.len().unwrap(), 0);
+        let first = shipment("A", 1);
+        db.record(&engine, &first).unwrap();
+        assert!(!db.is_empty().unwrap());
+        assert_eq!(db.len().unwrap(), 1);
+        let mut memory = History::new();
+        engine.record(&mut memory, &first);
+        assert_eq!(db.history().aggregates(), memory.aggregates());
+        // The quota's cap of 100 USD: the second 60 USD goes past it, seen through the file.
+        let verdict = db.check(&engine, &shipment("B", 2));
+        assert!(verdict.matches.iter().any(|m| m.rule == "t-quota"));
+    }
+
+    #[test]
+    fn every_role_of_a_party_survives_reopening() {
+        let engine = engine();
+        let path = temp_file("roles");
+        let records = [shipment("A", 1), shipment("B", 3)];
+        let mut memory = History::new();
+        {
+            let mut db = SqliteHistory::open(&path, &engine).unwrap();
+            db.record_batch(&engine, &records).unwrap();
+        }
+        for s in &records {
+            engine.record(&mut memory, s);
+        }
+        // Reopened with the same rules: the aggregates are read from the file, not recomputed.
+        let db = SqliteHistory::open(&path, &engine).unwrap();
+        assert_eq!(db.history().aggregates(), memory.aggregates());
+        // The consignor, consignee and end user of record A, first seen 2023-05-01: not new
+        // 40 days later, in each role.
+        let mut later = shipment("A", 1);
+        later.date = chrono::NaiveDate::from_ymd_opt(2023, 6, 10).unwrap();
+        let verdict = db.check(&engine, &later);
+        for role in ["consignor", "consignee", "end_user"] {
+            let rule = format!("t-new-{role}");
+            assert!(!verdict.matches.iter().any(|m| m.rule == rule), "{rule}");
+        }
+        let _ = std::fs::remove_dir_all(path.parent().unwrap());
+    }
+
+    #[test]
+    fn a_file_of_another_layout_is_refused() {
+        let engine = engine();
+        let path = temp_file("schema");
+        drop(SqliteHistory::open(&path, &engine).unwrap());
+        let connection = Connection::open(&path).unwrap();
+        connection
+            .execute("UPDATE meta SET value = '0' WHERE key = 'schema'", [])
+            .unwrap();
+        drop(connection);
+        match SqliteHistory::open(&path, &engine) {
+            Err(SqliteError::Schema { found, expected }) => {
+                assert_eq!((found.as_str(), expected), ("0", SCHEMA_VERSION));
+            }
+            other => panic!("{other:?}"),
+        }
+        let _ = std::fs::remove_dir_all(path.parent().unwrap());
+    }
+
+    #[test]
+    fn the_integrity_check_finds_a_damaged_page() {
+        let engine = engine();
+        let path = temp_file("damaged");
+        {
+            let mut db = SqliteHistory::open(&path, &engine).unwrap();
+            let records: Vec<Shipment> = (0..2_000)
+                .map(|i| shipment(&format!("R{i:05}"), 1 + i % 28))
+                .collect();
+            db.record_batch(&engine, &records).unwrap();
+            assert!(db.integrity_check().unwrap());
+        }
+        // Damage the cells of a leaf page of the records, which opening does not read (it reads
+        // the aggregates), leaving the page's header whole.
+        let (page, size): (i64, i64) = {
+            let connection = Connection::open(&path).unwrap();
+            let size = connection
+                .query_row("PRAGMA page_size", [], |r| r.get(0))
+                .unwrap();
+            let page = connection
+                .query_row(
+                    "SELECT pageno FROM dbstat WHERE name = 'records' AND pagetype = 'leaf' \
+                     ORDER BY pageno LIMIT 1 OFFSET 10",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            (page, size)
+        };
+        let mut bytes = std::fs::read(&path).unwrap();
+        let start = usize::try_from((page - 1) * size).unwrap();
+        let size = usize::try_from(size).unwrap();
+        for b in bytes.iter_mut().skip(start + size / 2).take(size / 2) {
+            *b = 0x5a;
+        }
+        std::fs::write(&path, bytes).unwrap();
+        let db = SqliteHistory::open(&path, &engine).unwrap();
+        assert!(!matches!(db.integrity_check(), Ok(true)));
+        let _ = std::fs::remove_dir_all(path.parent().unwrap());
+    }
+
+    #[test]
+    fn statistics_added_are_kept_with_the_history() {
+        let engine = engine();
+        let mut db = SqliteHistory::open_in_memory(&engine).unwrap();
+        assert!(db.history().statistics().is_empty());
+        let stats = Statistics::parse(&Source::new(
+            "x.statistics.csv",
+            "period,reporter,partner,hs_code,value,currency\n2021,KZ,RU,854231,1200,USD\n",
+        ))
+        .unwrap();
+        db.add_statistics(stats);
+        assert_eq!(db.history().statistics().len(), 1);
+        assert_eq!(db.history().statistics()[0].name(), "x.statistics.csv");
+    }
+}

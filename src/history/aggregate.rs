@@ -90,7 +90,8 @@ pub struct Arrival {
     /// The smallest record id among them (the one explanations name).
     pub id: String,
     /// The import with the smallest id among those that named an end user other than the
-    /// consignee (the "ghost trade" pattern): its id and end user.
+    /// consignee (the "ghost trade" pattern): its id and end user (of two with one id, the
+    /// smaller end user, so that merging in any order keeps the same one).
     pub ghost: Option<(String, String)>,
 }
 
@@ -101,7 +102,7 @@ impl Arrival {
             self.id.clone_from(&other.id);
         }
         if let Some(g) = &other.ghost
-            && self.ghost.as_ref().is_none_or(|mine| g.0 < mine.0)
+            && self.ghost.as_ref().is_none_or(|mine| g < mine)
         {
             self.ghost = Some(g.clone());
         }
@@ -725,6 +726,49 @@ mod tests {
         let mut other = Sum::of(Decimal::ONE);
         other.add(&sum);
         assert!(other.overflowed, "an overflow absorbs what it is added to");
+    }
+
+    #[test]
+    fn a_sum_added_an_overflowed_one_is_overflowed_too() {
+        let mut sum = Sum::of(Decimal::ONE);
+        sum.add(&Sum {
+            amount: Decimal::ONE,
+            count: 1,
+            overflowed: true,
+        });
+        assert!(
+            sum.overflowed,
+            "the other's total is not known: neither is this one"
+        );
+        assert_eq!(sum.count, 2);
+    }
+
+    #[test]
+    fn arrivals_keep_the_smallest_id_and_ghost_in_any_order() {
+        let arrival = |count, id: &str, ghost: Option<(&str, &str)>| Arrival {
+            count,
+            id: id.into(),
+            ghost: ghost.map(|(g, e)| (g.into(), e.into())),
+        };
+        let all = [
+            arrival(1, "IM-B", Some(("IM-B", "Y"))),
+            arrival(2, "IM-A", None),
+            arrival(1, "IM-C", Some(("IM-A", "Z"))),
+            arrival(1, "IM-D", Some(("IM-A", "X"))),
+        ];
+        for order in [[0, 1, 2, 3], [3, 2, 1, 0], [1, 3, 0, 2], [2, 0, 3, 1]] {
+            let mut merged = all[order[0]].clone();
+            for &i in &order[1..] {
+                merged.add(&all[i]);
+            }
+            assert_eq!(merged.count, 5, "{order:?}");
+            assert_eq!(merged.id, "IM-A", "{order:?}");
+            assert_eq!(
+                merged.ghost,
+                Some(("IM-A".to_owned(), "X".to_owned())),
+                "{order:?}"
+            );
+        }
     }
 
     #[test]

@@ -465,6 +465,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(stats.len(), 4);
+        assert!(!stats.is_empty());
         assert_eq!(
             stats.total(&key("845011", Some("RU")), &usd(), 2021),
             Some(Decimal::ZERO)
@@ -509,6 +510,51 @@ mod tests {
         assert!(errors[3].starts_with("5:19 ") && errors[3].contains("-1"));
         assert!(errors[4].starts_with("6:") && errors[4].contains("without a currency"));
         assert!(errors[5].starts_with("7:") && errors[5].contains("quote"));
+    }
+
+    #[test]
+    fn periods_and_currencies_are_checked() {
+        let errors = parse(
+            "period,reporter,partner,hs_code,value,currency\n\
+             2021-1,KZ,RU,845011,1,USD\n\
+             21,KZ,RU,845011,1,USD\n\
+             2O21,KZ,RU,845011,1,USD\n\
+             2021-03-01,KZ,RU,845011,1,USD\n\
+             2021,KZ,RU,845011,1,US\n\
+             2021,KZ,BY,845011,1,U5D\n\
+             2021,KZ,AM,845011,1,dollars\n\
+             2021-07,KZ,KG,845011,1,usd\n",
+        )
+        .unwrap_err();
+        assert_eq!(errors.len(), 7, "{errors:#?}");
+        for (i, period) in ["2021-1", "21", "2O21", "2021-03-01"].iter().enumerate() {
+            assert!(
+                errors[i].starts_with(&format!("{}:1 ", i + 2)) && errors[i].contains(period),
+                "{}",
+                errors[i]
+            );
+        }
+        for (i, currency) in ["US", "U5D", "dollars"].iter().enumerate() {
+            let e = &errors[i + 4];
+            assert!(
+                e.starts_with(&format!("{}:", i + 6))
+                    && e.contains(currency)
+                    && e.contains("three-letter"),
+                "{e}"
+            );
+        }
+        // A month of two digits and a currency of three letters, in any case, are read.
+        let stats =
+            parse("period,reporter,partner,hs_code,value,currency\n2021-07,KZ,KG,845011,1,usd\n")
+                .unwrap();
+        assert_eq!(stats.len(), 1);
+        assert!(!stats.is_empty());
+        let empty = Statistics {
+            name: Arc::from("none"),
+            rows: Default::default(),
+            len: 0,
+        };
+        assert!(empty.is_empty());
     }
 
     #[test]

@@ -172,7 +172,7 @@ impl<'a> View<'a> {
             }
             for (_, arrival) in aggregates.arrivals_in(key, from, through) {
                 if let Some(g) = &arrival.ghost
-                    && ghost.as_ref().is_none_or(|mine| g.0 < mine.0)
+                    && ghost.as_ref().is_none_or(|mine| g < mine)
                 {
                     ghost = Some(g.clone());
                 }

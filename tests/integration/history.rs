@@ -750,3 +750,256 @@ fn a_baseline_year_record_can_end_a_spike() {
         "a baseline 2021 record ends it"
     );
 }
+
+/// A record for the semantics tests below: 854231 (chips), from `from` to `to`, on `date`,
+/// `value` USD (none when `None`), with a consignor and a consignee.
+fn rec(
+    id: &str,
+    date: &str,
+    route: (&str, &str),
+    parties: (&str, &str),
+    value: Option<u32>,
+) -> Shipment {
+    let mut s = Shipment::new(
+        id,
+        date.parse().unwrap(),
+        "854231".parse().unwrap(),
+        route.0.parse().unwrap(),
+        route.1.parse().unwrap(),
+    );
+    s.consignor = Some(parties.0.to_owned());
+    s.consignee = Some(parties.1.to_owned());
+    s.value = value.map(Into::into);
+    s.currency = Some("USD".to_owned());
+    s
+}
+
+/// The JSON of the reason of `kind` in `rule`'s match, if the rule matched.
+fn reason_of(v: &Verdict<'_>, rule: &str, kind: &str) -> Option<serde_json::Value> {
+    let m = v.matches.iter().find(|m| m.rule == rule)?;
+    let json = serde_json::to_value(m).unwrap();
+    json["because"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["kind"] == kind)
+        .cloned()
+}
+
+/// The history of `records`, recorded in the order given.
+fn history_of(engine: &Engine, records: &[Shipment]) -> History {
+    let mut history = History::new();
+    for s in records {
+        engine.record(&mut history, s);
+    }
+    history
+}
+
+/// New party (`t-new`: a consignee first seen fewer than 20 days before, or never, receiving
+/// at least 50 USD), told by hand: the days are counted from the first day the consignee was
+/// seen, and the floor is "at least".
+#[test]
+fn a_new_party_is_new_for_fewer_than_its_days_and_from_its_floor() {
+    let engine = small_rules();
+    let history = history_of(
+        &engine,
+        &[rec(
+            "R0",
+            "2022-03-01",
+            ("KZ", "KG"),
+            ("S", "C1"),
+            Some(100),
+        )],
+    );
+    let check = |s: &Shipment| engine.check_against(s, &history);
+    // 19 days after its first day: new; the reason gives the first day.
+    let v = check(&rec(
+        "R1",
+        "2022-03-20",
+        ("KZ", "KG"),
+        ("S", "C1"),
+        Some(100),
+    ));
+    let reason = reason_of(&v, "t-new", "new_party").expect("19 days: new");
+    assert_eq!(reason["first_seen"], "2022-03-01");
+    assert_eq!(reason["new"], true);
+    // 20 days after: no longer new, and a missing value does not matter then.
+    let v = check(&rec(
+        "R2",
+        "2022-03-21",
+        ("KZ", "KG"),
+        ("S", "C1"),
+        Some(100),
+    ));
+    assert!(
+        !v.matches.iter().any(|m| m.rule == "t-new"),
+        "20 days: not new"
+    );
+    let v = check(&rec("R3", "2022-04-30", ("KZ", "KG"), ("S", "C1"), None));
+    assert!(
+        !v.matches.iter().any(|m| m.rule == "t-new"),
+        "not new, no value: not told"
+    );
+    // Never seen: new from 50 USD.
+    let v = check(&rec(
+        "R4",
+        "2022-03-21",
+        ("KZ", "KG"),
+        ("S", "C2"),
+        Some(50),
+    ));
+    let reason = reason_of(&v, "t-new", "new_party").expect("never seen, 50 USD");
+    assert!(reason["first_seen"].is_null());
+    let v = check(&rec(
+        "R5",
+        "2022-03-21",
+        ("KZ", "KG"),
+        ("S", "C2"),
+        Some(49),
+    ));
+    assert!(
+        !v.matches.iter().any(|m| m.rule == "t-new"),
+        "under the floor"
+    );
+    // "S", the consignor of R0, was never seen as a consignee: new in that role.
+    let v = check(&rec(
+        "R6",
+        "2022-04-30",
+        ("KZ", "KG"),
+        ("X", "S"),
+        Some(100),
+    ));
+    let reason = reason_of(&v, "t-new", "new_party").expect("a consignor is not a consignee");
+    assert!(reason["first_seen"].is_null());
+}
+
+/// Quota with a cap of 100 USD a year and HS subheading: the record that takes the total
+/// past the cap fires, one that brings it to the cap does not.
+#[test]
+fn a_quota_fires_above_its_cap_not_at_it() {
+    let rules = r#"
+[[rule]]
+id = "t-cap"
+verdict = "review"
+title = "cap"
+citation = "test"
+when = { hs_code = ["8542"] }
+history = { kind = "quota", measure = "value", currency = "USD", by = ["hs6"], cap = 100 }
+"#;
+    let engine = engine_of(&[("t.toml", &rule_set("t", "scope = \"any_exporter\"", rules))]);
+    let first = rec("Q1", "2022-05-01", ("KZ", "RU"), ("S", "C"), Some(60));
+    let second = rec("Q2", "2022-05-02", ("KZ", "RU"), ("S", "C"), Some(40));
+    let third = rec("Q3", "2022-05-03", ("KZ", "RU"), ("S", "C"), Some(1));
+    let history = history_of(&engine, std::slice::from_ref(&first));
+    assert!(reason_of(&engine.check_against(&second, &history), "t-cap", "quota").is_none());
+    let history = history_of(&engine, &[first, second]);
+    let reason = reason_of(&engine.check_against(&third, &history), "t-cap", "quota")
+        .expect("101 USD is above 100");
+    assert_eq!(
+        (
+            &reason["before"],
+            &reason["amount"],
+            &reason["total"],
+            &reason["cap"]
+        ),
+        (
+            &serde_json::json!("100"),
+            &serde_json::json!("1"),
+            &serde_json::json!("101"),
+            &serde_json::json!("100")
+        )
+    );
+    // The next year starts again.
+    let next = rec("Q4", "2023-01-02", ("KZ", "RU"), ("S", "C"), Some(60));
+    assert!(reason_of(&engine.check_against(&next, &history), "t-cap", "quota").is_none());
+}
+
+/// A spike over a window of days (`t-spike`: 10 days, baseline 2021): the baseline is the
+/// baseline year's total times the window's days over the year's 365.
+#[test]
+fn a_spike_baseline_over_days_is_the_years_total_spread_over_its_days() {
+    let engine = small_rules();
+    let year: Vec<Shipment> = (0..73)
+        .map(|i| {
+            let date =
+                chrono::NaiveDate::from_ymd_opt(2021, 1, 1).unwrap() + chrono::Days::new(i * 5);
+            rec(
+                &format!("B{i}"),
+                &date.to_string(),
+                ("KZ", "RU"),
+                ("S", "C"),
+                Some(50),
+            )
+        })
+        .collect();
+    // 73 records of 50 USD: 3,650 USD in 2021, so 100 USD per 10 days.
+    let history = history_of(&engine, &year);
+    let v = engine.check_against(
+        &rec("S1", "2022-06-10", ("KZ", "RU"), ("S", "C"), Some(200)),
+        &history,
+    );
+    let reason = reason_of(&v, "t-spike", "spike").expect("200 is 2 x 100 and above the floor");
+    assert_eq!(reason["baseline_total"], "3650");
+    assert_eq!(reason["baseline"], "100");
+    let v = engine.check_against(
+        &rec("S2", "2022-06-10", ("KZ", "RU"), ("S", "C"), Some(199)),
+        &history,
+    );
+    assert!(
+        reason_of(&v, "t-spike", "spike").is_none(),
+        "199 is under 2 x 100"
+    );
+    // A record in another currency is not counted: the rule cannot tell.
+    let mut euros = rec("S3", "2022-06-10", ("KZ", "RU"), ("S", "C"), Some(500));
+    euros.currency = Some("EUR".into());
+    let v = engine.check_against(&euros, &history);
+    assert!(reason_of(&v, "t-spike", "not_counted").is_some(), "{v:?}");
+    assert!(reason_of(&v, "t-spike", "spike").is_none());
+}
+
+/// Re-export of a recent import (`t-reexport`: 15 days): the import the reason names is the
+/// latest, and the ghost import (an end user other than the consignee) the one with the
+/// smallest id, whatever the order the imports were recorded in.
+#[test]
+fn a_reexport_names_the_latest_import_and_the_smallest_ghost() {
+    let engine = small_rules();
+    let import = |id: &str, date: &str, end_user: Option<&str>| {
+        let mut s = rec(id, date, ("CN", "KZ"), ("Shenzhen Co", "K1"), Some(10));
+        s.end_user = end_user.map(str::to_owned);
+        s
+    };
+    let imports = [
+        import("IM-3", "2022-05-02", Some("End User B")),
+        import("IM-1", "2022-05-04", Some("End User A")),
+        import("IM-2", "2022-05-06", None),
+    ];
+    let export = rec(
+        "EX-1",
+        "2022-05-10",
+        ("KZ", "RU"),
+        ("K1", "Moscow Buyer"),
+        Some(10),
+    );
+    for order in [[0, 1, 2], [2, 1, 0], [1, 2, 0]] {
+        let records: Vec<Shipment> = order.iter().map(|&i| imports[i].clone()).collect();
+        let v = engine.check_against(&export, &history_of(&engine, &records));
+        let reason = reason_of(&v, "t-reexport", "reexport").expect("an import 4 days before");
+        assert_eq!(reason["import"]["id"], "IM-2", "{order:?}");
+        assert_eq!(reason["import"]["date"], "2022-05-06");
+        assert_eq!(
+            reason["import"]["ghost"],
+            serde_json::json!(["IM-1", "End User A"]),
+            "{order:?}"
+        );
+    }
+    // 16 days after the last import: none within 15.
+    let late = rec(
+        "EX-2",
+        "2022-05-22",
+        ("KZ", "RU"),
+        ("K1", "Moscow Buyer"),
+        Some(10),
+    );
+    let v = engine.check_against(&late, &history_of(&engine, &imports));
+    assert!(reason_of(&v, "t-reexport", "reexport").is_none());
+}
