@@ -729,6 +729,39 @@ mod tests {
     }
 
     #[test]
+    fn entries_count_the_days_of_series_parties_and_imports() {
+        let mut a = Aggregates::new();
+        a.add(&facts("2022-08-03", 1, "A", Some("IM-1")));
+        a.add(&facts("2022-08-03", 2, "B", None));
+        a.add(&facts("2022-08-04", 3, "A", Some("IM-2")));
+        // Series: 2 days; parties: A and B, one role each; imports of A: 2 days.
+        assert_eq!(a.entries(), 6);
+        assert_eq!(a.records(), 3);
+    }
+
+    #[test]
+    fn facts_say_their_date_and_whether_they_add_anything() {
+        let f = facts("2022-08-03", 1, "A", None);
+        assert_eq!(f.date(), day("2022-08-03"));
+        assert!(!f.is_empty());
+        let mut empty = f.clone();
+        empty.series.clear();
+        empty.parties.clear();
+        assert!(empty.is_empty());
+        // Each part alone is something to add.
+        let mut series_only = f.clone();
+        series_only.parties.clear();
+        assert!(!series_only.is_empty());
+        let mut parties_only = f.clone();
+        parties_only.series.clear();
+        assert!(!parties_only.is_empty());
+        let mut arrival_only = facts("2022-08-03", 1, "A", Some("IM-1"));
+        arrival_only.series.clear();
+        arrival_only.parties.clear();
+        assert!(!arrival_only.is_empty());
+    }
+
+    #[test]
     fn a_sum_added_an_overflowed_one_is_overflowed_too() {
         let mut sum = Sum::of(Decimal::ONE);
         sum.add(&Sum {

@@ -955,6 +955,13 @@ fn a_spike_baseline_over_days_is_the_years_total_spread_over_its_days() {
     let v = engine.check_against(&euros, &history);
     assert!(reason_of(&v, "t-spike", "not_counted").is_some(), "{v:?}");
     assert!(reason_of(&v, "t-spike", "spike").is_none());
+    // Nor one whose currency only looks like it (a Cyrillic Ѕ), nor a lower-case one that is.
+    euros.currency = Some("UЅD".into());
+    let v = engine.check_against(&euros, &history);
+    assert!(reason_of(&v, "t-spike", "not_counted").is_some(), "{v:?}");
+    euros.currency = Some(" usd ".into());
+    let v = engine.check_against(&euros, &history);
+    assert!(reason_of(&v, "t-spike", "spike").is_some(), "{v:?}");
 }
 
 /// Re-export of a recent import (`t-reexport`: 15 days): the import the reason names is the

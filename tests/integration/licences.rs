@@ -305,6 +305,40 @@ fn records_draw_down_the_balance_in_history_order_with_before_and_after() {
     assert_eq!(licence_reasons(&engine, &s, &history).0, Outcome::Licensed);
 }
 
+/// An SQLite batch draws in the order of its records, as recording them one by one does: the
+/// second record of a batch sees what the first drew (300 of 500 pieces, then 300 more is
+/// refused and draws nothing, then 150 fits).
+#[test]
+fn a_batch_recorded_in_sqlite_draws_as_one_by_one() {
+    let engine = engine(&routers(""));
+    let batch: Vec<Shipment> = [("R-1", 300), ("R-2", 300), ("R-3", 150)]
+        .into_iter()
+        .map(|(id, quantity)| {
+            let mut s = covered();
+            s.id = id.into();
+            s.quantity = Some(Decimal::from(quantity));
+            s
+        })
+        .collect();
+    let mut memory = History::new();
+    for s in &batch {
+        engine.record(&mut memory, s);
+    }
+    let mut db = export_control::sqlite::SqliteHistory::open_in_memory(&engine).unwrap();
+    db.record_batch(&engine, &batch).unwrap();
+    assert_eq!(db.history().aggregates(), memory.aggregates());
+    // 50 pieces left after the batch: a fourth record of 100 is refused.
+    let mut fourth = covered();
+    fourth.id = "R-4".into();
+    fourth.quantity = Some(Decimal::from(100));
+    let (outcome, texts) = licence_reasons(&engine, &fourth, db.history());
+    assert_eq!(outcome, Outcome::Fired);
+    assert!(
+        texts[0].contains("quantity balance 50 pcs, the record needs 100 pcs"),
+        "{texts:?}"
+    );
+}
+
 #[test]
 fn errors_in_a_register_name_the_file_line_and_key() {
     let errors = errors_of(
