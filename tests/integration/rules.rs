@@ -711,3 +711,57 @@ fn the_model_gives_what_the_files_say() {
                 .ends_with("kz-arms-export-suspension-2022.tests.toml")
     }));
 }
+
+/// A test case gives back the records of history before its shipment, in the order written,
+/// and the date it checks the rules in force on (`as_of`, else the shipment's date).
+#[test]
+fn a_case_gives_its_history_in_order_and_its_date() {
+    let book = export_control::Rulebook::load("rules").unwrap();
+    let cases = book.test_cases().unwrap();
+    let case = cases
+        .iter()
+        .find(|c| c.name() == "the record that takes the year's total past the 2021 total")
+        .unwrap();
+    let history: Vec<(&str, String)> = case
+        .history()
+        .iter()
+        .map(|s| (s.id.as_str(), s.date.to_string()))
+        .collect();
+    assert_eq!(
+        history,
+        [
+            ("Q-2021", "2021-03-01".to_owned()),
+            ("Q-1", "2023-02-01".to_owned())
+        ]
+    );
+    assert_eq!(case.as_of(), None);
+    assert_eq!(case.date().to_string(), "2023-06-01");
+
+    let set = rule_set(
+        "dated",
+        "",
+        "[[rule]]\nid = \"r\"\nverdict = \"prohibited\"\ntitle = \"Chips\"\n\
+         when = { hs_code = [\"8542\"] }\n",
+    );
+    let tests = "[defaults]\nexport_country = \"KZ\"\ndestination = \"RU\"\n\n\
+                 [[test]]\nname = \"as of a later day\"\nas_of = 2024-05-06\n\
+                 shipment = { id = \"A\", date = 2023-01-02, hs_code = \"854231\" }\n\
+                 expect = \"prohibited\"\n";
+    let book = export_control::Rulebook::from_sources(vec![
+        crate::common::groups_source(),
+        export_control::Source::new("dated.toml", set),
+        export_control::Source::new("dated.tests.toml", tests),
+    ])
+    .unwrap();
+    let cases = book.test_cases().unwrap();
+    let [case] = cases.as_slice() else {
+        panic!("one case: {cases:?}")
+    };
+    assert!(case.history().is_empty());
+    assert_eq!(
+        case.as_of().map(|d| d.to_string()).as_deref(),
+        Some("2024-05-06")
+    );
+    assert_eq!(case.date().to_string(), "2024-05-06");
+    assert_eq!(case.shipment().date.to_string(), "2023-01-02");
+}
