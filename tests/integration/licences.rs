@@ -787,6 +787,44 @@ proptest! {
         prop_assert_eq!(held.aggregates(), passes.aggregates());
         prop_assert_eq!(reads > 0, drawing > limit);
     }
+
+    /// A history that holds draws (an audit continued from its history database) counts
+    /// them: records in date order recorded in two runs, the second after the first's draws,
+    /// give the history of one run, whether the second holds its claims or settles them in
+    /// passes (both start from the draws the history holds).
+    #[test]
+    fn draws_of_an_earlier_run_count_in_the_next(
+        amounts in proptest::collection::vec((1u32..300, 0u32..8, any::<bool>()), 1..14),
+        cut in 0usize..14,
+        limit in 0usize..4,
+    ) {
+        let engine = engine(&routers(""));
+        let mut shipments = claims(&amounts);
+        shipments.sort_by_key(|s| s.date);
+        let records = |list: &[Shipment]| -> Vec<Result<read::Record, read::RecordError>> {
+            list.iter()
+                .enumerate()
+                .map(|(i, s)| Ok(read::Record { line: i as u64 + 2, shipment: s.clone() }))
+                .collect()
+        };
+        let (first, second) = shipments.split_at(cut.min(shipments.len()));
+        let mut whole = History::new();
+        read::record_all(&engine, records(&shipments), &mut whole);
+        let mut held = History::new();
+        read::record_all(&engine, records(first), &mut held);
+        let mut passes = held.clone();
+        read::record_all(&engine, records(second), &mut held);
+        read::record_all_in_passes(
+            &engine,
+            records(second),
+            || Ok::<_, ()>(records(second)),
+            limit,
+            &mut passes,
+        )
+        .unwrap();
+        prop_assert_eq!(held.aggregates(), whole.aggregates());
+        prop_assert_eq!(passes.aggregates(), whole.aggregates());
+    }
 }
 
 #[test]
