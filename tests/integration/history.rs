@@ -873,6 +873,60 @@ fn a_new_party_is_new_for_fewer_than_its_days_and_from_its_floor() {
     assert!(reason["first_seen"].is_null());
 }
 
+/// History keeps each role's sightings apart when rules look parties up in several roles: a
+/// name seen as consignor only is new as a consignee, and one seen as consignee only is new as
+/// a consignor; seen in the role itself, it is not new.
+#[test]
+fn a_party_seen_in_one_role_is_new_in_another() {
+    let rules = r#"
+[[rule]]
+id = "new-consignee"
+verdict = "review"
+title = "new consignee"
+citation = "test"
+when = { hs_code = ["8542"] }
+history = { kind = "new_party", party = "consignee", days = 20, measure = "value", currency = "USD", floor = 1 }
+
+[[rule]]
+id = "new-consignor"
+verdict = "review"
+title = "new consignor"
+citation = "test"
+when = { hs_code = ["8542"] }
+history = { kind = "new_party", party = "consignor", days = 20, measure = "value", currency = "USD", floor = 1 }
+"#;
+    let engine = engine_of(&[("t.toml", &rule_set("t", "scope = \"any_exporter\"", rules))]);
+    let history = history_of(
+        &engine,
+        &[rec("R0", "2022-03-01", ("KZ", "KG"), ("S", "C"), Some(1))],
+    );
+    let first_seen = |consignor: &str, consignee: &str, rule: &str| {
+        let v = engine.check_against(
+            &rec(
+                "R1",
+                "2022-06-01",
+                ("KZ", "KG"),
+                (consignor, consignee),
+                Some(1),
+            ),
+            &history,
+        );
+        reason_of(&v, rule, "new_party").map(|r| r["first_seen"].clone())
+    };
+    // The roles swapped: both new, never seen in their roles.
+    assert_eq!(
+        first_seen("C", "S", "new-consignee"),
+        Some(serde_json::Value::Null)
+    );
+    assert_eq!(
+        first_seen("C", "S", "new-consignor"),
+        Some(serde_json::Value::Null)
+    );
+    // In their own roles: seen 92 days before, not new (the rules do not match).
+    assert_eq!(first_seen("S", "C", "new-consignee"), None);
+    assert_eq!(first_seen("S", "C", "new-consignor"), None);
+}
+
 /// Quota with a cap of 100 USD a year and HS subheading: the record that takes the total
 /// past the cap fires, one that brings it to the cap does not.
 #[test]
