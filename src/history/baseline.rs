@@ -520,14 +520,19 @@ mod tests {
              21,KZ,RU,845011,1,USD\n\
              2O21,KZ,RU,845011,1,USD\n\
              2021-03-01,KZ,RU,845011,1,USD\n\
+             02021,KZ,RU,845011,1,USD\n\
              2021,KZ,RU,845011,1,US\n\
              2021,KZ,BY,845011,1,U5D\n\
              2021,KZ,AM,845011,1,dollars\n\
              2021-07,KZ,KG,845011,1,usd\n",
         )
         .unwrap_err();
-        assert_eq!(errors.len(), 7, "{errors:#?}");
-        for (i, period) in ["2021-1", "21", "2O21", "2021-03-01"].iter().enumerate() {
+        assert_eq!(errors.len(), 8, "{errors:#?}");
+        // A year is four digits: `02021` is not 2021.
+        for (i, period) in ["2021-1", "21", "2O21", "2021-03-01", "02021"]
+            .iter()
+            .enumerate()
+        {
             assert!(
                 errors[i].starts_with(&format!("{}:1 ", i + 2)) && errors[i].contains(period),
                 "{}",
@@ -535,9 +540,9 @@ mod tests {
             );
         }
         for (i, currency) in ["US", "U5D", "dollars"].iter().enumerate() {
-            let e = &errors[i + 4];
+            let e = &errors[i + 5];
             assert!(
-                e.starts_with(&format!("{}:", i + 6))
+                e.starts_with(&format!("{}:", i + 7))
                     && e.contains(currency)
                     && e.contains("three-letter"),
                 "{e}"
