@@ -82,3 +82,36 @@ pub fn party_country(
 
 /// The most a signal may raise or lower a score.
 pub const MAX_SIGNAL: Decimal = Decimal::from_parts(2, 0, 0, false, 1);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Source;
+
+    fn test(min_score: &str, country_signal: Option<&str>) -> PartyTest {
+        let min_score: Decimal = min_score.parse().unwrap();
+        PartyTest {
+            lists: Vec::new(),
+            roles: vec![PartyField::Consignee],
+            min_score,
+            min_score_f64: f64::try_from(min_score).unwrap(),
+            registered_on_or_after: None,
+            owners_in: Vec::new(),
+            entry_type: None,
+            country_signal: country_signal.map(|s| s.parse().unwrap()),
+            type_signal: None,
+            location: Source::new("t.toml", "x").locate(0..1),
+        }
+    }
+
+    /// A party is screened from the lowest name score a country signal can raise to the
+    /// threshold: lower would screen names no signal can make hits (slower, verdicts the
+    /// same), higher would lose the hits the signal makes.
+    #[test]
+    fn screened_from_the_score_a_country_signal_raises_to_the_threshold() {
+        let near = |a: f64, b: f64| (a - b).abs() < 1e-9;
+        assert!(near(test("0.88", None).screened_from(), 0.88));
+        assert!(near(test("0.88", Some("0.15")).screened_from(), 0.73));
+        assert!(near(test("0.1", Some("0.2")).screened_from(), 0.0));
+    }
+}
