@@ -114,4 +114,14 @@ mod tests {
         assert!(near(test("0.88", Some("0.15")).screened_from(), 0.73));
         assert!(near(test("0.1", Some("0.2")).screened_from(), 0.0));
     }
+
+    /// The consignor is taken to be in the export country, the consignee in the destination,
+    /// the end user nowhere.
+    #[test]
+    fn a_party_is_in_the_country_its_role_gives() {
+        let (kz, ru): (CountryCode, CountryCode) = ("KZ".parse().unwrap(), "RU".parse().unwrap());
+        assert_eq!(party_country(PartyField::Consignor, kz, ru), Some(kz));
+        assert_eq!(party_country(PartyField::Consignee, kz, ru), Some(ru));
+        assert_eq!(party_country(PartyField::EndUser, kz, ru), None);
+    }
 }
