@@ -1388,6 +1388,27 @@ mod tests {
             serde_json::from_str(&serde_json::to_string(&coarse(true)).unwrap()).unwrap();
         assert_eq!(back, coarse(true));
     }
+
+    /// Every legal form is an organisation's but a sole proprietor's (the type signal lowers
+    /// an organisation's name against a person's entry, not a sole proprietor's).
+    #[test]
+    fn every_form_but_a_sole_proprietors_is_an_organisation() {
+        let forms = [
+            LegalForm::LimitedLiability,
+            LegalForm::JointStock,
+            LegalForm::PublicJointStock,
+            LegalForm::ClosedJointStock,
+            LegalForm::StateEnterprise,
+            LegalForm::SoleProprietor,
+            LegalForm::Corporation,
+        ];
+        let persons: Vec<&str> = forms
+            .iter()
+            .filter(|f| !f.is_organisation())
+            .map(|f| f.as_str())
+            .collect();
+        assert_eq!(persons, ["sole_proprietor"]);
+    }
 }
 
 /// What a list entry is (`parties::ofac::EntryKind`).
