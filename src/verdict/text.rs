@@ -1050,4 +1050,26 @@ mod tests {
         assert_eq!(List(&nine[..8]).to_string(), "[1, 2, 3, 4, 5, 6, 7, 8]");
         assert_eq!(List::<u32>(&[]).to_string(), "[]");
     }
+
+    /// Field lists read as English: `a`, `a and b`, `a, b and c`; one field "is", more "are".
+    #[test]
+    fn fields_are_listed_with_commas_and_a_last_and() {
+        let given = |fields: &[Field], missing: &[Field]| {
+            Because::Given {
+                fields: std::borrow::Cow::Owned(fields.to_vec()),
+                missing: missing.to_vec(),
+            }
+            .to_string()
+        };
+        let (v, q, u) = (Field::Value, Field::Quantity, Field::Unit);
+        assert_eq!(given(&[v], &[]), "value is given");
+        assert_eq!(given(&[v, q], &[]), "value and quantity are given");
+        assert_eq!(given(&[v, q, u], &[]), "value, quantity and unit are given");
+        assert_eq!(given(&[v, q, u], &[q]), "quantity is not given");
+        assert_eq!(
+            given(&[v, q, u], &[v, q, u]),
+            "value, quantity and unit are not given"
+        );
+        assert_eq!(Fields(&[]).to_string(), "");
+    }
 }
