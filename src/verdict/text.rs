@@ -1072,4 +1072,50 @@ mod tests {
         );
         assert_eq!(Fields(&[]).to_string(), "");
     }
+
+    /// A control-code test that does not hold says whether the record carries codes at all;
+    /// a classification gives the day it was checked on, when dated.
+    #[test]
+    fn control_code_reasons_say_what_the_record_carries() {
+        use crate::control::ControlCode;
+        use std::borrow::Cow;
+        let code = |c: &str| c.parse::<ControlCode>().unwrap();
+        let listed = || Cow::Owned(vec!["3A001".to_owned()]);
+        let unmatched = |codes: Vec<ControlCode>| {
+            Because::ControlCode {
+                codes,
+                listed: listed(),
+                matched: None,
+                within: None,
+                group: None,
+            }
+            .to_string()
+        };
+        assert_eq!(
+            unmatched(Vec::new()),
+            "the record carries no control code: none is within [3A001]"
+        );
+        assert_eq!(
+            unmatched(vec![code("5A002")]),
+            "control codes [5A002] are within none of [3A001]"
+        );
+        let classified = |checked| {
+            Because::Classification {
+                codes: Vec::new(),
+                checked,
+                classified: true,
+            }
+            .to_string()
+        };
+        let day = "2023-02-01".parse().unwrap();
+        assert_eq!(
+            classified(Some(ControlCheck::On(day))),
+            "the goods are classified against a control list: not controlled (no control code), \
+             checked on 2023-02-01"
+        );
+        assert_eq!(
+            classified(Some(ControlCheck::Undated)),
+            "the goods are classified against a control list: not controlled (no control code)"
+        );
+    }
 }
