@@ -1118,4 +1118,30 @@ mod tests {
             "the goods are classified against a control list: not controlled (no control code)"
         );
     }
+
+    /// An amount a history rule cannot count says why: another unit, no unit, no amount.
+    #[test]
+    fn an_amount_not_counted_says_why() {
+        let not_counted = |value: Option<&str>, unit: Option<&str>| {
+            Because::NotCounted {
+                field: Field::Value,
+                value: value.map(|v| v.parse().unwrap()),
+                unit: unit.map(str::to_owned),
+                rule_unit: "USD".to_owned(),
+            }
+            .to_string()
+        };
+        assert_eq!(
+            not_counted(Some("120.50"), Some("EUR")),
+            "value 120.50 EUR is not in USD, the rule's measure: not counted, cannot compare"
+        );
+        assert_eq!(
+            not_counted(Some("120.50"), None),
+            "value 120.50 has no currency or unit: not counted, cannot compare with USD"
+        );
+        assert_eq!(
+            not_counted(None, None),
+            "value is missing: not counted, cannot compare with USD"
+        );
+    }
 }
