@@ -963,6 +963,11 @@ history = { kind = "quota", measure = "value", currency = "USD", by = ["hs6"], c
             &serde_json::json!("100")
         )
     );
+    assert_eq!(
+        reason["text"],
+        "HS 854231: 101 USD in 2022 with this record (100 before it, 1 in it), above the cap \
+         of 100 USD"
+    );
     // The next year starts again.
     let next = rec("Q4", "2023-01-02", ("KZ", "RU"), ("S", "C"), Some(60));
     assert!(reason_of(&engine.check_against(&next, &history), "t-cap", "quota").is_none());
