@@ -219,6 +219,18 @@ fn each_point_a_licence_fails_is_its_own_reason() {
             "{name}: {texts:?}"
         );
     }
+    // Two points failed: both, in the licence's order, one after the other.
+    let mut s = covered();
+    s.destination = "GE".parse().unwrap();
+    s.consignee = Some("OOO Vector Components".into());
+    let (_, texts) = licence_reasons(&engine, &s, &none);
+    assert!(
+        texts.iter().any(|t| t.contains(
+            "does not cover the record: covers destinations [AM], not GE; names consignee \
+             \"Yerevan Electronics CJSC\", not \"OOO Vector Components\""
+        )),
+        "{texts:?}"
+    );
 }
 
 #[test]
