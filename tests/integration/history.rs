@@ -1057,6 +1057,13 @@ fn a_reexport_names_the_latest_import_and_the_smallest_ghost() {
             serde_json::json!(["IM-1", "End User A"]),
             "{order:?}"
         );
+        assert_eq!(
+            reason["text"],
+            "consignor \"K1\" received HS 854231 in KZ on 2022-05-06 (import \"IM-2\"), within 15 \
+             days before; import \"IM-1\" named end user \"End User A\", not the consignor (goods \
+             declared for someone else)",
+            "{order:?}"
+        );
     }
     // 16 days after the last import: none within 15.
     let late = rec(
