@@ -10,9 +10,9 @@ use std::sync::Arc;
 use arrow_array::builder::{Int64Builder, ListBuilder, StringBuilder};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
-use serde::ser::Error as _;
 use export_control::Decision;
 use export_control::read::AuditRecord;
+use serde::ser::Error as _;
 
 /// The schema of results.
 pub fn schema() -> SchemaRef {
