@@ -283,6 +283,20 @@ mod tests {
         assert_eq!(code.prefix(1), None);
         assert_eq!(code.prefix(11), None);
     }
+
+    /// A code is coarser than the finer prefixes within it only: not than itself, not than a
+    /// shorter prefix, not than a finer code elsewhere; codes and prefixes are never empty.
+    #[test]
+    fn a_code_is_coarser_only_than_finer_prefixes_within_it() {
+        let code: HsCode = "854231".parse().unwrap();
+        let prefix = |t: &str| t.parse::<HsPrefix>().unwrap();
+        assert!(code.is_coarser_than(&prefix("8542310000")));
+        assert!(!code.is_coarser_than(&prefix("854231")));
+        assert!(!code.is_coarser_than(&prefix("8542")));
+        assert!(!code.is_coarser_than(&prefix("8542320000")));
+        assert!(!code.is_empty());
+        assert!(!prefix("85").is_empty());
+    }
     use proptest::prelude::*;
 
     #[test]
