@@ -765,3 +765,22 @@ fn a_case_gives_its_history_in_order_and_its_date() {
     assert_eq!(case.date().to_string(), "2024-05-06");
     assert_eq!(case.shipment().date.to_string(), "2023-01-02");
 }
+
+/// A rule file loaded alone brings the groups file beside it and its own test file, and
+/// nothing else of its directory.
+#[test]
+fn a_rule_file_loaded_alone_brings_its_groups_and_its_tests() {
+    let book = export_control::Rulebook::load("rules/kz-dual-use-licensing.toml").unwrap();
+    let mut names: Vec<&str> = book.sources().iter().map(|s| s.name()).collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        [
+            "rules/groups.toml",
+            "rules/kz-dual-use-licensing.tests.toml",
+            "rules/kz-dual-use-licensing.toml"
+        ]
+    );
+    assert!(!book.groups().is_empty());
+    assert!(!book.test_cases().unwrap().is_empty());
+}
