@@ -973,3 +973,29 @@ fn tempfile_in(dir: &Path, name: &str) -> (PathBuf, std::fs::File) {
     let file = std::fs::File::create(&path).unwrap();
     (path, file)
 }
+
+/// A rule file of exactly the size limit loads whole, to its last byte (here the `}` that
+/// closes its last table: a byte less would not parse); a byte more is refused.
+#[test]
+fn a_rule_file_at_the_size_limit_loads_to_its_last_byte() {
+    let limit = export_control::source::MAX_FILE_BYTES;
+    let rules = rule_set(
+        "at-limit",
+        "",
+        "[[rule]]\nid = \"r\"\nverdict = \"prohibited\"\ntitle = \"Chips\"\n\
+         when = { hs_code = [\"8542\"] }",
+    );
+    let padding = limit - rules.len() - 1;
+    let text = format!("{}\n{rules}", "#".repeat(padding));
+    assert_eq!(text.len(), limit);
+    let dir = scratch("at-limit");
+    let path = dir.join("at-limit.toml");
+    std::fs::write(&path, &text).unwrap();
+    let book = Rulebook::load(&path).unwrap();
+    assert!(book.rule("r").is_some());
+    std::fs::write(&path, format!("{text}\n")).unwrap();
+    assert!(matches!(
+        Rulebook::load(&path),
+        Err(LoadError::TooLarge { bytes, .. }) if bytes == limit as u64 + 1
+    ));
+}
