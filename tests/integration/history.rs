@@ -811,66 +811,35 @@ fn a_new_party_is_new_for_fewer_than_its_days_and_from_its_floor() {
             Some(100),
         )],
     );
-    let check = |s: &Shipment| engine.check_against(s, &history);
+    let check = |date: &str, consignee: &str, value: Option<u32>| {
+        engine.check_against(
+            &rec("R", date, ("KZ", "KG"), ("S", consignee), value),
+            &history,
+        )
+    };
+    let matched = |v: &Verdict<'_>| v.matches.iter().any(|m| m.rule == "t-new");
     // 19 days after its first day: new; the reason gives the first day.
-    let v = check(&rec(
-        "R1",
-        "2022-03-20",
-        ("KZ", "KG"),
-        ("S", "C1"),
-        Some(100),
-    ));
+    let v = check("2022-03-20", "C1", Some(100));
     let reason = reason_of(&v, "t-new", "new_party").expect("19 days: new");
     assert_eq!(reason["first_seen"], "2022-03-01");
     assert_eq!(reason["new"], true);
     // 20 days after: no longer new, and a missing value does not matter then.
-    let v = check(&rec(
-        "R2",
-        "2022-03-21",
-        ("KZ", "KG"),
-        ("S", "C1"),
-        Some(100),
-    ));
     assert!(
-        !v.matches.iter().any(|m| m.rule == "t-new"),
+        !matched(&check("2022-03-21", "C1", Some(100))),
         "20 days: not new"
     );
-    let v = check(&rec("R3", "2022-04-30", ("KZ", "KG"), ("S", "C1"), None));
     assert!(
-        !v.matches.iter().any(|m| m.rule == "t-new"),
+        !matched(&check("2022-04-30", "C1", None)),
         "not new, no value: not told"
     );
     // Never seen: new from 50 USD.
-    let v = check(&rec(
-        "R4",
-        "2022-03-21",
-        ("KZ", "KG"),
-        ("S", "C2"),
-        Some(50),
-    ));
+    let v = check("2022-03-21", "C2", Some(50));
     let reason = reason_of(&v, "t-new", "new_party").expect("never seen, 50 USD");
     assert!(reason["first_seen"].is_null());
-    let v = check(&rec(
-        "R5",
-        "2022-03-21",
-        ("KZ", "KG"),
-        ("S", "C2"),
-        Some(49),
-    ));
     assert!(
-        !v.matches.iter().any(|m| m.rule == "t-new"),
+        !matched(&check("2022-03-21", "C2", Some(49))),
         "under the floor"
     );
-    // "S", the consignor of R0, was never seen as a consignee: new in that role.
-    let v = check(&rec(
-        "R6",
-        "2022-04-30",
-        ("KZ", "KG"),
-        ("X", "S"),
-        Some(100),
-    ));
-    let reason = reason_of(&v, "t-new", "new_party").expect("a consignor is not a consignee");
-    assert!(reason["first_seen"].is_null());
 }
 
 /// History keeps each role's sightings apart when rules look parties up in several roles: a
