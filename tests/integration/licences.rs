@@ -58,6 +58,13 @@ fn engine(register_text: &str) -> Engine {
     shipped().with_register(register(register_text)).unwrap()
 }
 
+/// The shipped rules with the routers' licence, loaded once for the properties (loading the
+/// shipped rules and lists costs more than a case).
+fn routers_engine() -> &'static Engine {
+    static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
+    ENGINE.get_or_init(|| engine(&routers("")))
+}
+
 /// A shipment the routers' licence covers (300 of its 500 pieces).
 fn covered() -> Shipment {
     let mut s = Shipment::new(
@@ -612,7 +619,7 @@ proptest! {
     fn draws_never_pass_the_limit_and_add_up(
         amounts in proptest::collection::vec((1u32..300, 0u32..180), 1..14),
     ) {
-        let engine = engine(&routers(""));
+        let engine = routers_engine();
         let shipments: Vec<Shipment> = amounts
             .iter()
             .enumerate()
@@ -631,7 +638,7 @@ proptest! {
         let mut covered_sum = Decimal::ZERO;
         let mut expected = std::collections::BTreeMap::new();
         for s in &sorted {
-            let (outcome, _) = licence_reasons(&engine, s, &history);
+            let (outcome, _) = licence_reasons(engine, s, &history);
             if outcome == Outcome::Licensed {
                 covered_sum += s.quantity.unwrap();
             }
@@ -677,7 +684,7 @@ proptest! {
         amounts in proptest::collection::vec((1u32..300, 0u32..6, any::<bool>()), 1..14),
         cuts in proptest::collection::vec(0usize..14, 0..4),
     ) {
-        let engine = engine(&routers(""));
+        let engine = routers_engine();
         let shipments = claims(&amounts);
         let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(shipments.len())).collect();
         cuts.push(0);
@@ -768,7 +775,7 @@ proptest! {
         amounts in proptest::collection::vec((1u32..200, 0u32..8, any::<bool>()), 1..16),
         limit in 0usize..5,
     ) {
-        let engine = engine(&routers(""));
+        let engine = routers_engine();
         let mut records: Vec<Result<read::Record, read::RecordError>> = claims(&amounts)
             .into_iter()
             .enumerate()
@@ -780,11 +787,11 @@ proptest! {
         records.insert(records.len() / 2, unreadable);
         let drawing = amounts.iter().filter(|(_, _, d)| *d).count();
         let mut held = History::new();
-        let n = read::record_all(&engine, records.clone(), &mut held);
+        let n = read::record_all(engine, records.clone(), &mut held);
         let mut passes = History::new();
         let mut reads = 0;
         let m = read::record_all_in_passes(
-            &engine,
+            engine,
             records.clone(),
             || {
                 reads += 1;
@@ -810,7 +817,7 @@ proptest! {
         cut in 0usize..14,
         limit in 0usize..4,
     ) {
-        let engine = engine(&routers(""));
+        let engine = routers_engine();
         let mut shipments = claims(&amounts);
         shipments.sort_by_key(|s| s.date);
         let records = |list: &[Shipment]| -> Vec<Result<read::Record, read::RecordError>> {
@@ -821,13 +828,13 @@ proptest! {
         };
         let (first, second) = shipments.split_at(cut.min(shipments.len()));
         let mut whole = History::new();
-        read::record_all(&engine, records(&shipments), &mut whole);
+        read::record_all(engine, records(&shipments), &mut whole);
         let mut held = History::new();
-        read::record_all(&engine, records(first), &mut held);
+        read::record_all(engine, records(first), &mut held);
         let mut passes = held.clone();
-        read::record_all(&engine, records(second), &mut held);
+        read::record_all(engine, records(second), &mut held);
         read::record_all_in_passes(
-            &engine,
+            engine,
             records(second),
             || Ok::<_, ()>(records(second)),
             limit,
