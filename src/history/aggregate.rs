@@ -101,11 +101,20 @@ impl Arrival {
         if other.id < self.id {
             self.id.clone_from(&other.id);
         }
-        if let Some(g) = &other.ghost
-            && self.ghost.as_ref().is_none_or(|mine| g < mine)
-        {
-            self.ghost = Some(g.clone());
-        }
+        keep_smaller_ghost(&mut self.ghost, other.ghost.as_ref());
+    }
+}
+
+/// Keeps in `mine` the smaller of two ghost imports, by id and then end user: merging keeps
+/// the same one in any order (partitions merged, days summed).
+pub(crate) fn keep_smaller_ghost(
+    mine: &mut Option<(String, String)>,
+    other: Option<&(String, String)>,
+) {
+    if let Some(g) = other
+        && mine.as_ref().is_none_or(|m| g < m)
+    {
+        *mine = Some(g.clone());
     }
 }
 

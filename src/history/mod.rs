@@ -171,11 +171,7 @@ impl<'a> View<'a> {
                 latest = aggregates.latest_arrival(key, from, through);
             }
             for (_, arrival) in aggregates.arrivals_in(key, from, through) {
-                if let Some(g) = &arrival.ghost
-                    && ghost.as_ref().is_none_or(|mine| g < mine)
-                {
-                    ghost = Some(g.clone());
-                }
+                aggregate::keep_smaller_ghost(&mut ghost, arrival.ghost.as_ref());
             }
         }
         let (date, arrival) = latest?;
