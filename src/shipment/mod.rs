@@ -433,6 +433,60 @@ mod tests {
     }
 
     #[test]
+    fn a_field_holds_at_most_64_kib() {
+        // The limit written out, not through the constant: a mistyped constant (64 + 1024)
+        // would refuse ordinary long descriptions.
+        let limit = 65_536;
+        for (n, fits) in [(limit, true), (limit + 1, false)] {
+            let text = "x".repeat(n);
+            let refused = |e: FieldError, field: &str| {
+                assert_eq!(e.field(), field);
+                assert!(e.to_string().contains("longer than 65536 bytes"), "{e}");
+            };
+            // A field of text, an attribute's value, and an item of a list given as a list.
+            for name in ["description", "lot"] {
+                let mut fields = BASE.to_vec();
+                fields.push((name, &text));
+                match build(&fields) {
+                    Ok(s) if fits => {
+                        let got = match name {
+                            "description" => s.description.as_deref(),
+                            _ => s.attributes.get(name).map(String::as_str),
+                        };
+                        assert_eq!(got.map(str::len), Some(n), "{name}");
+                    }
+                    Ok(_) => panic!("{name} of {n} bytes was read"),
+                    Err(e) if !fits => refused(e, name),
+                    Err(e) => panic!("{name} of {n} bytes: {e}"),
+                }
+            }
+            let mut b = ShipmentBuilder::default();
+            let item = FieldValue::List(vec![Cow::Borrowed("L-1"), Cow::Owned(text.clone())]);
+            match b.set(Field::Licences, item) {
+                Ok(()) => assert!(fits, "a licence of {n} bytes was read"),
+                Err(e) => {
+                    assert!(!fits, "a licence of {n} bytes: {e}");
+                    refused(e, "licences");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_invalid_value_is_shown_up_to_80_characters() {
+        let shown = |value: &str| match FieldError::invalid("currency", value, "bad") {
+            FieldError::Invalid { value, .. } => value,
+            other => panic!("{other:?}"),
+        };
+        let x80 = "x".repeat(80);
+        assert_eq!(shown(&x80), x80);
+        assert_eq!(shown(&"x".repeat(81)), format!("{x80}..."));
+        // Characters, not bytes: a value of 80 two-byte characters is shown whole.
+        assert_eq!(shown(&"é".repeat(80)), "é".repeat(80));
+        assert_eq!(shown(&"é".repeat(81)), format!("{}...", "é".repeat(80)));
+    }
+
+    #[test]
     fn attribute_names_cannot_hide_or_shadow() {
         let mut b = ShipmentBuilder::default();
         for name in [

@@ -419,3 +419,33 @@ fn a_rule_written_inside_the_ruleset_table_says_so() {
     );
     assert_eq!(e.help(), Some("`rule` belongs in its own `[[rule]]` table"));
 }
+
+#[test]
+fn a_load_error_prints_its_count_then_every_problem_in_file_order() {
+    // What a caller that prints the error with `{}` shows: the count, then each problem on its
+    // own line, as `file:line:column: message`.
+    let load = |rules: &str| {
+        let text = crate::common::rule_set("x", "", rules);
+        Rulebook::from_sources(vec![groups_source(), Source::new("x.toml", text)]).unwrap_err()
+    };
+    let one = load(&rule_when(
+        "{ hs_code = [\"93\"], destination = [\"RUS\"] }",
+    ));
+    let e = one.rule_errors();
+    assert_eq!(e.len(), 1);
+    assert_eq!(one.to_string(), format!("1 error in rule files\n{}", e[0]));
+    assert!(e[0].to_string().starts_with("x.toml:"), "{}", e[0]);
+
+    let two = load(&format!(
+        "{}{}",
+        rule_when("{ hs_code = [\"93\"], destination = [\"RUS\"] }"),
+        rule_when("{ hs_code = [\"93\"], destination = [\"BLR\"] }").replace("\"r\"", "\"r2\"")
+    ));
+    let e = two.rule_errors();
+    assert_eq!(e.len(), 2, "{two}");
+    assert!(e[0].location().line() < e[1].location().line());
+    assert_eq!(
+        two.to_string(),
+        format!("2 errors in rule files\n{}\n{}", e[0], e[1])
+    );
+}
