@@ -212,6 +212,37 @@ expect = "prohibited"
 "#;
 
 #[test]
+fn coverage_counts_only_cases_the_rule_could_decide() {
+    // A case before the rule set's window, or from an exporter outside its jurisdiction, does
+    // not exercise the rule's conditions: coverage must not say they were seen to hold.
+    let rules = ARMS.split("[[test]]").next().unwrap();
+    let coverage = |cases: &str| {
+        let book = Rulebook::from_sources(vec![
+            groups_source(),
+            Source::new("arms.toml", rules),
+            Source::new("arms.tests.toml", cases),
+        ])
+        .unwrap();
+        let report = export_control::testing::run_tests(&book, &book.test_cases().unwrap());
+        assert!(report.failures().next().is_none(), "{:?}", report.results);
+        let rule = report
+            .coverage
+            .iter()
+            .find(|c| c.rule == "arms-93")
+            .unwrap();
+        let hs = &rule.conditions[0];
+        assert_eq!(hs.key, "hs_code");
+        (rule.exercised, hs.seen_true, hs.seen_false)
+    };
+    let before = "[[test]]\nname = \"before\"\nshipment = { hs_code = \"930190\", destination = \"CN\", date = 2022-08-26 }\nexpect = \"allowed\"\n";
+    let elsewhere = "[[test]]\nname = \"elsewhere\"\nshipment = { hs_code = \"930190\", destination = \"CN\", export_country = \"UZ\", date = 2023-01-01 }\nexpect = \"allowed\"\n";
+    let inside = "[[test]]\nname = \"inside\"\nshipment = { hs_code = \"930190\", destination = \"CN\", date = 2023-01-01 }\nexpect = \"prohibited\"\n";
+    assert_eq!(coverage(before), (0, false, false));
+    assert_eq!(coverage(elsewhere), (0, false, false));
+    assert_eq!(coverage(inside), (1, true, false));
+}
+
+#[test]
 fn a_failing_case_reports_what_differs() {
     let tests = "[defaults]\ndestination = \"CN\"\n\n[[test]]\nname = \"wrong on purpose\"\n\
                  shipment = { hs_code = \"930190\", date = 2023-09-01 }\nexpect = \"prohibited\"\nfires = [\"arms-93\"]\n";
