@@ -243,6 +243,70 @@ fn coverage_counts_only_cases_the_rule_could_decide() {
 }
 
 #[test]
+fn coverage_keeps_each_test_of_a_rule_apart() {
+    // A rule with conditions, a history test and a party test: each has its own entry, and
+    // what a case saw of one is never written to another.
+    let rules = crate::common::rule_set(
+        "watch",
+        "effective_from = 2023-01-01",
+        "[[rule]]\nid = \"watch-93\"\nverdict = \"review\"\ntitle = \"t\"\ncitation = \"c\"\n\
+         [rule.when]\nhs_code = [\"93\"]\n\
+         [rule.history]\nkind = \"new_party\"\nparty = \"consignee\"\ndays = 90\n\
+         measure = \"value\"\ncurrency = \"USD\"\nfloor = 1\n[rule.parties]\nlists = [\"watch\"]\n",
+    );
+    let list = "[list]\nid = \"watch\"\ntitle = \"Watch\"\nauthority = \"Tests\"\n\
+                date = 2026-12-04\nsources = [\"tests\"]\nformat = \"watchlist\"\n\
+                [[entry]]\nid = \"W1\"\nname = \"Nova Trade LLC\"\n";
+    let case = |name: &str, consignee: &str, history: &str, expect: &str| {
+        format!(
+            "[[test]]\nname = \"{name}\"\nhistory = [{history}]\n\
+             shipment = {{ hs_code = \"930190\", destination = \"CN\", consignee = \"{consignee}\",\
+               value = \"100\", currency = \"USD\" }}\n\
+             expect = \"{expect}\"\n"
+        )
+    };
+    let seen = |cases: &str| {
+        let book = Rulebook::from_sources(vec![
+            groups_source(),
+            Source::new("watch.toml", &rules),
+            Source::new("watch.list.toml", list),
+            Source::new("watch.tests.toml", cases),
+        ])
+        .unwrap();
+        let report = export_control::testing::run_tests(&book, &book.test_cases().unwrap());
+        assert!(report.failures().next().is_none(), "{:?}", report.results);
+        let rule = report
+            .coverage
+            .iter()
+            .find(|c| c.rule == "watch-93")
+            .unwrap();
+        rule.conditions
+            .iter()
+            .map(|c| (c.key, c.seen_true, c.seen_false))
+            .collect::<Vec<_>>()
+    };
+    let old = "{ id = \"H1\", date = 2022-09-01, export_country = \"KZ\", hs_code = \"930190\", destination = \"CN\", consignee = \"Alpha Steel\" }";
+    // New and listed: every test holds.
+    assert_eq!(
+        seen(&case("listed", "Nova Trade LLC", "", "review")),
+        [
+            ("hs_code", true, false),
+            ("history", true, false),
+            ("parties", true, false)
+        ]
+    );
+    // First seen four months before (not new) and not listed: both tests fail.
+    assert_eq!(
+        seen(&case("known", "Alpha Steel", old, "allowed")),
+        [
+            ("hs_code", true, false),
+            ("history", false, true),
+            ("parties", false, true)
+        ]
+    );
+}
+
+#[test]
 fn a_failing_case_reports_what_differs() {
     let tests = "[defaults]\ndestination = \"CN\"\n\n[[test]]\nname = \"wrong on purpose\"\n\
                  shipment = { hs_code = \"930190\", date = 2023-09-01 }\nexpect = \"prohibited\"\nfires = [\"arms-93\"]\n";
