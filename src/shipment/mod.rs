@@ -394,6 +394,10 @@ mod tests {
         let cases = [
             ("date", "2023-02-30"),
             ("date", "15.11.2023"),
+            // Ten characters of digits, but not ISO 8601's separators.
+            ("date", "2023/11/15"),
+            ("date", "2023-11/15"),
+            ("date", "2023/11-15"),
             ("hs_code", "8542AB"),
             ("hs_code", "8542"),
             ("destination", "XX"),
@@ -411,6 +415,38 @@ mod tests {
             let err = build(&fields).unwrap_err();
             assert_eq!(err.field(), field, "{field}={value}: {err}");
             assert!(matches!(err, FieldError::Invalid { .. }), "{err}");
+        }
+    }
+
+    #[test]
+    fn dates_and_amounts_are_bounded() {
+        // The bounds written out (1900 to 2100, at most 10^18), not through the constants.
+        for (text, ok) in [
+            ("1899-12-31", false),
+            ("1900-01-01", true),
+            ("2100-12-31", true),
+            ("2101-01-01", false),
+            ("2101-01-01T00:00:00Z", false),
+            ("1899-12-31 23:59:59", false),
+        ] {
+            assert_eq!(date(Field::Date, text).is_ok(), ok, "{text}");
+        }
+        for (text, ok) in [
+            ("1000000000000000000", true),
+            ("1_000_000_000_000_000_000.00", true),
+            ("1000000000000000000.01", false),
+            ("1000000000000000001", false),
+            ("0", true),
+            ("-0", true),
+        ] {
+            let got = amount(Field::Value, text);
+            assert_eq!(got.is_ok(), ok, "{text}: {got:?}");
+            if let Err(e) = got {
+                assert!(
+                    e.to_string().contains("larger than the largest amount"),
+                    "{e}"
+                );
+            }
         }
     }
 
