@@ -629,5 +629,14 @@ mod tests {
         assert!(serde_json::from_str::<Shipment>(nested).is_err());
         let twice = r#"{"id": "x", "date": "2023-01-02", "hs_code": "930190", "export_country": "KZ", "destination": "RU", "destination": "CN"}"#;
         assert!(serde_json::from_str::<Shipment>(twice).is_err());
+        // A record that is not an object is told so (not what a field may hold).
+        for not_an_object in ["[1]", "\"x\"", "7", "null"] {
+            let err = serde_json::from_str::<Shipment>(not_an_object).unwrap_err();
+            assert!(
+                err.to_string()
+                    .contains("expected a shipment: an object of fields"),
+                "{not_an_object}: {err}"
+            );
+        }
     }
 }

@@ -76,12 +76,31 @@ impl<'de> Visitor<'de> for RawVisitor {
         }
         Ok(RawField::List(items))
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawField, A::Error> {
-        let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<String>()? {
-            entries.push((key, map.next_value_seed(RawSeed)?));
-        }
-        Ok(RawField::Map(entries))
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawField, A::Error> {
+        entries(map).map(RawField::Map)
+    }
+}
+
+/// An object's entries, in the order written.
+fn entries<'de, A: MapAccess<'de>>(mut map: A) -> Result<Vec<(String, RawField)>, A::Error> {
+    let mut entries = Vec::new();
+    while let Some(key) = map.next_key::<String>()? {
+        entries.push((key, map.next_value_seed(RawSeed)?));
+    }
+    Ok(entries)
+}
+
+/// The record itself: an object of fields (its error names that, not what a field may hold).
+struct ShipmentVisitor;
+
+impl<'de> Visitor<'de> for ShipmentVisitor {
+    type Value = RawShipment;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a shipment: an object of fields")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawShipment, A::Error> {
+        entries(map).map(RawShipment)
     }
 }
 
@@ -96,10 +115,7 @@ impl<'de> de::DeserializeSeed<'de> for RawSeed {
 
 impl<'de> Deserialize<'de> for RawShipment {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match d.deserialize_map(RawVisitor)? {
-            RawField::Map(entries) => Ok(RawShipment(entries)),
-            _ => Err(de::Error::custom("a shipment is an object of fields")),
-        }
+        d.deserialize_map(ShipmentVisitor)
     }
 }
 
@@ -134,5 +150,26 @@ impl TryFrom<RawShipment> for Shipment {
             builder.set_named(&name, value)?;
         }
         builder.build()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::de::DeserializeSeed as _;
+    use serde::de::value::{BytesDeserializer, Error};
+
+    use super::*;
+
+    #[test]
+    fn a_value_of_another_kind_says_what_a_field_may_hold() {
+        // JSON has no value a field cannot hold; other formats do (bytes).
+        let err = RawSeed
+            .deserialize(BytesDeserializer::<Error>::new(b"x"))
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("invalid type: byte array, expected a string, number, boolean, list or object")
+        );
     }
 }
