@@ -211,25 +211,28 @@ shipment = { hs_code = "930190", destination = "CN" }
 expect = "prohibited"
 "#;
 
+/// What the cases of these files (with the groups) exercised of one rule; every case passes.
+fn coverage_of(files: &[(&str, &str)], rule: &str) -> export_control::testing::RuleCoverage {
+    let mut sources = vec![groups_source()];
+    sources.extend(files.iter().map(|(name, text)| Source::new(*name, *text)));
+    let book = Rulebook::from_sources(sources).unwrap();
+    let report = export_control::testing::run_tests(&book, &book.test_cases().unwrap());
+    assert!(report.failures().next().is_none(), "{:?}", report.results);
+    report
+        .coverage
+        .into_iter()
+        .find(|c| c.rule == rule)
+        .unwrap()
+}
+
 #[test]
 fn coverage_counts_only_cases_the_rule_could_decide() {
     // A case before the rule set's window, or from an exporter outside its jurisdiction, does
     // not exercise the rule's conditions: coverage must not say they were seen to hold.
     let rules = ARMS.split("[[test]]").next().unwrap();
     let coverage = |cases: &str| {
-        let book = Rulebook::from_sources(vec![
-            groups_source(),
-            Source::new("arms.toml", rules),
-            Source::new("arms.tests.toml", cases),
-        ])
-        .unwrap();
-        let report = export_control::testing::run_tests(&book, &book.test_cases().unwrap());
-        assert!(report.failures().next().is_none(), "{:?}", report.results);
-        let rule = report
-            .coverage
-            .iter()
-            .find(|c| c.rule == "arms-93")
-            .unwrap();
+        let sources = [("arms.toml", rules), ("arms.tests.toml", cases)];
+        let rule = coverage_of(&sources, "arms-93");
         let hs = &rule.conditions[0];
         assert_eq!(hs.key, "hs_code");
         (rule.exercised, hs.seen_true, hs.seen_false)
@@ -266,21 +269,13 @@ fn coverage_keeps_each_test_of_a_rule_apart() {
         )
     };
     let seen = |cases: &str| {
-        let book = Rulebook::from_sources(vec![
-            groups_source(),
-            Source::new("watch.toml", &rules),
-            Source::new("watch.list.toml", list),
-            Source::new("watch.tests.toml", cases),
-        ])
-        .unwrap();
-        let report = export_control::testing::run_tests(&book, &book.test_cases().unwrap());
-        assert!(report.failures().next().is_none(), "{:?}", report.results);
-        let rule = report
-            .coverage
-            .iter()
-            .find(|c| c.rule == "watch-93")
-            .unwrap();
-        rule.conditions
+        let sources = [
+            ("watch.toml", rules.as_str()),
+            ("watch.list.toml", list),
+            ("watch.tests.toml", cases),
+        ];
+        coverage_of(&sources, "watch-93")
+            .conditions
             .iter()
             .map(|c| (c.key, c.seen_true, c.seen_false))
             .collect::<Vec<_>>()
