@@ -252,38 +252,28 @@ pub fn lint(book: &Rulebook, tests: Option<&TestReport>) -> Vec<Finding> {
         }
     }
 
-    let mut reported_duplicates = BTreeSet::new();
-    for a in &views {
-        for b in &views {
-            if std::ptr::eq(a.rule, b.rule) {
+    // `views` holds each rule set's rules in file order, so of two duplicates in one set the
+    // one met first as `a` is the earlier: the later one is reported, once.
+    for (i, a) in views.iter().enumerate() {
+        for (j, b) in views.iter().enumerate() {
+            if i == j {
                 continue;
             }
             let same_set = a.set.id() == b.set.id();
             if covers(b, a) && verdict_covers(b.rule, a.rule) {
                 let mutual = covers(a, b) && a.rule.verdict() == b.rule.verdict();
                 if mutual && same_set {
-                    let key = if a.rule.id() < b.rule.id() {
-                        (a.rule.id(), b.rule.id())
-                    } else {
-                        (b.rule.id(), a.rule.id())
-                    };
-                    if reported_duplicates.insert(key) {
-                        let later = if a.rule.location().line() > b.rule.location().line() {
-                            a
-                        } else {
-                            b
-                        };
-                        let earlier = if std::ptr::eq(later, a) { b } else { a };
+                    if i < j {
                         out.push(Finding {
                             severity: Severity::Warning,
                             code: LintCode::Duplicate,
                             message: format!(
                                 "rule `{}` matches exactly what rule `{}` matches, with the same verdict",
-                                later.rule.id(),
-                                earlier.rule.id()
+                                b.rule.id(),
+                                a.rule.id()
                             ),
-                            location: later.rule.location().clone(),
-                            help: Some(format!("`{}` is at {}", earlier.rule.id(), earlier.rule.location())),
+                            location: b.rule.location().clone(),
+                            help: Some(format!("`{}` is at {}", a.rule.id(), a.rule.location())),
                         });
                     }
                     continue;

@@ -158,6 +158,26 @@ fn each_planted_mistake_is_found_at_its_line() {
 }
 
 #[test]
+fn a_duplicate_is_reported_once_at_the_later_rule_naming_the_earlier() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint");
+    let text = std::fs::read_to_string(dir.join("duplicate.toml")).unwrap();
+    let book = Rulebook::from_sources(vec![groups_source(), Source::new("duplicate.toml", &text)])
+        .unwrap();
+    let found: Vec<String> = lint::lint(&book, None)
+        .iter()
+        .filter(|f| f.code == LintCode::Duplicate)
+        .map(|f| format!("{} | {}", f, f.help.as_deref().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "duplicate.toml:22:1: warning[duplicate]: rule `r-second` matches exactly what rule \
+             `r-first` matches, with the same verdict | `r-first` is at duplicate.toml:15:1"
+        ]
+    );
+}
+
+#[test]
 fn untested_rules_are_reported_when_tests_ran() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint");
     let text = std::fs::read_to_string(dir.join("clean.toml")).unwrap();

@@ -241,6 +241,40 @@ fn each_point_a_licence_fails_is_its_own_reason() {
 }
 
 #[test]
+fn a_licence_is_valid_on_its_first_and_its_last_day() {
+    let engine = engine(&routers(""));
+    for day in ["2023-01-01", "2023-06-30"] {
+        let mut s = covered();
+        s.date = day.parse().unwrap();
+        let (outcome, texts) = licence_reasons(&engine, &s, &History::new());
+        assert_eq!(outcome, Outcome::Licensed, "{day}: {texts:?}");
+    }
+}
+
+/// Draws adding up past the largest decimal (here two histories merged, each holding a draw of
+/// the licence's whole limit) leave no balance to tell: the licence fails on that point, not on
+/// a balance worked out from part of the draws.
+#[test]
+fn draws_too_large_to_add_up_meet_no_licence() {
+    let engine = engine(&routers(&format!("quantity = {}", Decimal::MAX)));
+    let mut s = covered();
+    s.quantity = Some(Decimal::MAX);
+    let mut history = History::new();
+    assert_eq!(licence_reasons(&engine, &s, &history).0, Outcome::Licensed);
+    engine.record(&mut history, &s);
+    let drawn = history.aggregates().clone();
+    history.merge(&drawn);
+    s.id = "R-2".into();
+    s.quantity = Some(Decimal::ONE);
+    let (outcome, texts) = licence_reasons(&engine, &s, &history);
+    assert_eq!(outcome, Outcome::Fired);
+    assert!(
+        texts[0].ends_with("what was drawn on it is too large to add up"),
+        "{texts:?}"
+    );
+}
+
+#[test]
 fn a_foreign_licence_cannot_meet_a_requirement_and_the_first_covering_one_is_drawn() {
     let german =
         routers("id = \"DE-BAFA-2023-118034\"\nauthority = \"BAFA\"\njurisdiction = \"DE\"");
