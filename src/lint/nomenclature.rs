@@ -81,3 +81,54 @@ impl Nomenclature {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Source;
+
+    /// The findings for one prefix: (message, help).
+    fn findings(prefix: &str) -> Vec<(String, Option<String>)> {
+        let location = Source::new("hs.toml", "x").locate(0..1);
+        let mut out = Vec::new();
+        Nomenclature::new().check(&prefix.parse().unwrap(), &location, &mut out);
+        out.into_iter().map(|f| (f.message, f.help)).collect()
+    }
+
+    #[test]
+    fn a_national_extension_is_checked_by_its_subheading() {
+        assert_eq!(findings("85423110"), []);
+        assert_eq!(findings("8542311000"), []);
+        let found = findings("85429910");
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].0,
+            "`85429910` extends `854299`, which is not a subheading of the HS 2022 nomenclature"
+        );
+        assert_eq!(
+            found[0].1.as_deref(),
+            Some("codes under `8542`: 854231, 854232, 854233, 854239, 854290")
+        );
+    }
+
+    /// Chapter 77 is reserved for future use in the Harmonized System: no codes under it to
+    /// suggest, and nothing above a chapter.
+    #[test]
+    fn nothing_is_suggested_under_a_parent_that_is_not_a_code() {
+        assert_eq!(
+            findings("7701"),
+            [(
+                "`7701` is not a code of the HS 2022 nomenclature".to_owned(),
+                None
+            )]
+        );
+        assert_eq!(
+            findings("77"),
+            [(
+                "`77` is not a code of the HS 2022 nomenclature".to_owned(),
+                None
+            )]
+        );
+        assert_eq!(findings("85"), []);
+    }
+}

@@ -179,7 +179,12 @@ mod tests {
 
     #[test]
     fn names_are_checked_as_a_csv_header_is() {
-        assert!(columns(&REQUIRED).is_ok());
+        let checked = columns(&[&REQUIRED[..], &["vessel"]].concat()).unwrap();
+        assert_eq!(checked.len(), 6);
+        assert!(!checked.is_empty());
+        assert_eq!(checked.field(2), Some(Field::HsCode));
+        assert_eq!(checked.field(5), None, "an attribute");
+        assert_eq!(checked.field(6), None, "past the last column");
         let twice = [&REQUIRED[..], &["id"]].concat();
         assert!(
             columns(&twice)

@@ -520,6 +520,7 @@ mod tests {
             }
         );
         assert_eq!(short.line(), 4);
+        assert_eq!(short.id(), Some("A3"), "the id column is the second");
         let last = results[3].as_ref().unwrap();
         assert_eq!(last.line, 6);
         assert_eq!(last.shipment.id, "A4");
