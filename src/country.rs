@@ -395,6 +395,13 @@ mod tests {
         let ru: CountryCode = "ru".parse().unwrap();
         assert_eq!(ru.as_str(), "RU");
         assert_eq!(ru.name(), Some("Russia"));
+        assert_eq!(format!("{ru:?}"), "CountryCode(\"RU\")");
+        // Rules name one country: the Union is a group of its members there.
+        assert_eq!(CountryCode::parse_country(" de"), Ok("DE".parse().unwrap()));
+        assert_eq!(
+            CountryCode::parse_country(" eu "),
+            Err(CountryError::Union("eu".into()))
+        );
     }
 
     #[test]
@@ -413,6 +420,10 @@ mod tests {
         assert!(!eaeu.is_subset(&ru));
         assert!(ru.intersects(&eaeu));
         assert!(!CountrySet::new().intersects(&eaeu));
+        let mut wider: CountrySet = ["CN", "RU"].iter().map(|c| c.parse().unwrap()).collect();
+        wider.union_with(&eaeu);
+        let listed: Vec<String> = wider.iter().map(|c| c.to_string()).collect();
+        assert_eq!(listed, ["AM", "BY", "CN", "KG", "KZ", "RU"]);
     }
 
     proptest! {
