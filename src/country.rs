@@ -424,6 +424,8 @@ mod tests {
         wider.union_with(&eaeu);
         let listed: Vec<String> = wider.iter().map(|c| c.to_string()).collect();
         assert_eq!(listed, ["AM", "BY", "CN", "KG", "KZ", "RU"]);
+        assert_eq!(format!("{ru:?}"), "{\"RU\"}");
+        assert!(CountrySet::new().is_empty() && !ru.is_empty());
     }
 
     proptest! {

@@ -940,6 +940,30 @@ destinations = ["AM"]
         assert_eq!(toml.licences()[0].holder, csv.licences()[0].holder);
     }
 
+    /// A copy loaded as the file it copies reads as that file: its digest, and its licences
+    /// located in it.
+    #[test]
+    fn a_copy_loads_as_the_file_it_copies() {
+        let original = "examples/data/kz-sample.licences.toml";
+        let copy = std::env::temp_dir().join(format!(
+            "export-control-unit-copy-{}.licences.toml",
+            std::process::id()
+        ));
+        std::fs::copy(original, &copy).unwrap();
+        let as_original = Register::load_as(&copy, original).unwrap();
+        let plain = Register::load(&copy).unwrap();
+        std::fs::remove_file(&copy).unwrap();
+        let expected = Register::load(original).unwrap();
+        assert!(!expected.is_empty());
+        assert_eq!(as_original.digest(), expected.digest());
+        assert_ne!(plain.digest(), expected.digest());
+        assert_eq!(as_original.licences(), expected.licences());
+        assert_eq!(
+            as_original.licences()[0].location.file(),
+            "examples/data/kz-sample.licences.toml"
+        );
+    }
+
     #[test]
     fn a_key_given_twice_is_an_error() {
         let twice = TOML_LICENCE.replace(
