@@ -43,7 +43,7 @@ use crate::hs::HsPrefix;
 use crate::parse::walk::{Diagnostics, Table, closest, parse_toml, type_name};
 use crate::parties::ofac::name_problem;
 use crate::parties::{Normalised, normalise};
-use crate::source::{LICENCES_CSV_SUFFIX, Location, Source};
+use crate::source::{Location, Source};
 use crate::verdict::because::LicenceKind;
 
 /// Most licences one register file may hold.
@@ -308,12 +308,12 @@ struct Raw {
 /// The licences of one register file; problems go to `errors`.
 pub(crate) fn read(source: &Source, errors: &mut Vec<RuleError>) -> Option<Vec<Licence>> {
     let mut diag = Diagnostics::new(source);
-    let licences =
-        if source.name().ends_with(LICENCES_CSV_SUFFIX) || source.name().ends_with(".csv") {
-            read_csv(&mut diag)
-        } else {
-            read_toml(&mut diag)
-        };
+    // `.licences.csv`, or any other `.csv`.
+    let licences = if source.name().ends_with(".csv") {
+        read_csv(&mut diag)
+    } else {
+        read_toml(&mut diag)
+    };
     let ok = diag.errors.is_empty();
     errors.extend(diag.errors);
     licences.filter(|_| ok)
@@ -962,6 +962,145 @@ destinations = ["AM"]
             as_original.licences()[0].location.file(),
             "examples/data/kz-sample.licences.toml"
         );
+    }
+
+    /// Keys of a licence to change: `(key, TOML value)`, `None` to remove the key.
+    type Changes<'a> = &'a [(&'a str, Option<&'a str>)];
+
+    /// The licence of `TOML_LICENCE` with `changes` made (keys replaced, added or removed), read.
+    fn with(changes: Changes<'_>) -> Result<Register, Vec<String>> {
+        let mut text = String::from("[[licence]]\n");
+        for line in TOML_LICENCE.lines().skip(1) {
+            let key = line.split(" = ").next().unwrap_or("");
+            if !changes.iter().any(|(k, _)| *k == key) {
+                text.push_str(line);
+                text.push('\n');
+            }
+        }
+        for (key, value) in changes {
+            if let Some(value) = value {
+                text.push_str(&format!("{key} = {value}\n"));
+            }
+        }
+        Register::from_source(&Source::new("a.licences.toml", &text)).map_err(|e| match e {
+            LoadError::Invalid(errors) => {
+                errors.as_slice().iter().map(ToString::to_string).collect()
+            }
+            other => vec![other.to_string()],
+        })
+    }
+
+    /// Each check of a licence's values, on both sides: what is read, and what is refused with
+    /// the reason (and only that error).
+    #[test]
+    fn each_value_is_checked_on_both_sides() {
+        let read: &[Changes<'_>] = &[
+            &[("quantity", Some("2.5")), ("unit", Some("\"kg\""))],
+            &[("value", Some("1_000")), ("currency", Some("\"usd\""))],
+            &[("unit", Some("\"m3\"")), ("quantity", Some("4"))],
+            &[("notes", Some("\"one line\\nanother\\tindented\""))],
+            &[("valid_until", Some("2023-01-01"))],
+            &[("id", Some(&*format!("\"{}\"", "A".repeat(100))))],
+            &[("hs", None), ("control_codes", Some("[\"5A002\"]"))],
+        ];
+        for changes in read {
+            let register = with(changes).unwrap_or_else(|e| panic!("{changes:?}: {e:?}"));
+            assert_eq!(register.len(), 1, "{changes:?}");
+        }
+        let licence = with(read[0]).unwrap().licences()[0].clone();
+        assert_eq!(
+            licence.quantity.map(|l| (l.amount, l.unit.to_string())),
+            Some((Decimal::new(25, 1), "kg".to_owned()))
+        );
+        let refused: &[(Changes<'_>, &str)] = &[
+            (
+                &[("consignee", Some("[\"A\", \"B\"]"))],
+                "`licence[0].consignee` must be a string",
+            ),
+            (
+                &[("authority", Some("\"Ministry\tof Trade\""))],
+                "control character U+0009",
+            ),
+            (
+                &[("notes", Some("\"a bell \\u0007\""))],
+                "control character U+0007",
+            ),
+            (
+                &[("holder", None)],
+                "an individual or global licence names its holder",
+            ),
+            (
+                &[("type", Some("\"global\"")), ("holder", None)],
+                "an individual or global licence names its holder",
+            ),
+            (
+                &[("valid_until", Some("2022-12-31"))],
+                "before `valid_from`",
+            ),
+            (
+                &[("id", Some(&*format!("\"{}\"", "A".repeat(101))))],
+                "at most 100 characters",
+            ),
+            (&[("hs", None)], "a licence names its goods"),
+            (&[("hs", Some("[\"85x\"]"))], "`licence[0].hs`"),
+            (
+                &[("hs", None), ("control_codes", Some("[\"??\"]"))],
+                "`licence[0].control_codes`",
+            ),
+            (
+                &[("value", Some("10")), ("currency", Some("\"US\""))],
+                "ISO 4217",
+            ),
+            (
+                &[("value", Some("10")), ("currency", Some("\"US1\""))],
+                "ISO 4217",
+            ),
+            (
+                &[("quantity", Some("10")), ("unit", Some("\"kg m\""))],
+                "a unit such as",
+            ),
+            (
+                &[
+                    ("quantity", Some("10")),
+                    ("unit", Some(&*format!("\"{}\"", "k".repeat(17)))),
+                ],
+                "a unit such as",
+            ),
+        ];
+        for (changes, expected) in refused {
+            let found = with(changes)
+                .err()
+                .unwrap_or_else(|| panic!("{changes:?} read"));
+            assert_eq!(found.len(), 1, "{changes:?}: {found:?}");
+            assert!(found[0].contains(expected), "{changes:?}: {found:?}");
+        }
+    }
+
+    /// A register's digest is its files': two files make another digest than one, and a file
+    /// merged in counts as read together.
+    #[test]
+    fn a_register_is_its_files_and_its_digest_theirs() {
+        let first = Source::new("a.licences.toml", TOML_LICENCE);
+        let second_text = format!("{CSV_HEADER}\n{}\n", CSV_ROW.replace("000117", "000118"));
+        let second = Source::new("b.csv", &second_text);
+        assert!(Register::new().is_empty());
+        let mut merged = Register::from_source(&first).unwrap();
+        assert!(!merged.is_empty());
+        let alone = merged.digest();
+        assert_eq!(
+            alone,
+            crate::source::Digest::of(std::slice::from_ref(&first))
+        );
+        let b = Register::from_source(&second).unwrap();
+        assert_eq!(
+            b.licences()[0].id,
+            "KZ-DU-2023-000118",
+            "a `.csv` file reads as CSV"
+        );
+        merged.merge(b).unwrap();
+        assert_eq!(merged.len(), 2);
+        assert_eq!(merged.digest(), crate::source::Digest::of(&[first, second]));
+        assert_ne!(merged.digest(), alone);
     }
 
     #[test]

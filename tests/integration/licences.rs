@@ -240,6 +240,41 @@ fn each_point_a_licence_fails_is_its_own_reason() {
     );
 }
 
+/// A register file holds at most `MAX_LICENCES` licences: that many CSV rows read, one more
+/// is an error saying so. A TOML register of that many licences cannot stay under the
+/// file-size limit (8 MiB, over 84 bytes a licence), but empty tables can: one more than the
+/// limit is that one error, not an error for each table.
+#[test]
+fn a_register_holds_at_most_max_licences() {
+    use export_control::licences::MAX_LICENCES;
+    let too_many = format!("a register file holds at most {MAX_LICENCES} licences");
+    for n in [MAX_LICENCES, MAX_LICENCES + 1] {
+        let mut csv =
+            String::from("id,authority,jurisdiction,type,valid_from,valid_until,destinations,hs\n");
+        for i in 0..n {
+            csv.push_str(&format!(
+                "G-{i},M,KZ,general,2023-01-01,2023-12-31,AM,8517\n"
+            ));
+        }
+        let toml = format!("licence = [{}]", "{},".repeat(n));
+        assert!(toml.len() < 8 << 20);
+        let csv_read = Register::from_source(&Source::new("big.licences.csv", &csv));
+        if n == MAX_LICENCES {
+            assert_eq!(csv_read.map(|r| r.len()).ok(), Some(n));
+        } else {
+            for (text, name) in [(&csv, "big.licences.csv"), (&toml, "big.licences.toml")] {
+                let found = errors_of(text, name);
+                assert_eq!(found.len(), 1, "{name}");
+                assert!(found[0].contains(&too_many), "{name}: {found:?}");
+                assert!(
+                    found[0].contains("`licence` has invalid value `100001`"),
+                    "{found:?}"
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn a_licence_is_valid_on_its_first_and_its_last_day() {
     let engine = engine(&routers(""));
