@@ -562,6 +562,61 @@ mod tests {
         }
     }
 
+    /// A record longer than the parser's first buffer (1 KiB) is read whole, and so is the
+    /// next.
+    #[test]
+    fn csv_a_record_longer_than_the_buffer_reads_whole() {
+        let long = "x".repeat(5000);
+        let text = format!(
+            "id,date,hs_code,export_country,destination,description\n\
+             L1,2023-01-01,930190,KZ,CN,{long}\nL2,2023-01-01,930190,KZ,CN,short\n"
+        );
+        let records: Vec<_> = csv(text.as_bytes()).unwrap().map(Result::unwrap).collect();
+        assert_eq!(records.len(), 2);
+        assert_eq!(records[0].shipment.description.as_deref(), Some(&*long));
+        assert_eq!(records[1].shipment.id, "L2");
+    }
+
+    /// What each result names: its line, and the id of a record read.
+    fn seen(text: &str) -> Vec<(u64, Option<String>)> {
+        csv(text.as_bytes())
+            .unwrap()
+            .map(|r| match r {
+                Ok(record) => (record.line, Some(record.shipment.id)),
+                Err(e) => (e.line(), None),
+            })
+            .collect()
+    }
+
+    /// The lines after a quote left open are read again, each on its own: blank lines among
+    /// them are no records, as elsewhere, and the last line is read whether or not it ends
+    /// with a line end.
+    #[test]
+    fn csv_lines_after_an_open_quote_are_read_again_to_the_last() {
+        let header = "id,date,hs_code,export_country,destination,description\n";
+        for last_end in ["", "\n", "\r\n"] {
+            // Runs into a record: given up at Q2, which is read again with what came before.
+            let text = format!(
+                "{header}Q1,2023-01-01,090111,KZ,CN,\"coffee\n\n\r\n\
+                 Q2,2023-01-01,930190,KZ,RU,x\nQ3,2023-01-01,930190,KZ,RU,y{last_end}"
+            );
+            assert_eq!(
+                seen(&text),
+                [(2, None), (5, Some("Q2".into())), (6, Some("Q3".into()))],
+                "{last_end:?}"
+            );
+            // Open to the end of the file: every line after the first read again, the last
+            // one too (each too short to be a record: an error of its own).
+            let text =
+                format!("{header}Q1,2023-01-01,090111,KZ,CN,\"coffee\nbeans\n\nroasted{last_end}");
+            assert_eq!(
+                seen(&text),
+                [(2, None), (3, None), (5, None)],
+                "{last_end:?}"
+            );
+        }
+    }
+
     #[test]
     fn csv_invalid_utf8_is_one_bad_record() {
         let mut bytes = b"id,date,hs_code,export_country,destination,description\n".to_vec();
