@@ -605,10 +605,11 @@ mod tests {
                 [(2, None), (5, Some("Q2".into())), (6, Some("Q3".into()))],
                 "{last_end:?}"
             );
+            let q2 = csv(text.as_bytes()).unwrap().nth(1).unwrap().unwrap();
+            assert_eq!(q2.shipment.description.as_deref(), Some("x"), "read whole");
             // Open to the end of the file: every line after the first read again, the last
-            // one too (each too short to be a record: an error of its own).
-            let text =
-                format!("{header}Q1,2023-01-01,090111,KZ,CN,\"coffee\nbeans\n\nroasted{last_end}");
+            // one too, of one character (each too short to be a record: an error of its own).
+            let text = format!("{header}Q1,2023-01-01,090111,KZ,CN,\"coffee\nbeans\n\nr{last_end}");
             assert_eq!(
                 seen(&text),
                 [(2, None), (3, None), (5, None)],

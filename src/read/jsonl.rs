@@ -277,6 +277,7 @@ fn json_value(raw: &RawValue) -> Result<FieldValue<'static>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::shipment::Shipment;
 
     #[test]
     fn json_lines_keep_exact_numbers_and_report_lines() {
@@ -311,5 +312,62 @@ mod tests {
         let last = results[4].as_ref().unwrap();
         assert_eq!(last.line, 6);
         assert_eq!(last.shipment.attributes.len(), 2);
+    }
+
+    const REST: &str =
+        r#""date":"2023-11-15","hs_code":"854231","export_country":"KZ","destination":"RU""#;
+
+    /// What a line gives: the record's id, or the error's id and text.
+    fn one(line: &str) -> Result<Shipment, RecordError> {
+        let mut results: Vec<_> = json_lines(line.as_bytes()).collect();
+        assert_eq!(results.len(), 1, "{line}");
+        results.remove(0).map(|r| r.shipment)
+    }
+
+    #[test]
+    fn values_in_lists_and_the_id_in_errors() {
+        assert!(format!("{:?}", json_lines(&b""[..])).starts_with("JsonLines"));
+        // Not an object: said so.
+        let error = one("[1, 2]").unwrap_err();
+        assert!(
+            error.to_string().contains("expected a JSON object"),
+            "{error}"
+        );
+        // `null` in a list is no item; a list or an object in a list is an error.
+        let s = one(&format!(
+            r#"{{"id":"N1",{REST},"transit":["BY",null,"AM"]}}"#
+        ))
+        .unwrap();
+        assert_eq!(s.transit.len(), 2);
+        for nested in [r#"[["BY"]]"#, r#"[{"c":"BY"}]"#] {
+            let error = one(&format!(r#"{{"id":"N2",{REST},"transit":{nested}}}"#)).unwrap_err();
+            assert_eq!(error.field(), Some("transit"), "{nested}");
+            assert!(
+                error.to_string().contains("expected a string or a number"),
+                "{error}"
+            );
+        }
+        // The id names the record in its errors, trimmed; a blank one names nothing.
+        let bad_date = |id: &str| {
+            one(&format!(
+                r#"{{"id":{id},"date":"2023-02-30","hs_code":"854231","export_country":"KZ","destination":"RU"}}"#
+            ))
+            .unwrap_err()
+        };
+        assert_eq!(bad_date(r#"" N3 ""#).id(), Some("N3"));
+        assert_eq!(bad_date(r#""  ""#).id(), None);
+        assert_eq!(bad_date("null").id(), None);
+    }
+
+    /// Records of a JSON array file are numbered by the line each starts on, blank lines
+    /// before the array counted.
+    #[test]
+    fn a_json_array_numbers_records_by_their_lines() {
+        let text = format!("\n\n[\n{{\"id\":\"A1\",{REST}}},\n\n{{\"id\":\"A2\",{REST}}}]\n");
+        let lines: Vec<u64> = json_file(text.as_bytes())
+            .unwrap()
+            .map(|r| r.unwrap().line)
+            .collect();
+        assert_eq!(lines, [4, 6]);
     }
 }
