@@ -618,6 +618,30 @@ mod tests {
         }
     }
 
+    /// A quoted field open over lines stops at `MAX_RECORD_BYTES` however many lines it takes
+    /// (here three of 400,000 bytes, none too long alone): an error at the line it opened on,
+    /// the lines after it read again, and the record after them read.
+    #[test]
+    fn csv_an_open_quote_is_bounded_in_bytes_over_lines() {
+        let filler = "a".repeat(400_000);
+        let text = format!(
+            "id,date,hs_code,export_country,destination,description\n\
+             B1,2023-01-01,090111,KZ,CN,\"coffee\n{filler}\n{filler}\n{filler}\n\
+             B2,2023-01-01,930190,KZ,RU,x\n"
+        );
+        let results: Vec<_> = csv(text.as_bytes()).unwrap().collect();
+        let first = results[0].as_ref().unwrap_err();
+        assert_eq!(first.line(), 2);
+        assert_eq!(
+            first.kind(),
+            &RecordErrorKind::OpenQuote {
+                problem: QuoteProblem::TooLong
+            }
+        );
+        assert_eq!(results.len(), 5, "the three lines, each an error, then B2");
+        assert_eq!(results[4].as_ref().unwrap().shipment.id, "B2");
+    }
+
     #[test]
     fn csv_invalid_utf8_is_one_bad_record() {
         let mut bytes = b"id,date,hs_code,export_country,destination,description\n".to_vec();
