@@ -642,6 +642,31 @@ mod tests {
         assert_eq!(results[4].as_ref().unwrap().shipment.id, "B2");
     }
 
+    /// A quoted field may span up to `MAX_RECORD_LINES` lines with its record: that many
+    /// read as one record, one more is given up.
+    #[test]
+    fn csv_an_open_quote_spans_at_most_max_record_lines() {
+        for lines in [MAX_RECORD_LINES, MAX_RECORD_LINES + 1] {
+            let filler = "a\n".repeat(lines - 2);
+            let text = format!(
+                "id,date,hs_code,export_country,destination,description\n\
+                 M1,2023-01-01,090111,KZ,CN,\"coffee\n{filler}end\"\n"
+            );
+            let first = csv(text.as_bytes()).unwrap().next().unwrap();
+            if lines == MAX_RECORD_LINES {
+                let record = first.unwrap();
+                assert_eq!((record.line, record.shipment.id.as_str()), (2, "M1"));
+            } else {
+                assert_eq!(
+                    first.unwrap_err().kind(),
+                    &RecordErrorKind::OpenQuote {
+                        problem: QuoteProblem::TooManyLines
+                    }
+                );
+            }
+        }
+    }
+
     #[test]
     fn csv_invalid_utf8_is_one_bad_record() {
         let mut bytes = b"id,date,hs_code,export_country,destination,description\n".to_vec();
