@@ -921,13 +921,20 @@ destinations = ["AM"]
         "id,authority,jurisdiction,type,holder,valid_from,valid_until,hs,destinations";
     const CSV_ROW: &str = "KZ-DU-2023-000117,Ministry,KZ,individual,Steppe Electronics LLP,2023-01-01,2023-06-30,851762,AM";
 
-    fn errors(name: &str, text: &str) -> Vec<String> {
-        match Register::from_source(&Source::new(name, text)) {
-            Err(LoadError::Invalid(errors)) => {
+    /// A register file read, or its errors as text.
+    fn read_text(name: &str, text: &str) -> Result<Register, Vec<String>> {
+        Register::from_source(&Source::new(name, text)).map_err(|e| match e {
+            LoadError::Invalid(errors) => {
                 errors.as_slice().iter().map(ToString::to_string).collect()
             }
-            other => panic!("expected errors for {text:?}, got {other:?}"),
-        }
+            other => vec![other.to_string()],
+        })
+    }
+
+    fn errors(name: &str, text: &str) -> Vec<String> {
+        read_text(name, text)
+            .err()
+            .unwrap_or_else(|| panic!("expected errors for {text:?}"))
     }
 
     #[test]
@@ -982,12 +989,7 @@ destinations = ["AM"]
                 text.push_str(&format!("{key} = {value}\n"));
             }
         }
-        Register::from_source(&Source::new("a.licences.toml", &text)).map_err(|e| match e {
-            LoadError::Invalid(errors) => {
-                errors.as_slice().iter().map(ToString::to_string).collect()
-            }
-            other => vec![other.to_string()],
-        })
+        read_text("a.licences.toml", &text)
     }
 
     /// Each check of a licence's values, on both sides: what is read, and what is refused with
