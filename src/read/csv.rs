@@ -642,6 +642,43 @@ mod tests {
         assert_eq!(results[4].as_ref().unwrap().shipment.id, "B2");
     }
 
+    /// A record whose quoted field spans lines may take exactly `MAX_RECORD_BYTES` bytes, line
+    /// ends included, and is delimited as one record (its description is then too long as a
+    /// field); one byte more is given up as too long over lines.
+    #[test]
+    fn csv_a_spanning_record_of_exactly_max_record_bytes_is_read() {
+        let first = "M1,2023-01-01,090111,KZ,CN,\"coffee\n";
+        let last = "end\"\n";
+        for extra in [0, 1] {
+            // Three filler lines, each well under the limit alone.
+            let fill = MAX_RECORD_BYTES - first.len() - last.len() - 3 + extra;
+            let third = fill / 3;
+            let filler = format!(
+                "{}\n{}\n{}\n",
+                "a".repeat(third),
+                "a".repeat(third),
+                "a".repeat(fill - 2 * third)
+            );
+            let record = format!("{first}{filler}{last}");
+            assert_eq!(record.len(), MAX_RECORD_BYTES + extra);
+            let text = format!("id,date,hs_code,export_country,destination,description\n{record}");
+            let result = csv(text.as_bytes()).unwrap().next().unwrap();
+            let error = result.unwrap_err();
+            if extra == 0 {
+                // Delimited as one record; its description is then too long as a field.
+                assert_eq!((error.line(), error.id()), (2, Some("M1")));
+                assert_eq!(error.field(), Some("description"), "{error}");
+            } else {
+                assert_eq!(
+                    error.kind(),
+                    &RecordErrorKind::OpenQuote {
+                        problem: QuoteProblem::TooLong
+                    }
+                );
+            }
+        }
+    }
+
     /// A quoted field may span up to `MAX_RECORD_LINES` lines with its record: that many
     /// read as one record, one more is given up.
     #[test]

@@ -370,4 +370,35 @@ mod tests {
             .collect();
         assert_eq!(lines, [4, 6]);
     }
+
+    /// A JSON array file of exactly `MAX_JSON_ARRAY_BYTES` is read whole; one byte more is
+    /// refused with its own error, not read cut short. The input is generated as it is read
+    /// (a record, then spaces), so only the reader's own copy is held.
+    #[test]
+    fn a_json_array_file_of_exactly_the_limit_is_read() {
+        use std::io::Read as _;
+        let head = format!("[{{\"id\":\"A1\",{REST}}}");
+        for extra in [0, 1] {
+            let spaces = MAX_JSON_ARRAY_BYTES - head.len() as u64 - 1 + extra;
+            let input = io::BufReader::new(
+                head.as_bytes()
+                    .chain(io::repeat(b' ').take(spaces))
+                    .chain(&b"]"[..]),
+            );
+            match json_file(input) {
+                Ok(records) => {
+                    assert_eq!(extra, 0, "a file one byte over the limit was read");
+                    let ids: Vec<String> = records.map(|r| r.unwrap().shipment.id).collect();
+                    assert_eq!(ids, ["A1"]);
+                }
+                Err(error) => {
+                    assert_eq!(extra, 1, "a file of exactly the limit was refused: {error}");
+                    assert!(
+                        error.to_string().contains("larger than 268435456 bytes"),
+                        "{error}"
+                    );
+                }
+            }
+        }
+    }
 }
