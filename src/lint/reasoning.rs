@@ -431,3 +431,99 @@ pub(super) fn verdict_covers(b: &Rule, a: &Rule) -> bool {
         (bv, av) => bv >= av,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+
+    const OPS: [Comparison; 5] = [
+        Comparison::Gt,
+        Comparison::Ge,
+        Comparison::Lt,
+        Comparison::Le,
+        Comparison::Eq,
+    ];
+
+    /// Every list of at most two bounds with limits 1, 2 and 3.
+    fn bound_lists() -> Vec<Vec<Bound>> {
+        let singles: Vec<Bound> = OPS
+            .iter()
+            .flat_map(|&op| {
+                (1..=3).map(move |l| Bound {
+                    op,
+                    limit: Decimal::from(l),
+                })
+            })
+            .collect();
+        let mut lists = vec![Vec::new()];
+        lists.extend(singles.iter().map(|&b| vec![b]));
+        for &a in &singles {
+            lists.extend(singles.iter().map(|&b| vec![a, b]));
+        }
+        lists
+    }
+
+    /// Values from 0 to 4 in halves: each limit, each side of it and between them.
+    fn values() -> Vec<Decimal> {
+        (0..=8).map(|h| Decimal::new(h * 5, 1)).collect()
+    }
+
+    fn allows(bounds: &[Bound], v: Decimal) -> bool {
+        bounds.iter().all(|b| b.op.holds(v, b.limit))
+    }
+
+    /// The oracle: the bounds' own comparisons, value by value.
+    #[test]
+    fn an_interval_allows_what_its_bounds_allow() {
+        for bounds in bound_lists() {
+            let (low, high) = interval(&bounds);
+            for v in values() {
+                let in_low = low.is_none_or(|(l, incl)| v > l || (incl && v == l));
+                let in_high = high.is_none_or(|(h, incl)| v < h || (incl && v == h));
+                assert_eq!(in_low && in_high, allows(&bounds, v), "{bounds:?} at {v}");
+            }
+        }
+    }
+
+    /// One interval lies within another exactly when every value the first allows the second
+    /// allows (for a first that allows some value; an empty one covers nothing here).
+    #[test]
+    fn interval_within_is_inclusion_of_values() {
+        let lists = bound_lists();
+        for a in &lists {
+            let of_a: Vec<Decimal> = values().into_iter().filter(|&v| allows(a, v)).collect();
+            if of_a.is_empty() {
+                continue;
+            }
+            for b in &lists {
+                let expected = of_a.iter().all(|&v| allows(b, v));
+                assert_eq!(interval_within(a, b), expected, "{a:?} within {b:?}");
+            }
+        }
+    }
+
+    /// A window lies within another exactly when every day of the first is a day of the
+    /// second (for a first with some day).
+    #[test]
+    fn window_within_is_inclusion_of_days() {
+        let day = |d| NaiveDate::from_ymd_opt(2023, 1, d).unwrap();
+        let ends = [None, Some(day(2)), Some(day(3)), Some(day(4))];
+        let windows: Vec<Window> = ends
+            .iter()
+            .flat_map(|&from| ends.iter().map(move |&until| Window { from, until }))
+            .collect();
+        let days: Vec<NaiveDate> = (1..=5).map(day).collect();
+        for a in &windows {
+            let of_a: Vec<&NaiveDate> = days.iter().filter(|&&d| a.contains(d)).collect();
+            if of_a.is_empty() {
+                continue;
+            }
+            for b in &windows {
+                let expected = of_a.iter().all(|&&d| b.contains(d));
+                assert_eq!(window_within(a, b), expected, "{a:?} within {b:?}");
+            }
+        }
+    }
+}
