@@ -823,6 +823,47 @@ fn claims(amounts: &[(u32, u32, bool)]) -> Vec<Shipment> {
         .collect()
 }
 
+/// Draws are settled over ranges of days holding at most `limit` records that draw: four
+/// records drawing on four days take four passes at a limit of one, two at two, none at four
+/// (all held). Counting them by day is what bounds the memory of a pass.
+#[test]
+fn passes_hold_at_most_the_limit_of_records_that_draw() {
+    let engine = routers_engine();
+    let amounts = [
+        (10, 0, true),
+        (10, 1, true),
+        (10, 2, false),
+        (10, 3, true),
+        (10, 5, true),
+    ];
+    let records: Vec<Result<read::Record, read::RecordError>> = claims(&amounts)
+        .into_iter()
+        .enumerate()
+        .map(|(i, shipment)| {
+            Ok(read::Record {
+                line: i as u64 + 2,
+                shipment,
+            })
+        })
+        .collect();
+    for (limit, passes) in [(1, 4), (2, 2), (3, 2), (4, 0)] {
+        let mut reads = 0;
+        let mut history = History::new();
+        read::record_all_in_passes(
+            engine,
+            records.clone(),
+            || {
+                reads += 1;
+                Ok::<_, ()>(records.clone())
+            },
+            limit,
+            &mut history,
+        )
+        .unwrap();
+        assert_eq!(reads, passes, "limit {limit}");
+    }
+}
+
 /// The outcome of the licence rule in a verdict.
 fn licence_outcome(verdict: &export_control::Verdict<'_>) -> Option<Outcome> {
     verdict
