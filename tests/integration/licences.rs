@@ -836,32 +836,50 @@ fn passes_hold_at_most_the_limit_of_records_that_draw() {
         (10, 3, true),
         (10, 5, true),
     ];
-    let records: Vec<Result<read::Record, read::RecordError>> = claims(&amounts)
-        .into_iter()
-        .enumerate()
-        .map(|(i, shipment)| {
-            Ok(read::Record {
-                line: i as u64 + 2,
-                shipment,
-            })
-        })
-        .collect();
+    let records = numbered(&claims(&amounts));
     for (limit, passes) in [(1, 4), (2, 2), (3, 2), (4, 0)] {
-        let mut reads = 0;
-        let mut history = History::new();
-        read::record_all_in_passes(
-            engine,
-            records.clone(),
-            || {
-                reads += 1;
-                Ok::<_, ()>(records.clone())
-            },
-            limit,
-            &mut history,
-        )
-        .unwrap();
+        let (_, reads) = settle_in_passes(engine, &records, limit, &mut History::new());
         assert_eq!(reads, passes, "limit {limit}");
     }
+}
+
+type Input = Vec<Result<read::Record, read::RecordError>>;
+
+/// Shipments as the records of an input, numbered by line from 2 (after a header).
+fn numbered(shipments: &[Shipment]) -> Input {
+    shipments
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            Ok(read::Record {
+                line: i as u64 + 2,
+                shipment: s.clone(),
+            })
+        })
+        .collect()
+}
+
+/// `read::record_all_in_passes` over `records` into `history`, reopening the same records:
+/// how many records it read, and how many times it read them again.
+fn settle_in_passes(
+    engine: &Engine,
+    records: &Input,
+    limit: usize,
+    history: &mut History,
+) -> (u64, usize) {
+    let mut reads = 0;
+    let n = read::record_all_in_passes(
+        engine,
+        records.clone(),
+        || {
+            reads += 1;
+            Ok::<_, ()>(records.clone())
+        },
+        limit,
+        history,
+    )
+    .unwrap();
+    (n, reads)
 }
 
 /// The outcome of the licence rule in a verdict.
@@ -886,11 +904,7 @@ proptest! {
         limit in 0usize..5,
     ) {
         let engine = routers_engine();
-        let mut records: Vec<Result<read::Record, read::RecordError>> = claims(&amounts)
-            .into_iter()
-            .enumerate()
-            .map(|(i, shipment)| Ok(read::Record { line: i as u64 + 2, shipment }))
-            .collect();
+        let mut records = numbered(&claims(&amounts));
         // A record that cannot be read, in the middle.
         let unreadable = read::json_lines("{\"id\":\"X\"}\n".as_bytes()).next().unwrap();
         prop_assert!(unreadable.is_err());
@@ -899,18 +913,7 @@ proptest! {
         let mut held = History::new();
         let n = read::record_all(engine, records.clone(), &mut held);
         let mut passes = History::new();
-        let mut reads = 0;
-        let m = read::record_all_in_passes(
-            engine,
-            records.clone(),
-            || {
-                reads += 1;
-                Ok::<_, ()>(records.clone())
-            },
-            limit,
-            &mut passes,
-        )
-        .unwrap();
+        let (m, reads) = settle_in_passes(engine, &records, limit, &mut passes);
         prop_assert_eq!(n, m);
         prop_assert_eq!(n, amounts.len() as u64);
         prop_assert_eq!(held.aggregates(), passes.aggregates());
@@ -930,27 +933,14 @@ proptest! {
         let engine = routers_engine();
         let mut shipments = claims(&amounts);
         shipments.sort_by_key(|s| s.date);
-        let records = |list: &[Shipment]| -> Vec<Result<read::Record, read::RecordError>> {
-            list.iter()
-                .enumerate()
-                .map(|(i, s)| Ok(read::Record { line: i as u64 + 2, shipment: s.clone() }))
-                .collect()
-        };
         let (first, second) = shipments.split_at(cut.min(shipments.len()));
         let mut whole = History::new();
-        read::record_all(engine, records(&shipments), &mut whole);
+        read::record_all(engine, numbered(&shipments), &mut whole);
         let mut held = History::new();
-        read::record_all(engine, records(first), &mut held);
+        read::record_all(engine, numbered(first), &mut held);
         let mut passes = held.clone();
-        read::record_all(engine, records(second), &mut held);
-        read::record_all_in_passes(
-            engine,
-            records(second),
-            || Ok::<_, ()>(records(second)),
-            limit,
-            &mut passes,
-        )
-        .unwrap();
+        read::record_all(engine, numbered(second), &mut held);
+        settle_in_passes(engine, &numbered(second), limit, &mut passes);
         prop_assert_eq!(held.aggregates(), whole.aggregates());
         prop_assert_eq!(passes.aggregates(), whole.aggregates());
     }
